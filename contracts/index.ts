@@ -1,0 +1,4 @@
+export * from './naming.ts';
+export * from './pointer.ts';
+export * from './signature.ts';
+export * from './prediction.ts';

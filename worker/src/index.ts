@@ -1,5 +1,3 @@
-import { Hono } from 'hono';
+import { app } from './app.ts';
 
-const app = new Hono<{ Bindings: Env }>();
-app.get('/ping', (c) => c.text('pong'));
 export default app;

@@ -1,0 +1,37 @@
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { EdgeError } from '../../contracts/index.ts';
+import { EdgeHttpError } from './edge-error.ts';
+import { handleHealth } from './health-handler.ts';
+import { handleModelInfo } from './model-info-handler.ts';
+import { handlePredict } from './predict-handler.ts';
+
+/**
+ * The edge worker: `POST /predict` (DEFAULT_MODEL), `POST /v1/models/:name/predict`,
+ * `POST /v1/models/:name/versions/:version/predict`, `GET /v1/models/:name`, `GET /health`, `GET /ping`.
+ */
+export const app = new Hono<{ Bindings: Env }>();
+
+app.get('/ping', (c) => c.text('pong'));
+app.get('/health', handleHealth);
+app.post('/predict', (c) => handlePredict(c, c.env.DEFAULT_MODEL));
+app.get('/v1/models/:name', handleModelInfo);
+app.post('/v1/models/:name/predict', (c) => handlePredict(c, c.req.param('name')));
+app.post('/v1/models/:name/versions/:version/predict', (c) =>
+  handlePredict(c, c.req.param('name'), c.req.param('version')),
+);
+
+app.notFound((c) =>
+  c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } } satisfies EdgeError, 404),
+);
+
+app.onError((error, c) => {
+  if (error instanceof EdgeHttpError) {
+    return c.json({ error: { code: error.code, message: error.message } } satisfies EdgeError, error.status);
+  }
+  if (error instanceof HTTPException) {
+    return c.json({ error: { code: 'http_error', message: error.message || 'request failed' } } satisfies EdgeError, error.status);
+  }
+  console.error('edgeflow: unexpected error', error);
+  return c.json({ error: { code: 'internal', message: 'internal error' } } satisfies EdgeError, 500);
+});

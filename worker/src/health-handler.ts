@@ -1,0 +1,51 @@
+import type { Context } from 'hono';
+import { EdgeHttpError } from './edge-error.ts';
+import { modelHealth, resolveModel } from './model-registry.ts';
+import { readPointer } from './pointer-cache.ts';
+import { pointerTtlMs, waitUntilOf } from './worker-env.ts';
+
+/** The body of `GET /health`. */
+export interface Health {
+  /** ok: the live version serves; degraded: an older version serves (the live one is loading or failed); unavailable: nothing serves. */
+  status: 'ok' | 'degraded' | 'unavailable';
+  model: string;
+  /** The version loaded and answering, or null. */
+  version: string | null;
+  loaded: boolean;
+  /** The version the KV pointer names, or null. */
+  live: string | null;
+  lastError?: string;
+}
+
+/**
+ * `GET /health` for `DEFAULT_MODEL`: resolves the model like a predict request would (so it loads a cold
+ * isolate) and reports what serves. 200 while some version serves, 503 otherwise.
+ */
+export async function handleHealth(c: Context<{ Bindings: Env }>): Promise<Response> {
+  const name = c.env.DEFAULT_MODEL;
+  const ttl = pointerTtlMs(c.env);
+  let problem: string | undefined;
+  try {
+    await resolveModel(c.env, name, ttl, waitUntilOf(c));
+  } catch (error) {
+    if (!(error instanceof EdgeHttpError)) throw error;
+    problem = error.message;
+  }
+  const pointer = await readPointer(c.env.POINTERS, name, ttl);
+  const live = pointer.pointer?.version ?? null;
+  const { serving, failure } = modelHealth(name, live ?? undefined);
+  const lastError = failure
+    ? `version ${failure.version} failed to load at ${new Date(failure.at).toISOString()}: ${failure.message}`
+    : pointer.invalid
+      ? `the KV pointer is invalid: ${pointer.invalid}`
+      : problem;
+  const health: Health = {
+    status: !serving ? 'unavailable' : serving.version === live && !lastError ? 'ok' : 'degraded',
+    model: name,
+    version: serving?.version ?? null,
+    loaded: serving !== undefined,
+    live,
+    ...(lastError ? { lastError } : {}),
+  };
+  return c.json(health, serving ? 200 : 503);
+}

@@ -1,0 +1,97 @@
+import { loadLayersModel, type LayersModel } from '@tensorflow/tfjs-layers';
+import { SIGNATURE_FILE, Signature, type Pointer } from '../../contracts/index.ts';
+import { buildInputSpec, preprocess, type InputSpec } from './input-spec.ts';
+import { getText, r2IOHandler } from './r2-io-handler.ts';
+import { outputUnitsOk } from './shape-output.ts';
+import { tf, tfReady } from './tfjs.ts';
+
+/** A model version loaded, checked against its signature and warmed, ready to serve. */
+export interface LoadedModel {
+  name: string;
+  version: string;
+  signature: Signature;
+  spec: InputSpec;
+  /** Output units per instance. */
+  units: number;
+  /** Weight bytes held (what the per-isolate cache budgets). */
+  bytes: number;
+  /** Runs `n` preprocessed rows through the model; returns `n` × `units` outputs. */
+  run(x: Float32Array, n: number): Float32Array;
+  dispose(): void;
+}
+
+/**
+ * Loads the version a pointer names from R2: `signature.json` (validated by `Signature`), then the TFJS
+ * model through `r2IOHandler`; checks model.json against the pointer's sha256 and the model's input/output
+ * shapes against the signature, and warms it with `signature.sample`. Throws (with a message fit for logs
+ * and `/health`) if any of that fails; nothing is leaked then.
+ */
+export async function loadModel(bucket: R2Bucket, pointer: Pick<Pointer, 'model' | 'version' | 'artifacts'> & { modelJsonSha256?: string }): Promise<LoadedModel> {
+  await tfReady();
+  const signature = await readSignature(bucket, pointer.artifacts);
+  if (signature.format !== 'tfjs-layers') {
+    throw new Error(`format "${signature.format}" is not supported yet (only tfjs-layers)`);
+  }
+  const handler = r2IOHandler(bucket, pointer.artifacts);
+  const model = await loadLayersModel(handler);
+  try {
+    const info = handler.info!;
+    if (pointer.modelJsonSha256 && info.modelJsonSha256 !== pointer.modelJsonSha256) {
+      throw new Error('model.json does not match the sha256 recorded at promotion');
+    }
+    const { d, units } = checkShapes(model, signature);
+    const spec = buildInputSpec(signature);
+    const run = (x: Float32Array, n: number): Float32Array =>
+      tf.tidy(() => (model.predict(tf.tensor2d(x, [n, d])) as tf.Tensor).dataSync() as Float32Array);
+    const warm = run(preprocess(spec, signature.sample), 1);
+    if (warm.length !== units || !warm.every(Number.isFinite)) {
+      throw new Error(`warm-up on signature.sample gave ${Array.from(warm).join(', ')}, not ${units} finite numbers`);
+    }
+    return {
+      name: pointer.model,
+      version: pointer.version,
+      signature,
+      spec,
+      units,
+      bytes: info.weightBytes,
+      run,
+      dispose: () => model.dispose(),
+    };
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+}
+
+async function readSignature(bucket: R2Bucket, prefix: string): Promise<Signature> {
+  const text = await getText(bucket, prefix + SIGNATURE_FILE);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new Error(`${SIGNATURE_FILE} is not valid JSON`);
+  }
+  const parsed = Signature.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`${SIGNATURE_FILE} is invalid: ${issue?.path.join('.') || 'signature'}: ${issue?.message ?? 'invalid'}`);
+  }
+  return parsed.data;
+}
+
+function checkShapes(model: LayersModel, signature: Signature): { d: number; units: number } {
+  const d = signature.inputs.length;
+  if (model.inputs.length !== 1 || model.outputs.length !== 1) {
+    throw new Error('the model must have exactly one input and one output tensor');
+  }
+  const inShape = model.inputs[0]!.shape;
+  const outShape = model.outputs[0]!.shape;
+  if (inShape.length !== 2 || inShape[1] !== d) {
+    throw new Error(`the model takes shape ${JSON.stringify(inShape)} but the signature has ${d} inputs`);
+  }
+  const units = outShape[1];
+  if (outShape.length !== 2 || typeof units !== 'number' || !outputUnitsOk(signature.output, units)) {
+    throw new Error(`the model outputs shape ${JSON.stringify(outShape)}, which does not fit a ${signature.output.kind} signature`);
+  }
+  return { d, units };
+}

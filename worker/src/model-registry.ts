@@ -1,0 +1,218 @@
+import { versionPrefix, type Pointer } from '../../contracts/index.ts';
+import { EdgeHttpError } from './edge-error.ts';
+import { loadModel, type LoadedModel } from './load-model.ts';
+import { readPointer, type PointerState } from './pointer-cache.ts';
+
+/** The bindings the registry reads. */
+export interface RegistryBindings {
+  POINTERS: KVNamespace;
+  MODELS: R2Bucket;
+}
+
+/** Per-isolate tuning of the registry. */
+export interface RegistryOptions {
+  /** How long a version that failed to load is not retried. */
+  retryFailedAfterMs: number;
+  /** Weight bytes the isolate keeps loaded across all versions (serving versions are never evicted). */
+  cacheBytes: number;
+}
+
+const options: RegistryOptions = { retryFailedAfterMs: 30_000, cacheBytes: 48 * 1024 * 1024 };
+
+/** Changes the registry's tuning for this isolate (tests, later config). */
+export function configureRegistry(patch: Partial<RegistryOptions>): void {
+  Object.assign(options, patch);
+}
+
+interface Failure {
+  version: string;
+  message: string;
+  at: number;
+}
+
+interface Slot {
+  /** The version answering requests: the last one that loaded and warmed. */
+  serving?: LoadedModel;
+  failures: Map<string, Failure>;
+  loads: number;
+  loadFailures: number;
+}
+
+const slots = new Map<string, Slot>();
+/** Loaded versions by `name@version`, least recently used first. */
+const loaded = new Map<string, LoadedModel>();
+let loadedBytes = 0;
+const loading = new Map<string, Promise<LoadedModel>>();
+const existence = new Map<string, { exists: boolean; at: number }>();
+
+const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+const VERSION = /^[1-9][0-9]{0,9}$/;
+
+const keyOf = (name: string, version: string) => `${name}@${version}`;
+
+function slotFor(name: string): Slot {
+  let slot = slots.get(name);
+  if (!slot) slots.set(name, (slot = { failures: new Map(), loads: 0, loadFailures: 0 }));
+  return slot;
+}
+
+/**
+ * The model version that should answer a request for `name` right now. Follows the KV pointer (cached
+ * for `ttlMs`); when it names a version not loaded yet, that version loads once (concurrent callers share
+ * the load) while the previously serving version keeps answering — `waitUntil` keeps the background load
+ * alive. A version that fails to load is remembered and not retried for `retryFailedAfterMs`.
+ * Throws `EdgeHttpError`: 404 unknown model, 503 nothing promoted / nothing loadable.
+ */
+export async function resolveModel(
+  env: RegistryBindings,
+  name: string,
+  ttlMs: number,
+  waitUntil: (promise: Promise<unknown>) => void,
+): Promise<LoadedModel> {
+  if (!MODEL_NAME.test(name)) throw new EdgeHttpError(404, 'model_not_found', `model "${name}" does not exist`);
+  const state = await readPointer(env.POINTERS, name, ttlMs);
+  const pointer = state.pointer;
+  if (!pointer) return noPointer(env.MODELS, name, state, ttlMs);
+  const slot = slotFor(name);
+  const ready = touch(keyOf(name, pointer.version));
+  if (ready) {
+    slot.serving = ready;
+    return ready;
+  }
+  const failure = slot.failures.get(pointer.version);
+  const retry = !failure || Date.now() - failure.at >= options.retryFailedAfterMs;
+  const load = retry ? ensureLoaded(env.MODELS, pointer, slot) : undefined;
+  if (slot.serving) {
+    if (load) waitUntil(load.catch(() => {}));
+    return slot.serving;
+  }
+  if (!load) throw unavailable(name, failure!);
+  try {
+    return (slot.serving = await load);
+  } catch {
+    throw unavailable(name, slot.failures.get(pointer.version)!);
+  }
+}
+
+/**
+ * A specific version of `name`, loaded from `models/<name>/<version>/` regardless of the pointer.
+ * Throws 404 when the version has no files, 503 when it does not load.
+ */
+export async function resolveVersion(bucket: R2Bucket, name: string, version: string): Promise<LoadedModel> {
+  if (!MODEL_NAME.test(name)) throw new EdgeHttpError(404, 'model_not_found', `model "${name}" does not exist`);
+  if (!VERSION.test(version)) throw new EdgeHttpError(404, 'version_not_found', `model "${name}" has no version "${version}"`);
+  const ready = touch(keyOf(name, version));
+  if (ready) return ready;
+  const slot = slotFor(name);
+  const failure = slot.failures.get(version);
+  if (failure && Date.now() - failure.at < options.retryFailedAfterMs) throw unavailable(name, failure);
+  const prefix = versionPrefix(name, version);
+  if (!loading.has(keyOf(name, version))) {
+    const listed = await bucket.list({ prefix, limit: 1 });
+    if (listed.objects.length === 0) throw new EdgeHttpError(404, 'version_not_found', `model "${name}" has no version ${version}`);
+  }
+  try {
+    return await ensureLoaded(bucket, { model: name, version, artifacts: prefix }, slot);
+  } catch {
+    throw unavailable(name, slot.failures.get(version)!);
+  }
+}
+
+function ensureLoaded(
+  bucket: R2Bucket,
+  pointer: Pick<Pointer, 'model' | 'version' | 'artifacts'> & { modelJsonSha256?: string },
+  slot: Slot,
+): Promise<LoadedModel> {
+  const key = keyOf(pointer.model, pointer.version);
+  let promise = loading.get(key);
+  if (promise) return promise;
+  slot.loads++;
+  promise = loadModel(bucket, pointer).then(
+    (model) => {
+      loading.delete(key);
+      slot.failures.delete(pointer.version);
+      remember(key, model);
+      return model;
+    },
+    (error: unknown) => {
+      loading.delete(key);
+      const message = error instanceof Error ? error.message : String(error);
+      slot.loadFailures++;
+      slot.failures.set(pointer.version, { version: pointer.version, message, at: Date.now() });
+      console.error(`edgeflow: version ${pointer.version} of "${pointer.model}" failed to load: ${message}`);
+      throw error;
+    },
+  );
+  loading.set(key, promise);
+  return promise;
+}
+
+function touch(key: string): LoadedModel | undefined {
+  const model = loaded.get(key);
+  if (model) {
+    loaded.delete(key);
+    loaded.set(key, model);
+  }
+  return model;
+}
+
+function remember(key: string, model: LoadedModel): void {
+  loaded.set(key, model);
+  loadedBytes += model.bytes;
+  const serving = new Set(Array.from(slots.values(), (slot) => slot.serving));
+  serving.add(model);
+  for (const [other, candidate] of loaded) {
+    if (loadedBytes <= options.cacheBytes) break;
+    if (serving.has(candidate)) continue;
+    loaded.delete(other);
+    loadedBytes -= candidate.bytes;
+    candidate.dispose();
+  }
+}
+
+async function noPointer(bucket: R2Bucket, name: string, state: PointerState, ttlMs: number): Promise<never> {
+  if (state.invalid) {
+    throw new EdgeHttpError(503, 'pointer_invalid', `the pointer of model "${name}" is invalid (${state.invalid}); promote a version again`);
+  }
+  let known = existence.get(name);
+  if (!known || Date.now() - known.at >= ttlMs) {
+    const listed = await bucket.list({ prefix: `models/${name}/`, limit: 1 });
+    if (existence.size >= 1000) existence.clear();
+    existence.set(name, (known = { exists: listed.objects.length > 0, at: Date.now() }));
+  }
+  if (!known.exists) throw new EdgeHttpError(404, 'model_not_found', `model "${name}" does not exist`);
+  throw new EdgeHttpError(
+    503,
+    'no_version_promoted',
+    `model "${name}" has no promoted version yet; promote one with \`npm run promote -- ${name} <version>\``,
+  );
+}
+
+function unavailable(name: string, failure: Failure): EdgeHttpError {
+  return new EdgeHttpError(
+    503,
+    'model_unavailable',
+    `version ${failure.version} of model "${name}" failed to load (${failure.message}); promote a working version`,
+  );
+}
+
+/** What `/health` reports about a model in this isolate. */
+export interface ModelHealth {
+  /** The version answering requests, if any. */
+  serving?: LoadedModel;
+  /** The failure of the version the pointer names, if it failed to load. */
+  failure?: Failure;
+  loads: number;
+  loadFailures: number;
+}
+
+/** This isolate's view of `name` (no I/O). */
+export function modelHealth(name: string, pointerVersion: string | undefined): ModelHealth {
+  const slot = slots.get(name);
+  return {
+    serving: slot?.serving,
+    failure: pointerVersion ? slot?.failures.get(pointerVersion) : undefined,
+    loads: slot?.loads ?? 0,
+    loadFailures: slot?.loadFailures ?? 0,
+  };
+}

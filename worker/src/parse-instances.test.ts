@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { EdgeHttpError } from './edge-error.ts';
+import { buildInputSpec } from './input-spec.ts';
+import { parseInstances } from './parse-instances.ts';
+
+const spec = buildInputSpec({
+  inputs: [
+    { name: 'a', dtype: 'float32' },
+    { name: 'b', dtype: 'float32' },
+  ],
+  preprocess: { standardize: { mean: [1, -2], std: [2, 4] } },
+  output: { kind: 'regression' },
+  format: 'tfjs-layers',
+  sample: [0, 0],
+});
+
+function error(body: unknown, maxBatch?: number): EdgeHttpError {
+  try {
+    parseInstances(body, spec, maxBatch);
+  } catch (e) {
+    if (e instanceof EdgeHttpError) return e;
+    throw e;
+  }
+  throw new Error('expected a 400');
+}
+
+describe('parseInstances', () => {
+  it('standardizes features, named inputs and instances into one float32 buffer', () => {
+    expect(parseInstances({ features: [3, 6] }, spec)).toEqual({ x: Float32Array.from([1, 2]), n: 1, batch: false });
+    expect(parseInstances({ inputs: { b: -6, a: 0 } }, spec)).toEqual({ x: Float32Array.from([-0.5, -1]), n: 1, batch: false });
+    expect(parseInstances({ instances: [[1, -2], { a: 5, b: 2 }] }, spec)).toEqual({
+      x: Float32Array.from([0, 0, 2, 1]),
+      n: 2,
+      batch: true,
+    });
+  });
+
+  it.each([
+    ['a non-object body', [1, 2], /must be a JSON object/],
+    ['null', null, /must be a JSON object/],
+    ['missing features', {}, /missing "features": send \{"features": \[2 numbers\]\}/],
+    ['features not an array', { features: '1,2' }, /"features" must be an array of 2 numbers, got the string "1,2"/],
+    ['too few features', { features: [1] }, /"features" must hold 2 numbers, got 1/],
+    ['too many features', { features: [1, 2, 3] }, /"features" must hold 2 numbers, got 3/],
+    ['a string feature', { features: [1, '2'] }, /"features\[1\]" must be a finite number, got the string "2"/],
+    ['"NaN"', { features: ['NaN', 2] }, /"features\[0\]" must be a finite number, got the string "NaN"/],
+    ['null feature', { features: [1, null] }, /"features\[1\]" must be a finite number, got null/],
+    ['Infinity (from 1e999)', { features: [Infinity, 1] }, /"features\[0\]" must be a finite number, got Infinity/],
+    ['NaN', { features: [1, NaN] }, /got NaN/],
+    ['nested array', { features: [[1], 2] }, /got an array/],
+    ['a boolean', { features: [true, 2] }, /got boolean/],
+    ['two forms at once', { features: [1, 2], instances: [[1, 2]] }, /exactly one of/],
+    ['unknown input name', { inputs: { a: 1, c: 2 } }, /unknown input "c"; expected a, b/],
+    ['missing input name', { inputs: { a: 1 } }, /missing input b/],
+    ['inputs not an object', { inputs: [1, 2] }, /"inputs" must be an object/],
+    ['instances not an array', { instances: { a: 1 } }, /"instances" must be an array/],
+    ['empty instances', { instances: [] }, /must not be empty/],
+    ['a bad instance', { instances: [[1, 2], [1, 'x']] }, /"instances\[1\]\[1\]" must be a finite number/],
+  ])('refuses %s with a 400 that says what is wrong', (_, body, message) => {
+    const e = error(body);
+    expect(e.status).toBe(400);
+    expect(e.message).toMatch(message);
+  });
+
+  it('refuses more instances than the batch limit', () => {
+    const e = error({ instances: [[1, 2], [3, 4], [5, 6]] }, 2);
+    expect(e.message).toBe('"instances" holds 3 items; at most 2 are allowed');
+  });
+});

@@ -1,0 +1,202 @@
+import { describe, expect, it } from 'vitest';
+import type { EdgeError, Prediction } from '../../contracts/index.ts';
+import { MAX_BODY_BYTES } from './read-json-body.ts';
+import { tf } from './tfjs.ts';
+import { json, putPointer, seedVersion, send, sendWith, uniqueModel } from './test-support.ts';
+
+const features = [0.3, -1.2, 2.5, 0.9];
+const close = (a: number, b: number) => expect(Math.abs(a - b)).toBeLessThan(1e-5);
+
+async function live(kind: 'binary' | 'multiclass' | 'regression' = 'binary') {
+  const model = uniqueModel();
+  const seeded = await seedVersion({ model, version: '1', kind });
+  await putPointer(seeded.pointer);
+  return { model, ...seeded };
+}
+
+describe('POST /v1/models/:name/predict', () => {
+  it('answers a binary model with its own output on the standardized input', async () => {
+    const { model, expected } = await live('binary');
+    const res = await send(`/v1/models/${model}/predict`, json({ features }));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-model-version')).toBe('1');
+    const body = (await res.json()) as Prediction;
+    const p = expected(features)[0]!;
+    close(body.probability!, p);
+    expect(body.prediction).toBe(p >= 0.5 ? 1 : 0);
+    expect(body.label).toBe(p >= 0.5 ? 'fraud' : 'legit');
+    expect(body.confidence).toBe(p > 0.8 || p < 0.2 ? 'high' : p > 0.6 || p < 0.4 ? 'medium' : 'low');
+    expect(body).toMatchObject({ model, version: '1' });
+    expect(Object.keys(body).sort()).toEqual(['confidence', 'label', 'latency_ms', 'model', 'prediction', 'probability', 'version']);
+    expect(body.latency_ms).toBeGreaterThanOrEqual(0);
+  });
+
+  it('answers a multiclass model with the argmax, its probability and label', async () => {
+    const { model, expected } = await live('multiclass');
+    const body = (await (await send(`/v1/models/${model}/predict`, json({ features }))).json()) as Prediction;
+    const y = Array.from(expected(features));
+    const best = y.indexOf(Math.max(...y));
+    expect(body.prediction).toBe(best);
+    close(body.probability!, y[best]!);
+    expect(body.label).toBe(`class-${best}`);
+    expect(body.confidence).toBeUndefined();
+  });
+
+  it('answers a regression model with the value', async () => {
+    const { model, expected } = await live('regression');
+    const body = (await (await send(`/v1/models/${model}/predict`, json({ features }))).json()) as Prediction;
+    close(body.prediction, expected(features)[0]!);
+    expect(body.probability).toBeUndefined();
+    expect(body.version).toBe('1');
+  });
+
+  it('accepts named inputs and a batch of instances, one result per instance', async () => {
+    const { model, expected } = await live('regression');
+    const named = (await (
+      await send(`/v1/models/${model}/predict`, json({ inputs: { f3: 0.9, f0: 0.3, f1: -1.2, f2: 2.5 } }))
+    ).json()) as Prediction;
+    close(named.prediction, expected(features)[0]!);
+    const rows = [features, [0, 0, 0, 0], [5, -5, 1, 2]];
+    const res = await send(
+      `/v1/models/${model}/predict`,
+      json({ instances: [rows[0], rows[1], { f0: 5, f1: -5, f2: 1, f3: 2 }] }),
+    );
+    const batch = (await res.json()) as { predictions: Prediction[]; version: string };
+    expect(batch.version).toBe('1');
+    expect(batch.predictions).toHaveLength(3);
+    rows.forEach((row, i) => close(batch.predictions[i]!.prediction, expected(row)[0]!));
+  });
+
+  it('leaves no tensors behind', async () => {
+    const { model } = await live('binary');
+    await send(`/v1/models/${model}/predict`, json({ features }));
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 5; i++) await send(`/v1/models/${model}/predict`, json({ instances: [features, features] }));
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('serves a pinned version regardless of the pointer, and 404s a version that does not exist', async () => {
+    const { model } = await live('regression');
+    const v2 = await seedVersion({ model, version: '2', kind: 'regression' });
+    const res = await send(`/v1/models/${model}/versions/2/predict`, json({ features }));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-model-version')).toBe('2');
+    close(((await res.json()) as Prediction).prediction, v2.expected(features)[0]!);
+    const live1 = (await (await send(`/v1/models/${model}/predict`, json({ features }))).json()) as Prediction;
+    expect(live1.version).toBe('1');
+    for (const version of ['3', 'abc', '0']) {
+      const missing = await send(`/v1/models/${model}/versions/${version}/predict`, json({ features }));
+      expect(missing.status).toBe(404);
+      expect(((await missing.json()) as EdgeError).error.code).toBe('version_not_found');
+    }
+  });
+});
+
+describe('POST /predict', () => {
+  it('serves DEFAULT_MODEL', async () => {
+    const { model, expected } = await live('binary');
+    const res = await sendWith({ DEFAULT_MODEL: model }, '/predict', json({ features }));
+    const body = (await res.json()) as Prediction;
+    expect(body).toMatchObject({ model, version: '1' });
+    close(body.probability!, expected(features)[0]!);
+  });
+
+  it('404s while DEFAULT_MODEL (from wrangler.toml) does not exist', async () => {
+    const res = await send('/predict', json({ features }));
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ error: { code: 'model_not_found', message: 'model "fraud-detector" does not exist' } });
+  });
+});
+
+describe('bad requests', () => {
+  async function expectError(res: Response, status: number, code: string, message: RegExp) {
+    expect(res.status).toBe(status);
+    expect(res.headers.get('content-type')).toMatch(/application\/json/);
+    const body = (await res.json()) as EdgeError;
+    expect(body.error.code).toBe(code);
+    expect(body.error.message).toMatch(message);
+    expect(JSON.stringify(body)).not.toMatch(/\bat .*\.ts:\d+/);
+  }
+
+  it.each([
+    ['non-JSON', 'features=1,2,3', 'invalid_json', /not valid JSON/],
+    ['an empty body', '', 'invalid_json', /body is empty/],
+    ['a JSON string', '"hello"', 'invalid_request', /must be a JSON object/],
+    ['missing features', '{"feature": [1,2,3,4]}', 'invalid_request', /missing "features"/],
+    ['the wrong length', '{"features": [1,2,3]}', 'invalid_request', /must hold 4 numbers, got 3/],
+    ['a non-number', '{"features": [1,"2",3,4]}', 'invalid_request', /"features\[1\]" must be a finite number, got the string "2"/],
+    ['"NaN"', '{"features": ["NaN",2,3,4]}', 'invalid_request', /got the string "NaN"/],
+    ['null', '{"features": [1,2,null,4]}', 'invalid_request', /"features\[2\]" must be a finite number, got null/],
+    ['1e999 (Infinity)', '{"features": [1,2,3,1e999]}', 'invalid_request', /"features\[3\]" must be a finite number, got Infinity/],
+    ['-1e999', '{"features": [-1e999,2,3,4]}', 'invalid_request', /got -Infinity/],
+  ])('%s → 400', async (_, body, code, message) => {
+    const { model } = await live();
+    await expectError(await send(`/v1/models/${model}/predict`, { method: 'POST', body }), 400, code, message);
+  });
+
+  it('refuses a body over the size limit by Content-Length and by what arrives → 413', async () => {
+    const { model } = await live();
+    const big = JSON.stringify({ features: [1, 2, 3, 4], pad: 'x'.repeat(MAX_BODY_BYTES) });
+    await expectError(await send(`/v1/models/${model}/predict`, { method: 'POST', body: big }), 413, 'payload_too_large', /larger than 65536 bytes/);
+    const chunks = [new TextEncoder().encode(big.slice(0, 40_000)), new TextEncoder().encode(big.slice(40_000))];
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const chunk = chunks.shift();
+        if (chunk) controller.enqueue(chunk);
+        else controller.close();
+      },
+    });
+    const req = new Request(`http://edge/v1/models/${model}/predict`, { method: 'POST', body: stream });
+    expect(req.headers.get('content-length')).toBeNull();
+    await expectError(await sendWith({}, `/v1/models/${model}/predict`, req), 413, 'payload_too_large', /larger than/);
+  });
+
+  it('404s an unknown model', async () => {
+    await expectError(await send('/v1/models/no-such-model/predict', json({ features })), 404, 'model_not_found', /"no-such-model" does not exist/);
+  });
+
+  it('503s a model with files but no promoted version, saying how to promote', async () => {
+    const model = uniqueModel();
+    await seedVersion({ model, version: '1' });
+    await expectError(
+      await send(`/v1/models/${model}/predict`, json({ features })),
+      503,
+      'no_version_promoted',
+      new RegExp(`no promoted version yet; promote one with \`npm run promote -- ${model} <version>\``),
+    );
+  });
+
+  it('503s when the only pointer is not valid', async () => {
+    const model = uniqueModel();
+    await seedVersion({ model, version: '1' });
+    await putPointer('{"model": "x"', model);
+    await expectError(await send(`/v1/models/${model}/predict`, json({ features })), 503, 'pointer_invalid', /not JSON/);
+  });
+
+  it('404s a model name that cannot exist', async () => {
+    await expectError(await send('/v1/models/.hidden/predict', json({ features })), 404, 'model_not_found', /does not exist/);
+  });
+
+  it('answers unknown routes with a JSON 404', async () => {
+    await expectError(await send('/nope'), 404, 'not_found', /no route for GET \/nope/);
+    await expectError(await send('/predict'), 404, 'not_found', /GET \/predict/);
+  });
+});
+
+describe('GET /v1/models/:name', () => {
+  it('names the live and serving version and gives the signature', async () => {
+    const { model, signature } = await live('multiclass');
+    await putPointer({ ...(await seedVersion({ model, version: '2', kind: 'multiclass' })).pointer, previous: '1', canary: { version: '1', weight: 0.1 } });
+    const res = await send(`/v1/models/${model}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-model-version')).toBe('2');
+    expect(await res.json()).toMatchObject({ model, live: '2', serving: '2', previous: '1', canary: { version: '1', weight: 0.1 }, signature });
+    expect((await send('/v1/models/no-such-model')).status).toBe(404);
+  });
+});
+
+describe('GET /ping', () => {
+  it('pongs', async () => {
+    expect(await (await send('/ping')).text()).toBe('pong');
+  });
+});

@@ -1,0 +1,136 @@
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { env, exports } from 'cloudflare:workers';
+import * as tfl from '@tensorflow/tfjs-layers';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { MODEL_JSON_FILE, SIGNATURE_FILE, pointerKey, versionPrefix, type Pointer, type Signature } from '../../contracts/index.ts';
+import { app } from './app.ts';
+import { tf, tfReady } from './tfjs.ts';
+
+/** Name of the single weight shard seeded versions use. */
+export const SHARD = 'group1-shard1of1.bin';
+
+/** What `seedVersion` builds. */
+export interface SeedOptions {
+  model: string;
+  version: string;
+  kind?: Signature['output']['kind'];
+  inputs?: number;
+  classes?: number;
+  standardize?: boolean;
+}
+
+/** A version seeded into R2: the in-test TFJS model and what was stored for it. */
+export interface SeededVersion {
+  tfModel: LayersModel;
+  signature: Signature;
+  pointer: Pointer;
+  /** Runs the in-test model on `raw` features after the signature's standardization. */
+  expected(raw: number[]): Float32Array;
+}
+
+/** A unique model name per call, so tests never see each other's per-isolate caches. */
+export function uniqueModel(prefix = 'm'): string {
+  return `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
+}
+
+/**
+ * Builds a tiny TFJS layers model of the given output kind, saves it with a custom IOHandler into
+ * `env.MODELS` under `models/<model>/<version>/` (model.json, one .bin shard, signature.json) and returns
+ * the pointer that would promote it (not written: see `putPointer`).
+ */
+export async function seedVersion(options: SeedOptions): Promise<SeededVersion> {
+  await tfReady();
+  const { model: name, version, kind = 'binary', inputs = 4, classes = 3, standardize = true } = options;
+  const units = kind === 'multiclass' ? classes : 1;
+  const tfModel = tfl.sequential({
+    layers: [
+      tfl.layers.dense({ inputShape: [inputs], units: 8, activation: 'relu' }),
+      tfl.layers.dense({ units, activation: kind === 'binary' ? 'sigmoid' : kind === 'multiclass' ? 'softmax' : 'linear' }),
+    ],
+  });
+  const output: Signature['output'] =
+    kind === 'binary'
+      ? { kind, threshold: 0.5, labels: ['legit', 'fraud'] }
+      : kind === 'multiclass'
+        ? { kind, labels: Array.from({ length: classes }, (_, i) => `class-${i}`) }
+        : { kind };
+  const signature: Signature = {
+    inputs: Array.from({ length: inputs }, (_, i) => ({ name: `f${i}`, dtype: 'float32' as const })),
+    ...(standardize
+      ? {
+          preprocess: {
+            standardize: {
+              mean: Array.from({ length: inputs }, (_, i) => i * 0.5 - 1),
+              std: Array.from({ length: inputs }, (_, i) => 1 + i * 0.25),
+            },
+          },
+        }
+      : {}),
+    output,
+    format: 'tfjs-layers',
+    sample: Array.from({ length: inputs }, (_, i) => i * 0.1),
+  };
+  const prefix = versionPrefix(name, version);
+  let modelJsonSha256 = '';
+  await tfModel.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      const weightData = tf.io.concatenateArrayBuffers(artifacts.weightData!);
+      const modelJson = {
+        modelTopology: artifacts.modelTopology,
+        format: artifacts.format,
+        generatedBy: artifacts.generatedBy,
+        convertedBy: artifacts.convertedBy,
+        weightsManifest: [{ paths: [SHARD], weights: artifacts.weightSpecs! }],
+      };
+      const text = JSON.stringify(modelJson);
+      modelJsonSha256 = await sha256Hex(text);
+      await env.MODELS.put(prefix + MODEL_JSON_FILE, text);
+      await env.MODELS.put(prefix + SHARD, weightData);
+      await env.MODELS.put(prefix + SIGNATURE_FILE, JSON.stringify(signature));
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  const pointer: Pointer = { model: name, version, artifacts: prefix, modelJsonSha256, promotedAt: new Date().toISOString() };
+  const st = signature.preprocess?.standardize;
+  return {
+    tfModel,
+    signature,
+    pointer,
+    expected(raw) {
+      const x = raw.map((v, i) => (st ? (v - st.mean[i]!) / st.std[i]! : v));
+      return tf.tidy(() => (tfModel.predict(tf.tensor2d(x, [1, inputs])) as tf.Tensor).dataSync() as Float32Array);
+    },
+  };
+}
+
+/** Writes `pointer` as the model's KV pointer (what promotion does). */
+export async function putPointer(pointer: Pointer | string, model?: string): Promise<void> {
+  const key = pointerKey(model ?? (pointer as Pointer).model);
+  await env.POINTERS.put(key, typeof pointer === 'string' ? pointer : JSON.stringify(pointer));
+}
+
+/** Sends a request to the worker as deployed (its default export, real bindings from wrangler.toml). */
+export function send(path: string, init?: RequestInit): Promise<Response> {
+  return (exports as unknown as { default: Fetcher }).default.fetch(`http://edge${path}`, init);
+}
+
+/**
+ * Sends a request to the app with some vars overridden (e.g. `POINTER_TTL_MS`, `DEFAULT_MODEL`) and waits
+ * for its `waitUntil` work (background model loads) before returning.
+ */
+export async function sendWith(vars: Record<string, string>, path: string, init?: RequestInit): Promise<Response> {
+  const ctx = createExecutionContext();
+  const res = await app.fetch(new Request(`http://edge${path}`, init), { ...env, ...vars } as Env, ctx);
+  await waitOnExecutionContext(ctx);
+  return res;
+}
+
+/** A JSON POST init. */
+export function json(body: unknown): RequestInit {
+  return { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}
+
+async function sha256Hex(text: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}

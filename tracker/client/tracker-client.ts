@@ -1,0 +1,332 @@
+import * as z from 'zod';
+import { MetricLogger, type MetricLoggerOptions } from './metric-logger.ts';
+import {
+  Deployment,
+  DeploymentRecord,
+  DeploymentState,
+  Experiment,
+  type KeyValue,
+  type Metric,
+  ModelVersion,
+  type Pointer,
+  RegisteredModel,
+  Run,
+  RunInfo,
+} from './schemas.ts';
+import { splitBatch } from './split-batch.ts';
+import { TrackerError, isTrackerError } from './tracker-error.ts';
+
+/** Options of a `TrackerClient`. */
+export interface TrackerClientOptions {
+  /** The tracker's URL (default: `MLFLOW_TRACKING_URI`, else `http://localhost:5000`). */
+  baseUrl?: string;
+  /** The fetch to use (default: the global one). */
+  fetch?: typeof fetch;
+}
+
+type Query = Record<string, string>;
+
+const Empty = z.unknown();
+
+/**
+ * A thin typed client of the tracker's MLflow REST API (and edgeflow's deployment endpoints). Uses
+ * only `fetch`, so it runs in Node, browsers and workers. Every answer is validated; a non-2xx
+ * answer throws a `TrackerError` carrying MLflow's `error_code`.
+ */
+export class TrackerClient {
+  /** The tracker's URL, without a trailing slash. */
+  readonly baseUrl: string;
+  readonly #fetch: typeof fetch;
+  readonly #artifactRoots = new Map<string, string>();
+
+  constructor(options: TrackerClientOptions = {}) {
+    const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+    this.baseUrl = (options.baseUrl ?? env?.MLFLOW_TRACKING_URI ?? 'http://localhost:5000').replace(/\/+$/, '');
+    this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  }
+
+  // --- experiments and runs -------------------------------------------------------------------
+
+  /** The id of the experiment with this name, created when there is none. */
+  async getOrCreateExperiment(name: string): Promise<string> {
+    const existing = await this.#experimentByName(name);
+    if (existing) return existing;
+    try {
+      const { experiment_id } = await this.#post('mlflow/experiments/create', { name }, z.object({ experiment_id: z.string() }));
+      return experiment_id;
+    } catch (err) {
+      // Someone else created it between our two calls.
+      if (isTrackerError(err, 'RESOURCE_ALREADY_EXISTS')) {
+        const id = await this.#experimentByName(name);
+        if (id) return id;
+      }
+      throw err;
+    }
+  }
+
+  async #experimentByName(name: string): Promise<string | null> {
+    try {
+      const { experiment } = await this.#get('mlflow/experiments/get-by-name', { experiment_name: name }, z.object({ experiment: Experiment }));
+      if (experiment.lifecycle_stage === 'deleted') {
+        throw new TrackerError('INVALID_STATE', 400, `experiment "${name}" is deleted; restore it or pick another name`);
+      }
+      return experiment.experiment_id;
+    } catch (err) {
+      if (isTrackerError(err, 'RESOURCE_DOES_NOT_EXIST')) return null;
+      throw err;
+    }
+  }
+
+  /** Starts a run (status RUNNING, `startTime` default now). */
+  async createRun(opts: { experimentId: string; runName?: string; tags?: Record<string, string>; startTime?: number }): Promise<RunInfo> {
+    const body = {
+      experiment_id: opts.experimentId,
+      run_name: opts.runName,
+      start_time: opts.startTime ?? Date.now(),
+      tags: Object.entries(opts.tags ?? {}).map(([key, value]) => ({ key, value })),
+    };
+    const { run } = await this.#post('mlflow/runs/create', body, z.object({ run: Run }));
+    this.#artifactRoots.set(run.info.run_id, run.info.artifact_uri);
+    return run.info;
+  }
+
+  /** A run with the latest value of each metric, its params and tags. */
+  async getRun(runId: string): Promise<Run> {
+    const { run } = await this.#get('mlflow/runs/get', { run_id: runId }, z.object({ run: Run }));
+    return run;
+  }
+
+  /** Logs params (values turned into strings) through log-batch, 100 a request. */
+  async logParams(runId: string, params: Record<string, string | number | boolean>): Promise<void> {
+    await this.logBatch(runId, { params: Object.entries(params).map(([key, value]) => ({ key, value: String(value) })) });
+  }
+
+  /** Logs one metric point (`timestamp` default now, `step` default 0). */
+  async logMetric(runId: string, key: string, value: number, opts: { step?: number; timestamp?: number } = {}): Promise<void> {
+    await this.#post(
+      'mlflow/runs/log-metric',
+      { run_id: runId, key, value: wireDouble(value), timestamp: opts.timestamp ?? Date.now(), step: opts.step ?? 0 },
+      Empty,
+    );
+  }
+
+  /**
+   * Logs metrics, params and tags, split into as many requests as MLflow's limits need (1,000
+   * metrics, 100 params, 100 tags, 1,000 items a request), sent in order. Not atomic across requests.
+   */
+  async logBatch(runId: string, batch: { metrics?: Metric[]; params?: KeyValue[]; tags?: KeyValue[] }): Promise<void> {
+    const now = Date.now();
+    const metrics = (batch.metrics ?? []).map((m) => ({
+      key: m.key,
+      value: wireDouble(m.value),
+      timestamp: m.timestamp ?? now,
+      step: m.step ?? 0,
+    }));
+    for (const part of splitBatch({ metrics, params: batch.params, tags: batch.tags })) {
+      await this.#post('mlflow/runs/log-batch', { run_id: runId, ...part }, Empty);
+    }
+  }
+
+  /** Sets a run tag. */
+  async setTag(runId: string, key: string, value: string): Promise<void> {
+    await this.#post('mlflow/runs/set-tag', { run_id: runId, key, value }, Empty);
+  }
+
+  /** Ends a run with this status (default FINISHED) and now as its end time. */
+  async endRun(runId: string, status: 'FINISHED' | 'FAILED' | 'KILLED' = 'FINISHED'): Promise<void> {
+    await this.#post('mlflow/runs/update', { run_id: runId, status, end_time: Date.now() }, Empty);
+  }
+
+  /** A buffered metric logger for a run; see `MetricLogger`. Close it when done. */
+  metricLogger(runId: string, opts?: MetricLoggerOptions): MetricLogger {
+    return new MetricLogger((metrics) => this.logBatch(runId, { metrics }), opts);
+  }
+
+  // --- artifacts ------------------------------------------------------------------------------
+
+  /**
+   * Uploads one artifact of a run through MLflow's proxied artifact API, to `path` under the run's
+   * artifact root (`mlflow-artifacts:/<experiment_id>/<run_id>/artifacts`).
+   */
+  async logArtifact(runId: string, path: string, body: Uint8Array | string, contentType?: string): Promise<void> {
+    const segments = path.split('/');
+    if (!path || path.startsWith('/') || segments.some((s) => s === '' || s === '.' || s === '..')) {
+      throw new TrackerError('INVALID_PARAMETER_VALUE', 400, `artifact path must be relative, without empty, "." or ".." parts: "${path}"`);
+    }
+    const root = await this.#artifactRoot(runId);
+    const url = `${this.baseUrl}/api/2.0/mlflow-artifacts/artifacts/${root}/${segments.map(encodeURIComponent).join('/')}`;
+    const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
+    await this.#call('PUT', url, {
+      body: bytes as BodyInit,
+      headers: { 'content-type': contentType ?? 'application/octet-stream' },
+      schema: Empty,
+    });
+  }
+
+  async #artifactRoot(runId: string): Promise<string> {
+    let uri = this.#artifactRoots.get(runId);
+    if (!uri) {
+      uri = (await this.getRun(runId)).info.artifact_uri;
+      this.#artifactRoots.set(runId, uri);
+    }
+    const m = /^mlflow-artifacts:(?:\/\/[^/]*)?\/+(.+?)\/*$/.exec(uri);
+    if (!m) {
+      throw new TrackerError(
+        'INVALID_PARAMETER_VALUE',
+        400,
+        `run ${runId} has artifact_uri "${uri}"; only mlflow-artifacts:/ (the tracker's proxied artifact store) is supported`,
+      );
+    }
+    return m[1]!.split('/').map((s) => encodeURIComponent(decodeURIComponent(s))).join('/');
+  }
+
+  // --- model registry -------------------------------------------------------------------------
+
+  /** Creates a registered model; RESOURCE_ALREADY_EXISTS if it exists (see `ensureRegisteredModel`). */
+  async createRegisteredModel(name: string): Promise<void> {
+    await this.#post('mlflow/registered-models/create', { name }, z.object({ registered_model: RegisteredModel }));
+  }
+
+  /** Creates a registered model unless it exists already. */
+  async ensureRegisteredModel(name: string): Promise<void> {
+    try {
+      await this.createRegisteredModel(name);
+    } catch (err) {
+      if (!isTrackerError(err, 'RESOURCE_ALREADY_EXISTS')) throw err;
+    }
+  }
+
+  /** A registered model with its latest versions and aliases, or null when there is none. */
+  async getRegisteredModel(name: string): Promise<RegisteredModel | null> {
+    try {
+      const { registered_model } = await this.#get('mlflow/registered-models/get', { name }, z.object({ registered_model: RegisteredModel }));
+      return registered_model;
+    } catch (err) {
+      if (isTrackerError(err, 'RESOURCE_DOES_NOT_EXIST')) return null;
+      throw err;
+    }
+  }
+
+  /** Registers a new version of a model from `source` (e.g. `runs:/<run_id>/model`). */
+  async createModelVersion(opts: { name: string; source: string; runId?: string; description?: string }): Promise<ModelVersion> {
+    const body = { name: opts.name, source: opts.source, run_id: opts.runId, description: opts.description };
+    const { model_version } = await this.#post('mlflow/model-versions/create', body, z.object({ model_version: ModelVersion }));
+    return model_version;
+  }
+
+  /** One model version. */
+  async getModelVersion(name: string, version: string): Promise<ModelVersion> {
+    const { model_version } = await this.#get('mlflow/model-versions/get', { name, version }, z.object({ model_version: ModelVersion }));
+    return model_version;
+  }
+
+  /** Points an alias at a version; alias `production` promotes the version to the edge. */
+  async setAlias(name: string, alias: string, version: string): Promise<void> {
+    await this.#post('mlflow/registered-models/alias', { name, alias, version }, Empty);
+  }
+
+  /** Removes an alias. */
+  async deleteAlias(name: string, alias: string): Promise<void> {
+    // MLflow's Python client sends DELETE parameters as a JSON body, others as a query: send both.
+    await this.#call('DELETE', this.#url('mlflow/registered-models/alias', { name, alias }), {
+      body: JSON.stringify({ name, alias }),
+      headers: { 'content-type': 'application/json' },
+      schema: Empty,
+    });
+  }
+
+  /** The version an alias points at, or null when the alias (or model) does not exist. */
+  async getModelVersionByAlias(name: string, alias: string): Promise<ModelVersion | null> {
+    try {
+      const { model_version } = await this.#get('mlflow/registered-models/alias', { name, alias }, z.object({ model_version: ModelVersion }));
+      return model_version;
+    } catch (err) {
+      if (isTrackerError(err, 'RESOURCE_DOES_NOT_EXIST')) return null;
+      throw err;
+    }
+  }
+
+  // --- deployments (edgeflow) -----------------------------------------------------------------
+
+  /** Puts the version the pointer held before back live; returns the recorded flip. */
+  async rollback(name: string): Promise<Deployment> {
+    const answer = z.union([z.object({ deployment: Deployment }).transform((a) => a.deployment), Deployment]);
+    return this.#post('edgeflow/deployments/rollback', { name }, answer);
+  }
+
+  /** The live pointer of a model (null before its first promotion) and its flips, newest first. */
+  async getDeployment(name: string): Promise<{ pointer: Pointer | null; history: DeploymentRecord[] }> {
+    return this.#get('edgeflow/deployments/get', { name }, DeploymentState);
+  }
+
+  // --- transport ------------------------------------------------------------------------------
+
+  #url(endpoint: string, query?: Query): string {
+    const qs = query ? `?${new URLSearchParams(query).toString()}` : '';
+    return `${this.baseUrl}/api/2.0/${endpoint}${qs}`;
+  }
+
+  #get<T extends z.ZodType>(endpoint: string, query: Query, schema: T): Promise<z.output<T>> {
+    return this.#call('GET', this.#url(endpoint, query), { schema });
+  }
+
+  #post<T extends z.ZodType>(endpoint: string, body: unknown, schema: T): Promise<z.output<T>> {
+    return this.#call('POST', this.#url(endpoint), {
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json' },
+      schema,
+    });
+  }
+
+  async #call<T extends z.ZodType>(
+    method: string,
+    url: string,
+    opts: { body?: BodyInit; headers?: Record<string, string>; schema: T },
+  ): Promise<z.output<T>> {
+    const where = `${method} ${url.replace(this.baseUrl, '')}`;
+    let res: Response;
+    try {
+      res = await this.#fetch(url, { method, body: opts.body, headers: { accept: 'application/json', ...opts.headers } });
+    } catch (err) {
+      throw new TrackerError('UNREACHABLE', 0, `cannot reach the tracker at ${this.baseUrl} (${where}): ${errorText(err)}`, { cause: err });
+    }
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = text === '' ? {} : JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    if (!res.ok) {
+      const e = json as { error_code?: unknown; message?: unknown } | undefined;
+      const code = typeof e?.error_code === 'string' ? e.error_code : res.status >= 500 ? 'INTERNAL_ERROR' : `HTTP_${res.status}`;
+      const message = typeof e?.message === 'string' ? e.message : text.slice(0, 500) || res.statusText;
+      throw new TrackerError(code, res.status, `${where}: ${code}: ${message}`);
+    }
+    if (json === undefined) {
+      throw new TrackerError('INVALID_RESPONSE', res.status, `${where}: the tracker answered ${res.status} with a body that is not JSON: ${text.slice(0, 200)}`);
+    }
+    const parsed = opts.schema.safeParse(json);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+      throw new TrackerError('INVALID_RESPONSE', res.status, `${where}: unexpected answer from the tracker: ${issues}`);
+    }
+    return parsed.data;
+  }
+}
+
+/** MLflow's JSON for doubles: non-finite values as the strings protobuf's JSON mapping uses. */
+function wireDouble(value: number): number | string {
+  if (Number.isNaN(value)) return 'NaN';
+  if (value === Number.POSITIVE_INFINITY) return 'Infinity';
+  if (value === Number.NEGATIVE_INFINITY) return '-Infinity';
+  return value;
+}
+
+function errorText(err: unknown): string {
+  if (err instanceof Error) {
+    const cause = err.cause instanceof Error ? `: ${err.cause.message}` : '';
+    return `${err.message}${cause}`;
+  }
+  return String(err);
+}

@@ -1,0 +1,105 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Edge } from './edge.ts';
+import { openEdge } from './open-edge.ts';
+import { FakeCloudflare } from './testing/fake-cloudflare.ts';
+
+/** One behaviour, every backend: what the tracker relies on must hold for the simulator and for Cloudflare. */
+const backends: [name: string, open: () => Promise<{ edge: Edge; dispose: () => Promise<void> }>][] = [
+  [
+    'local (wrangler state)',
+    async () => {
+      const stateDir = mkdtempSync(join(tmpdir(), 'edgeflow-contract-'));
+      const edge = await openEdge({ EDGEFLOW_STATE_DIR: stateDir });
+      return {
+        edge,
+        dispose: async () => {
+          await edge.close();
+          rmSync(stateDir, { recursive: true, force: true });
+        },
+      };
+    },
+  ],
+  [
+    'cloudflare (KV REST + R2 S3, against a local fake)',
+    async () => {
+      const env = {
+        EDGEFLOW_EDGE: 'cloudflare',
+        CLOUDFLARE_ACCOUNT_ID: 'acc',
+        CLOUDFLARE_API_TOKEN: 'token',
+        EDGEFLOW_KV_NAMESPACE_ID: 'ns',
+        EDGEFLOW_R2_BUCKET: 'bucket',
+        R2_ACCESS_KEY_ID: 'AKID',
+        R2_SECRET_ACCESS_KEY: 'secret',
+      };
+      const cf = await new FakeCloudflare({
+        accountId: env.CLOUDFLARE_ACCOUNT_ID,
+        apiToken: env.CLOUDFLARE_API_TOKEN,
+        namespaceId: env.EDGEFLOW_KV_NAMESPACE_ID,
+        bucket: env.EDGEFLOW_R2_BUCKET,
+        accessKeyId: env.R2_ACCESS_KEY_ID,
+        secretAccessKey: env.R2_SECRET_ACCESS_KEY,
+        pageSize: 100,
+      }).start();
+      const edge = await openEdge({ ...env, EDGEFLOW_CF_API_URL: cf.apiUrl, EDGEFLOW_R2_ENDPOINT: cf.r2Endpoint });
+      return {
+        edge,
+        dispose: async () => {
+          await edge.close();
+          await cf.stop();
+        },
+      };
+    },
+  ],
+];
+
+describe.each(backends)('edge contract: %s', (_, open) => {
+  let edge: Edge;
+  let dispose: () => Promise<void>;
+
+  beforeAll(async () => {
+    ({ edge, dispose } = await open());
+  });
+  afterAll(() => dispose?.());
+
+  it('KV: put, overwrite, get, delete; missing is null', async () => {
+    expect(await edge.kv.get('pointer/m')).toBeNull();
+    await edge.kv.put('pointer/m', '{"version":"1"}');
+    await edge.kv.put('pointer/m', '{"version":"2"}');
+    expect(await edge.kv.get('pointer/m')).toBe('{"version":"2"}');
+    await edge.kv.put('pointer/ünï code', 'é');
+    expect(await edge.kv.get('pointer/ünï code')).toBe('é');
+    await edge.kv.delete('pointer/m');
+    expect(await edge.kv.get('pointer/m')).toBeNull();
+    await edge.kv.delete('pointer/never-there');
+  });
+
+  it('blobs: bytes and strings round-trip; missing is null', async () => {
+    const bytes = new Uint8Array(70_000).map((_, i) => (i * 7) % 256);
+    await edge.blobs.put('models/m/1/group1-shard1of1.bin', bytes, 'application/octet-stream');
+    await edge.blobs.put('models/m/1/model.json', '{"a":1}', 'application/json');
+    expect(await edge.blobs.get('models/m/1/group1-shard1of1.bin')).toEqual(bytes);
+    expect(new TextDecoder().decode((await edge.blobs.get('models/m/1/model.json'))!)).toBe('{"a":1}');
+    expect(await edge.blobs.get('models/m/1/absent.bin')).toBeNull();
+  });
+
+  it('blobs: list returns every object under a prefix in key order with sizes, odd keys included', async () => {
+    const odd = ['c/a&b.txt', "c/it's <x>.txt", 'c/sp ace+plus.txt', 'c/ünï.txt'];
+    const many = Array.from({ length: 250 }, (_, i) => `c/n${String(i).padStart(3, '0')}`);
+    await Promise.all([...odd, ...many].map((k) => edge.blobs.put(k, k)));
+    await edge.blobs.put('cc/not-under-c-slash', 'x');
+    const listed = await edge.blobs.list('c/');
+    const expected = [...odd, ...many].sort().map((key) => ({ key, size: new TextEncoder().encode(key).length }));
+    expect(listed).toEqual(expected);
+  });
+
+  it('blobs: delete removes exactly the named keys, more than one batch of them', async () => {
+    const keys = Array.from({ length: 1005 }, (_, i) => `d/${String(i).padStart(4, '0')}`);
+    await Promise.all(keys.map((k) => edge.blobs.put(k, 'x')));
+    await edge.blobs.put('d/keep', 'x');
+    await edge.blobs.delete([...keys, 'd/never-there']);
+    expect(await edge.blobs.list('d/')).toEqual([{ key: 'd/keep', size: 1 }]);
+  });
+});

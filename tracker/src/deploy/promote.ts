@@ -1,0 +1,108 @@
+import { createHash } from 'node:crypto';
+import { PRODUCTION_ALIAS, Pointer, pointerKey, versionPrefix } from '../../../contracts/index.ts';
+import type { Edge } from '../edge/edge.ts';
+import { MlflowError } from '../errors.ts';
+import { WriteLock } from '../store/write-lock.ts';
+import type { Deployment, DeploymentKind, TrackingStore } from '../store/tracking-store.ts';
+import { checkVersionFiles } from './check-version.ts';
+import { readPointer } from './read-pointer.ts';
+
+/** What to promote. */
+export interface PromoteInput {
+  name: string;
+  version: string;
+  actor: string;
+  kind?: DeploymentKind;
+}
+
+/** The pointer written and the deployment recorded. */
+export interface PromoteResult {
+  pointer: Pointer;
+  deployment: Deployment;
+}
+
+/** Pointer flips are read-modify-write on KV: one at a time in this process. */
+const flips = new WriteLock();
+
+/**
+ * Puts a model version live at the edge. Checks its files (`checkVersionFiles`), writes the KV pointer
+ * (`previous` = the version the pointer held; kept as it was when the same version is promoted
+ * again), then records the deployment and points the `production` alias at the version in one
+ * transaction. If the check fails nothing changes; if recording fails the old pointer is put back.
+ */
+export function promote(edge: Edge, store: TrackingStore, input: PromoteInput): Promise<PromoteResult> {
+  return flips.run(() => flip(edge, store, input));
+}
+
+/** Promotes the version the pointer held before the current one (kind `rollback`). */
+export function rollback(edge: Edge, store: TrackingStore, input: { name: string; actor: string }): Promise<PromoteResult> {
+  return flips.run(async () => {
+    await store.getRegisteredModel(input.name);
+    const current = await readPointer(edge.kv, input.name);
+    if (!current) throw new MlflowError('INVALID_STATE', `Model ${input.name} has no version live at the edge; nothing to roll back.`);
+    if (!current.previous) {
+      throw new MlflowError('INVALID_STATE', `Model ${input.name} has no previous version to roll back to (live: version ${current.version}).`);
+    }
+    return flip(edge, store, { name: input.name, version: current.previous, actor: input.actor, kind: 'rollback' });
+  });
+}
+
+/**
+ * Removes an alias; the `production` alias is refused (INVALID_STATE) while the version it names is
+ * the one live at the edge — promote another version or roll back instead.
+ */
+export function removeAlias(edge: Edge, store: TrackingStore, name: string, alias: string): Promise<void> {
+  return flips.run(async () => {
+    if (alias === PRODUCTION_ALIAS) {
+      const live = await readPointer(edge.kv, name);
+      const named = await store.getModelVersionByAlias(name, alias).catch(() => null);
+      if (live && named && named.version === live.version) {
+        throw new MlflowError(
+          'INVALID_STATE',
+          `Alias '${alias}' of model ${name} names version ${live.version}, which is live at the edge. ` +
+            'Promote another version or roll back instead of removing it.',
+        );
+      }
+    }
+    await store.deleteAlias(name, alias);
+  });
+}
+
+async function flip(edge: Edge, store: TrackingStore, input: PromoteInput): Promise<PromoteResult> {
+  const { name, version } = input;
+  await store.getModelVersion(name, version);
+  const { modelJson } = await checkVersionFiles(edge.blobs, name, version);
+  const key = pointerKey(name);
+  const before = await edge.kv.get(key);
+  let current: Pointer | null = null;
+  try {
+    current = await readPointer(edge.kv, name);
+  } catch {
+    current = null; // an unreadable pointer is replaced; there is just no previous version to record
+  }
+  const previous = current ? (current.version === version ? current.previous : current.version) : undefined;
+  const pointer = Pointer.parse({
+    model: name,
+    version,
+    artifacts: versionPrefix(name, version),
+    modelJsonSha256: createHash('sha256').update(modelJson).digest('hex'),
+    promotedAt: new Date().toISOString(),
+    ...(previous ? { previous } : {}),
+  });
+  await edge.kv.put(key, JSON.stringify(pointer));
+  try {
+    const deployment = await store.recordDeployment({
+      model: name,
+      from_version: current?.version ?? null,
+      to_version: version,
+      kind: input.kind ?? 'promote',
+      actor: input.actor,
+      created_at: Date.now(),
+      alias: PRODUCTION_ALIAS,
+    });
+    return { pointer, deployment };
+  } catch (error) {
+    await (before === null ? edge.kv.delete(key) : edge.kv.put(key, before)).catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,56 @@
+import { versionPrefix } from '../../../contracts/index.ts';
+import { contentTypeOf } from '../artifacts/content-type.ts';
+import type { Edge } from '../edge/edge.ts';
+import type { CreateModelVersionInput, ModelVersion, TrackingStore } from '../store/tracking-store.ts';
+import { resolveSource } from './resolve-source.ts';
+
+/**
+ * Creates a model version and copies its source's files to `models/<name>/<version>/`, so the version
+ * stays what it was when registered whatever happens to the run's artifacts later. A source with no
+ * files (or one the tracker does not hold) still gives a version, as MLflow does; promotion then
+ * refuses it. If copying fails, the version and its copied files are removed: nothing is left.
+ */
+export async function registerModelVersion(
+  store: TrackingStore,
+  edge: Edge,
+  input: CreateModelVersionInput,
+): Promise<ModelVersion> {
+  const sourceKey = await resolveSource(store, input.source);
+  const created = await store.createModelVersion(input);
+  const prefix = versionPrefix(input.name, created.version);
+  try {
+    // A number is reused only after a failed registration; clear anything it may have left.
+    await clear(edge, prefix);
+    const count = sourceKey === null ? 0 : await copyFiles(edge, sourceKey, prefix);
+    return await store.completeModelVersion(input.name, created.version, count);
+  } catch (error) {
+    await clear(edge, prefix).catch(() => undefined);
+    await store.discardModelVersion(input.name, created.version).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Copies every object under `<sourceKey>/` (or the single object `sourceKey`) into `prefix`. */
+async function copyFiles(edge: Edge, sourceKey: string, prefix: string): Promise<number> {
+  const folder = `${sourceKey}/`;
+  const blobs = await edge.blobs.list(folder);
+  if (blobs.length) {
+    for (const blob of blobs) {
+      const bytes = await edge.blobs.get(blob.key);
+      if (!bytes) continue;
+      const rel = blob.key.slice(folder.length);
+      await edge.blobs.put(prefix + rel, bytes, contentTypeOf(rel));
+    }
+    return blobs.length;
+  }
+  const single = await edge.blobs.get(sourceKey);
+  if (!single) return 0;
+  const name = sourceKey.slice(sourceKey.lastIndexOf('/') + 1);
+  await edge.blobs.put(prefix + name, single, contentTypeOf(name));
+  return 1;
+}
+
+async function clear(edge: Edge, prefix: string): Promise<void> {
+  const stale = await edge.blobs.list(prefix);
+  if (stale.length) await edge.blobs.delete(stale.map((b) => b.key));
+}

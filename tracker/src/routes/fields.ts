@@ -1,0 +1,111 @@
+import * as z from 'zod';
+
+/** MLflow's limits (mlflow/utils/validation.py), enforced before anything is written. */
+export const LIMITS = {
+  keyLength: 250,
+  paramValueLength: 6000,
+  tagValueLength: 5000,
+  batchMetrics: 1000,
+  batchParams: 100,
+  batchTags: 100,
+  batchTotal: 1000,
+  historyPage: 25_000,
+} as const;
+
+const KEY_CHARS = /^[\p{L}\p{N}_.\- /:]+$/u;
+
+/**
+ * A metric, param or tag key as MLflow accepts it: alphanumerics, underscores, dashes, periods,
+ * spaces, colons and slashes, at most 250 characters, and a normalized relative path (no empty,
+ * `.` or `..` segment, no leading or trailing slash).
+ */
+export const entityKey = z
+  .string()
+  .min(1)
+  .max(LIMITS.keyLength)
+  .refine((k) => KEY_CHARS.test(k), {
+    message:
+      'names may only contain alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), colons (:) and slashes (/)',
+  })
+  .refine((k) => k.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..'), {
+    message: 'names must be normalized relative paths (no empty, "." or ".." segment)',
+  });
+
+/** An int64 as MLflow clients send it: a JSON number or a decimal string. */
+export const int64 = z
+  .union([z.number(), z.string().regex(/^-?\d{1,16}$/, 'expected an integer').transform(Number)])
+  .pipe(z.number().int());
+
+/** An id MLflow types as a string, sometimes sent as a number. */
+export const idString = z.union([z.string(), z.number().int().transform(String)]);
+
+/** A double as protobuf's JSON mapping allows: a number, or "NaN", "Infinity", "-Infinity", a numeric string. */
+export const double = z.union([
+  z.number(),
+  z
+    .string()
+    .regex(/^(NaN|-?Infinity|-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?)$/, 'expected a number')
+    .transform(Number),
+]);
+
+/** A run tag. */
+export const TagInput = z.object({ key: entityKey, value: z.string().max(LIMITS.tagValueLength).default('') });
+
+/** A run param. */
+export const ParamInput = z.object({ key: entityKey, value: z.string().max(LIMITS.paramValueLength) });
+
+/** A metric point. */
+export const MetricInput = z.object({
+  key: entityKey,
+  value: double,
+  timestamp: int64,
+  step: int64.default(0),
+});
+
+/** A tag of an experiment, registered model or model version (looser keys, as MLflow has). */
+export const LooseTagInput = z.object({
+  key: z.string().min(1).max(LIMITS.keyLength),
+  value: z.string().max(LIMITS.tagValueLength).default(''),
+});
+
+/**
+ * A registered model name. It becomes part of R2 keys (`models/<name>/<version>/`) and the KV pointer
+ * key, so slashes, backslashes, control characters and dot-only names are refused.
+ */
+export const modelName = z
+  .string()
+  .min(1)
+  .max(256)
+  .refine((n) => !/[/\\\p{Cc}]/u.test(n) && n !== '.' && n !== '..' && n.trim() === n, {
+    message: 'model names may not contain slashes or control characters, nor be "." or ".." or have surrounding spaces',
+  });
+
+/** A model version number as a string ("1", "2", …). */
+export const versionString = idString.pipe(z.string().regex(/^[1-9]\d{0,14}$/, 'expected a positive integer version'));
+
+/** An alias name: MLflow's rules (word characters and dashes; not "latest", not v<digits>). */
+export const aliasName = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[\w-]+$/, 'aliases may only contain alphanumerics, underscores and dashes')
+  .refine((a) => a.toLowerCase() !== 'latest' && !/^v\d+$/i.test(a) && !/^version\d+$/i.test(a), {
+    message: 'aliases "latest", "v<number>" and "version<number>" are reserved',
+  });
+
+/** The run id of a request: `run_id`, or the deprecated `run_uuid`. */
+export function runIdOf(input: { run_id?: string; run_uuid?: string }): string {
+  return input.run_id || input.run_uuid || '';
+}
+
+/** The optional run_id / run_uuid fields of a request (one of them required, checked by `requireRunId`). */
+export const runIdFields = { run_id: z.string().optional(), run_uuid: z.string().optional() };
+
+/** Refinement: a request must name a run. */
+export const requireRunId: [
+  (v: { run_id?: string; run_uuid?: string }) => boolean,
+  { message: string; path: string[] },
+] = [
+  (v) => Boolean(v.run_id || v.run_uuid),
+  { message: "Missing value for required parameter 'run_id'", path: ['run_id'] },
+];

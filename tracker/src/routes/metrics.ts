@@ -1,0 +1,31 @@
+import { Hono } from 'hono';
+import * as z from 'zod';
+import type { AppDeps } from '../app.ts';
+import { readQuery } from '../http/request.ts';
+import { reply } from '../http/reply.ts';
+import { int64, LIMITS, requireRunId, runIdFields, runIdOf } from './fields.ts';
+
+const GetHistory = z
+  .object({
+    ...runIdFields,
+    metric_key: z.string().min(1),
+    max_results: int64.pipe(z.number().min(1).max(LIMITS.historyPage)).default(LIMITS.historyPage),
+    page_token: z.string().optional(),
+  })
+  .refine(...requireRunId);
+
+/** `metrics/get-history`: a metric's points in (step, timestamp) order, up to 25,000 a page. */
+export function metricRoutes({ store }: AppDeps): Hono {
+  const app = new Hono();
+
+  app.get('/metrics/get-history', async (c) => {
+    const q = readQuery(c, GetHistory);
+    const page = await store.getMetricHistory(runIdOf(q), q.metric_key, {
+      max_results: q.max_results,
+      page_token: q.page_token,
+    });
+    return reply(c, page);
+  });
+
+  return app;
+}

@@ -1,0 +1,120 @@
+import { Hono } from 'hono';
+import * as z from 'zod';
+import type { AppDeps } from '../app.ts';
+import { readBody, readQuery } from '../http/request.ts';
+import { reply } from '../http/reply.ts';
+import { RUN_STATUSES } from '../store/tracking-store.ts';
+import {
+  double,
+  entityKey,
+  idString,
+  int64,
+  LIMITS,
+  MetricInput,
+  ParamInput,
+  requireRunId,
+  runIdFields,
+  runIdOf,
+  TagInput,
+} from './fields.ts';
+
+const CreateRun = z.object({
+  experiment_id: idString.default('0'),
+  user_id: z.string().max(256).optional(),
+  run_name: z.string().max(250).optional(),
+  start_time: int64.optional(),
+  tags: z.array(TagInput).max(LIMITS.batchTags).optional(),
+});
+
+const RunRef = z.object(runIdFields).refine(...requireRunId);
+
+const UpdateRun = z
+  .object({
+    ...runIdFields,
+    status: z.enum(RUN_STATUSES).optional(),
+    end_time: int64.optional(),
+    run_name: z.string().max(250).optional(),
+  })
+  .refine(...requireRunId);
+
+const LogBatch = z
+  .object({
+    ...runIdFields,
+    metrics: z.array(MetricInput).max(LIMITS.batchMetrics).default([]),
+    params: z.array(ParamInput).max(LIMITS.batchParams).default([]),
+    tags: z.array(TagInput).max(LIMITS.batchTags).default([]),
+  })
+  .refine(...requireRunId)
+  .refine((b) => b.metrics.length + b.params.length + b.tags.length <= LIMITS.batchTotal, {
+    message: `A batch logging request can contain at most ${LIMITS.batchTotal} metrics, params and tags in all`,
+    path: ['metrics'],
+  });
+
+const LogMetric = z
+  .object({
+    ...runIdFields,
+    key: entityKey,
+    value: double,
+    timestamp: int64,
+    step: int64.default(0),
+  })
+  .refine(...requireRunId);
+
+const LogParam = z
+  .object({ ...runIdFields, key: entityKey, value: z.string().max(LIMITS.paramValueLength) })
+  .refine(...requireRunId);
+
+const SetTag = z
+  .object({ ...runIdFields, key: entityKey, value: z.string().max(LIMITS.tagValueLength) })
+  .refine(...requireRunId);
+
+/** `runs/create|get|update|log-batch|log-metric|log-parameter|set-tag`. */
+export function runRoutes({ store }: AppDeps): Hono {
+  const app = new Hono();
+
+  app.post('/runs/create', async (c) => {
+    const input = await readBody(c, CreateRun);
+    return reply(c, { run: await store.createRun(input) });
+  });
+
+  app.get('/runs/get', async (c) => {
+    const ref = readQuery(c, RunRef);
+    return reply(c, { run: await store.getRun(runIdOf(ref)) });
+  });
+
+  app.post('/runs/update', async (c) => {
+    const input = await readBody(c, UpdateRun);
+    const runInfo = await store.updateRun(runIdOf(input), {
+      status: input.status,
+      end_time: input.end_time,
+      run_name: input.run_name,
+    });
+    return reply(c, { run_info: runInfo });
+  });
+
+  app.post('/runs/log-batch', async (c) => {
+    const { metrics, params, tags, ...ref } = await readBody(c, LogBatch);
+    await store.logBatch(runIdOf(ref), { metrics, params, tags });
+    return reply(c, {});
+  });
+
+  app.post('/runs/log-metric', async (c) => {
+    const { key, value, timestamp, step, ...ref } = await readBody(c, LogMetric);
+    await store.logBatch(runIdOf(ref), { metrics: [{ key, value, timestamp, step }] });
+    return reply(c, {});
+  });
+
+  app.post('/runs/log-parameter', async (c) => {
+    const { key, value, ...ref } = await readBody(c, LogParam);
+    await store.logBatch(runIdOf(ref), { params: [{ key, value }] });
+    return reply(c, {});
+  });
+
+  app.post('/runs/set-tag', async (c) => {
+    const { key, value, ...ref } = await readBody(c, SetTag);
+    await store.logBatch(runIdOf(ref), { tags: [{ key, value }] });
+    return reply(c, {});
+  });
+
+  return app;
+}

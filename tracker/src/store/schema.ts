@@ -1,0 +1,252 @@
+import {
+  foreignKey,
+  index,
+  integer,
+  primaryKey,
+  real,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core';
+
+/*
+ * The tracker's tables. Times are epoch milliseconds (MLflow's unit). Ids MLflow exposes as strings
+ * (experiment ids, model version numbers) are integers here and strings at the API.
+ *
+ * Read paths the later search work needs (issue 3) are indexed now:
+ * - runs of some experiments, in start_time order, optionally by status/name: `runs_experiment_idx`;
+ * - `params.k = v`, `tags.k = v`: `(key, value, run_uuid)` covering indexes, so a filter is one range scan;
+ * - `metrics.k > x` and order by a metric: `latest_metrics (key, value, run_uuid)`, one row per run and key,
+ *   so search never reads the history;
+ * - a metric's history of one run: the unique index of `metrics` (also MLflow's primary key, so an
+ *   identical point logged twice is stored once).
+ */
+
+/** Experiments. Id "0" ("Default") is created when the store opens. */
+export const experiments = sqliteTable(
+  'experiments',
+  {
+    experimentId: integer('experiment_id').primaryKey(),
+    name: text('name').notNull(),
+    artifactLocation: text('artifact_location').notNull(),
+    lifecycleStage: text('lifecycle_stage', { enum: ['active', 'deleted'] })
+      .notNull()
+      .default('active'),
+    creationTime: integer('creation_time').notNull(),
+    lastUpdateTime: integer('last_update_time').notNull(),
+  },
+  (t) => [uniqueIndex('experiments_name_idx').on(t.name), index('experiments_stage_idx').on(t.lifecycleStage)],
+);
+
+/** Experiment tags (one value per key). */
+export const experimentTags = sqliteTable(
+  'experiment_tags',
+  {
+    experimentId: integer('experiment_id')
+      .notNull()
+      .references(() => experiments.experimentId, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    value: text('value').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.experimentId, t.key] })],
+);
+
+/** Runs. `run_uuid` is a 32-hex uuid. */
+export const runs = sqliteTable(
+  'runs',
+  {
+    runUuid: text('run_uuid').primaryKey(),
+    experimentId: integer('experiment_id')
+      .notNull()
+      .references(() => experiments.experimentId, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    userId: text('user_id').notNull().default(''),
+    status: text('status', { enum: ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'] })
+      .notNull()
+      .default('RUNNING'),
+    startTime: integer('start_time').notNull(),
+    endTime: integer('end_time'),
+    lifecycleStage: text('lifecycle_stage', { enum: ['active', 'deleted'] })
+      .notNull()
+      .default('active'),
+    artifactUri: text('artifact_uri').notNull(),
+    /** When the run was deleted (for garbage collection), null while active. */
+    deletedTime: integer('deleted_time'),
+  },
+  (t) => [
+    index('runs_experiment_idx').on(t.experimentId, t.lifecycleStage, t.startTime, t.runUuid),
+    index('runs_experiment_name_idx').on(t.experimentId, t.name),
+    index('runs_status_idx').on(t.status),
+  ],
+);
+
+/** Run params: written once, never changed. */
+export const params = sqliteTable(
+  'params',
+  {
+    runUuid: text('run_uuid')
+      .notNull()
+      .references(() => runs.runUuid, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    value: text('value').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runUuid, t.key] }), index('params_key_value_idx').on(t.key, t.value, t.runUuid)],
+);
+
+/** Run tags (one value per key; `mlflow.*` system tags included). */
+export const tags = sqliteTable(
+  'tags',
+  {
+    runUuid: text('run_uuid')
+      .notNull()
+      .references(() => runs.runUuid, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    value: text('value').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runUuid, t.key] }), index('tags_key_value_idx').on(t.key, t.value, t.runUuid)],
+);
+
+/**
+ * Metric history, append only. `value` NULL stands for NaN (SQLite stores NaN as NULL anyway).
+ * No foreign key: this is the ingest hot path, and the run is checked once per request instead.
+ */
+export const metrics = sqliteTable(
+  'metrics',
+  {
+    runUuid: text('run_uuid').notNull(),
+    key: text('key').notNull(),
+    step: integer('step').notNull().default(0),
+    timestamp: integer('timestamp').notNull(),
+    value: real('value'),
+  },
+  (t) => [uniqueIndex('metrics_point_idx').on(t.runUuid, t.key, t.step, t.timestamp, t.value)],
+);
+
+/**
+ * The latest point of every metric of a run: the one with the greatest (step, timestamp, value), as
+ * MLflow defines it. What run views and metric searches read.
+ */
+export const latestMetrics = sqliteTable(
+  'latest_metrics',
+  {
+    runUuid: text('run_uuid').notNull(),
+    key: text('key').notNull(),
+    step: integer('step').notNull(),
+    timestamp: integer('timestamp').notNull(),
+    value: real('value'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.runUuid, t.key] }),
+    index('latest_metrics_key_value_idx').on(t.key, t.value, t.runUuid),
+  ],
+);
+
+/** Registered models. */
+export const registeredModels = sqliteTable(
+  'registered_models',
+  {
+    name: text('name').primaryKey(),
+    creationTime: integer('creation_time').notNull(),
+    lastUpdatedTime: integer('last_updated_time').notNull(),
+    description: text('description').notNull().default(''),
+  },
+  (t) => [index('registered_models_updated_idx').on(t.lastUpdatedTime)],
+);
+
+/** Registered model tags. */
+export const registeredModelTags = sqliteTable(
+  'registered_model_tags',
+  {
+    name: text('name')
+      .notNull()
+      .references(() => registeredModels.name, { onDelete: 'cascade', onUpdate: 'cascade' }),
+    key: text('key').notNull(),
+    value: text('value').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.name, t.key] })],
+);
+
+/**
+ * Model versions. Files live in R2 under `models/<name>/<version>/`, copied from `source` at creation.
+ * `status` is PENDING_REGISTRATION while the files are copied, then READY.
+ */
+export const modelVersions = sqliteTable(
+  'model_versions',
+  {
+    name: text('name')
+      .notNull()
+      .references(() => registeredModels.name, { onDelete: 'cascade', onUpdate: 'cascade' }),
+    version: integer('version').notNull(),
+    creationTime: integer('creation_time').notNull(),
+    lastUpdatedTime: integer('last_updated_time').notNull(),
+    description: text('description').notNull().default(''),
+    userId: text('user_id').notNull().default(''),
+    currentStage: text('current_stage', { enum: ['None', 'Staging', 'Production', 'Archived'] })
+      .notNull()
+      .default('None'),
+    source: text('source').notNull(),
+    runId: text('run_id'),
+    runLink: text('run_link'),
+    status: text('status', { enum: ['PENDING_REGISTRATION', 'FAILED_REGISTRATION', 'READY'] })
+      .notNull()
+      .default('READY'),
+    statusMessage: text('status_message'),
+    /** How many files were copied into the version's prefix. */
+    fileCount: integer('file_count').notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.name, t.version] }),
+    index('model_versions_run_idx').on(t.runId),
+    index('model_versions_stage_idx').on(t.name, t.currentStage, t.version),
+  ],
+);
+
+/** Model version tags. */
+export const modelVersionTags = sqliteTable(
+  'model_version_tags',
+  {
+    name: text('name').notNull(),
+    version: integer('version').notNull(),
+    key: text('key').notNull(),
+    value: text('value').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.name, t.version, t.key] }),
+    foreignKey({ columns: [t.name, t.version], foreignColumns: [modelVersions.name, modelVersions.version] })
+      .onDelete('cascade')
+      .onUpdate('cascade'),
+  ],
+);
+
+/** Registered model aliases: one version per (model, alias). */
+export const modelAliases = sqliteTable(
+  'registered_model_aliases',
+  {
+    name: text('name').notNull(),
+    alias: text('alias').notNull(),
+    version: integer('version').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.name, t.alias] }),
+    foreignKey({ columns: [t.name, t.version], foreignColumns: [modelVersions.name, modelVersions.version] })
+      .onDelete('cascade')
+      .onUpdate('cascade'),
+  ],
+);
+
+/** Every pointer flip at the edge: promotions and rollbacks, who and when, from which version to which. */
+export const deployments = sqliteTable(
+  'deployments',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    model: text('model')
+      .notNull()
+      .references(() => registeredModels.name, { onDelete: 'cascade', onUpdate: 'cascade' }),
+    fromVersion: integer('from_version'),
+    toVersion: integer('to_version').notNull(),
+    kind: text('kind', { enum: ['promote', 'rollback'] }).notNull(),
+    actor: text('actor').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('deployments_model_idx').on(t.model, t.id)],
+);

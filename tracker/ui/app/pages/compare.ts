@@ -1,0 +1,188 @@
+import { api, ApiError, fullHistory } from '../api.ts';
+import { alignSeries, historyToSeries, scatterData, type Series } from '../chart-data.ts';
+import { chartFigure, PALETTE } from '../chart.ts';
+import { diffRuns } from '../diff.ts';
+import { h, message, replace } from '../dom.ts';
+import { mapLimit } from '../map-limit.ts';
+import type { Metric, Run } from '../mlflow-types.ts';
+import type { Page } from '../page.ts';
+import { href, type Route } from '../router.ts';
+
+/** Most runs one comparison loads. */
+export const MAX_COMPARE = 100;
+/** Points per run and metric asked of get-history-bulk-interval. */
+export const BULK_POINTS = 2500;
+
+/** Compare: overlaid metric charts, a diff table, and a param-vs-metric scatter. */
+export const comparePage: Page<Extract<Route, { page: 'compare' }>> = async (ctx, route) => {
+  document.title = 'Compare runs · edgeflow';
+  const ids = route.runIds.slice(0, MAX_COMPARE);
+  const head = h('h1', { tabindex: -1 }, `Compare ${ids.length} runs`);
+  ctx.view.append(h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, h('a', { href: href.experiments() }, 'Experiments'), ' / '), head);
+  if (ids.length < 2) {
+    ctx.view.append(message('empty', 'Select at least two runs in a runs table, then press Compare.'));
+    return;
+  }
+  if (route.runIds.length > MAX_COMPARE) ctx.view.append(message('error', `Showing the first ${MAX_COMPARE} of ${route.runIds.length} runs.`));
+  const status = message('loading', 'Loading runs…');
+  ctx.view.append(status);
+  let runs: Run[];
+  try {
+    runs = await mapLimit(ids, 6, async (id) => (await api.getRun(id)).run);
+  } catch (e) {
+    replace(status, `Could not load the runs: ${(e as Error).message}`);
+    status.className = 'msg msg-error';
+    status.setAttribute('role', 'alert');
+    return;
+  }
+  if (!ctx.alive()) return;
+  status.remove();
+  const label = (r: Run) => r.info.run_name || r.info.run_id.slice(0, 8);
+
+  // Legend of runs: colour, name, link, remove.
+  const legend = h(
+    'ol',
+    { class: 'run-legend' },
+    ...runs.map((r, i) =>
+      h(
+        'li',
+        null,
+        swatch(PALETTE[i % PALETTE.length]!),
+        h('a', { href: href.run(r.info.run_id) }, label(r)),
+        ' ',
+        runs.length > 2 ? h('a', { class: 'hint', href: href.compare(ids.filter((x) => x !== r.info.run_id)), 'aria-label': `Remove ${label(r)} from the comparison` }, 'remove') : null,
+      ),
+    ),
+  );
+
+  const charts = h('div', { class: 'charts', id: 'compare-charts' });
+  const diffBox = h('div', { class: 'table-box' });
+  const scatterBox = h('div', { id: 'scatter' });
+  const onlyDiff = h('input', { type: 'checkbox', checked: true });
+  onlyDiff.addEventListener('change', renderDiff);
+  ctx.view.append(
+    legend,
+    h('section', { 'aria-labelledby': 's-diff' }, h('h2', { id: 's-diff' }, 'Parameters and metrics'), h('label', { class: 'toggle' }, onlyDiff, ' Only rows that differ'), diffBox),
+    h('section', { 'aria-labelledby': 's-scatter' }, h('h2', { id: 's-scatter' }, 'Parameter vs metric'), scatterBox),
+    h('section', { 'aria-labelledby': 's-charts' }, h('h2', { id: 's-charts' }, 'Metrics'), charts),
+  );
+
+  const rows = diffRuns(runs);
+  function renderDiff(): void {
+    const shown = onlyDiff.checked ? rows.filter((r) => r.differs) : rows;
+    if (!shown.length) {
+      replace(diffBox, message('empty', rows.length ? 'These runs have the same params and metrics.' : 'No params or metrics logged.'));
+      return;
+    }
+    replace(
+      diffBox,
+      h(
+        'table',
+        { class: 'data diff', id: 'diff-table' },
+        h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Key'), ...runs.map((r) => h('th', { scope: 'col' }, label(r))))),
+        h(
+          'tbody',
+          null,
+          ...shown.map((row) =>
+            h(
+              'tr',
+              { class: row.differs ? 'differs' : undefined, 'data-key': `${row.section}.${row.key}` },
+              h('th', { scope: 'row' }, h('span', { class: `col-kind kind-${row.section}` }, row.section), ' ', row.key, row.differs ? h('span', { class: 'visually-hidden' }, ' (differs)') : null),
+              ...row.values.map((v) => h('td', { class: v === undefined ? 'missing' : undefined }, v ?? '—')),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+  renderDiff();
+
+  // Scatter: a param on x, a metric's latest value on y, one point per run.
+  const paramKeys = [...new Set(rows.filter((r) => r.section === 'param').map((r) => r.key))];
+  const metricKeys = [...new Set(rows.filter((r) => r.section === 'metric').map((r) => r.key))];
+  if (paramKeys.length && metricKeys.length) {
+    let px = rows.find((r) => r.section === 'param' && r.differs)?.key ?? paramKeys[0]!;
+    let my = metricKeys[0]!;
+    const figBox = h('div');
+    const draw = () => {
+      const fig = chartFigure(
+        `${my} by ${px}`,
+        () => {
+          const s = scatterData(runs, px, my);
+          // One series per run, so each point has its run's colour and name in the legend.
+          const order = s.runIds.map((id) => runs.findIndex((r) => r.info.run_id === id));
+          return {
+            labels: order.map((i) => label(runs[i]!)),
+            colors: order.map((i) => PALETTE[i % PALETTE.length]!),
+            data: alignSeries(s.xs.map((x, k) => ({ xs: [x], ys: [s.ys[k]!] }))),
+            scatter: true,
+            categories: s.categories,
+            xLabel: `params.${px}`,
+            yLabel: my,
+          };
+        },
+        { xModes: ['step'] },
+      );
+      replace(figBox, fig);
+    };
+    const pick = (lbl: string, keys: string[], value: string, set: (v: string) => void) =>
+      h(
+        'label',
+        null,
+        `${lbl} `,
+        h('select', { onchange: (e: Event) => (set((e.target as HTMLSelectElement).value), draw()) }, ...keys.map((k) => h('option', { value: k, selected: k === value }, k))),
+      );
+    scatterBox.append(h('div', { class: 'toolbar' }, pick('x: param', paramKeys, px, (v) => (px = v)), pick('y: metric', metricKeys, my, (v) => (my = v))), figBox);
+    draw();
+  } else {
+    scatterBox.append(message('empty', 'Needs runs with params and metrics.'));
+  }
+
+  // Overlaid histories: one chart per metric key, one line per run.
+  if (!metricKeys.length) charts.append(message('empty', 'No metrics logged.'));
+  await mapLimit(metricKeys, 3, async (key) => {
+    const byRun = await histories(runs, key);
+    if (!ctx.alive()) return;
+    const withData = runs.map((r, i) => ({ r, i })).filter(({ r }) => byRun.has(r.info.run_id));
+    charts.append(
+      chartFigure(
+        key,
+        (xMode) => ({
+          labels: withData.map(({ r }) => label(r)),
+          colors: withData.map(({ i }) => PALETTE[i % PALETTE.length]!),
+          data: alignSeries(withData.map(({ r }): Series => historyToSeries(byRun.get(r.info.run_id)!, xMode))),
+          yLabel: key,
+        }),
+        { xModes: ['step'] },
+      ),
+    );
+  });
+};
+
+function swatch(colour: string): HTMLElement {
+  const el = h('span', { class: 'swatch', 'aria-hidden': 'true' });
+  el.style.background = colour;
+  return el;
+}
+
+/** Histories of one metric for several runs: get-history-bulk-interval, or per-run get-history if absent. */
+async function histories(runs: Run[], key: string): Promise<Map<string, Metric[]>> {
+  const out = new Map<string, Metric[]>();
+  const having = runs.filter((r) => r.data.metrics?.some((m) => m.key === key)).map((r) => r.info.run_id);
+  try {
+    for (let i = 0; i < having.length; i += 100) {
+      const res = await api.getHistoryBulkInterval(having.slice(i, i + 100), key, BULK_POINTS);
+      for (const m of res.metrics ?? []) {
+        const id = m.run_id!;
+        if (!out.has(id)) out.set(id, []);
+        out.get(id)!.push(m);
+      }
+    }
+    return out;
+  } catch (e) {
+    if (!(e instanceof ApiError && e.status === 404)) throw e;
+  }
+  out.clear();
+  await mapLimit(having, 6, async (id) => void out.set(id, await fullHistory(id, key)));
+  return out;
+}

@@ -1,0 +1,22 @@
+/** Runs a small CLI: checks the positional arguments, prints the result or a one-line error, sets the exit code. */
+export function runCli(usage: string, arity: number, run: (args: string[]) => Promise<string>): void {
+  const args = process.argv.slice(2).filter((a) => a !== '--');
+  if (args.length !== arity || args.some((a) => a.startsWith('-'))) {
+    console.error(`usage: ${usage}`);
+    process.exitCode = 2;
+    return;
+  }
+  run(args).then(
+    (line) => console.log(line),
+    (err: unknown) => {
+      const e = err as { message?: string; cause?: { code?: string } };
+      const uri = process.env.MLFLOW_TRACKING_URI ?? 'http://localhost:5000';
+      console.error(
+        e.cause?.code === 'ECONNREFUSED'
+          ? `cannot reach the tracker at ${uri} (is \`npm start\` running? set MLFLOW_TRACKING_URI)`
+          : `error: ${e.message ?? String(err)}`,
+      );
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,155 @@
+/**
+ * `npm start`: the whole loop on one machine. Starts the tracker and the worker, trains, registers and
+ * promotes the demo model if the registry has none, then prints where to look and how to ask for a
+ * prediction, and runs until Ctrl-C.
+ */
+import { pathToFileURL } from 'node:url';
+import { TrackerClient } from '../tracker/client/index.ts';
+import { type LoopConfig, type Service, loopConfig, sleep, startTracker, startWorker } from './services.ts';
+import { trainAndLog } from './train.ts';
+
+/** The demo model's registered name (the worker's DEFAULT_MODEL in wrangler.toml). */
+export const DEMO_MODEL = 'fraud-detector';
+
+/** What `startLoop` gives back. */
+export interface Loop {
+  tracker: Service;
+  worker: Service;
+  client: TrackerClient;
+  /** The version the worker answered with first. */
+  version: string;
+  /** A valid request body for `POST /predict`. */
+  sampleBody: string;
+  stop(): Promise<void>;
+}
+
+/** Options of `startLoop`. */
+export interface LoopOptions {
+  log?: (line: string) => void;
+  /** Echo the services' own output. */
+  verbose?: boolean;
+  /** Passed to the demo training when the registry is empty (tests train a smaller model). */
+  train?: Parameters<typeof trainAndLog>[1];
+}
+
+/** Starts tracker and worker, makes sure the demo model is registered and live, and waits for a prediction. */
+export async function startLoop(cfg: LoopConfig, opts: LoopOptions = {}): Promise<Loop> {
+  const log = opts.log ?? (() => {});
+  const echo = opts.verbose ? log : undefined;
+  const [tracker, worker] = await Promise.allSettled([startTracker(cfg, echo), startWorker(cfg, echo)]);
+  if (tracker.status === 'rejected' || worker.status === 'rejected') {
+    if (tracker.status === 'fulfilled') await tracker.value.stop();
+    if (worker.status === 'fulfilled') await worker.value.stop();
+    throw tracker.status === 'rejected' ? tracker.reason : (worker as PromiseRejectedResult).reason;
+  }
+  const services = [tracker.value, worker.value];
+  const stop = async () => {
+    await Promise.all(services.map((s) => s.stop()));
+  };
+  try {
+    log(`tracker  ${tracker.value.url}`);
+    log(`worker   ${worker.value.url}`);
+    const client = new TrackerClient({ baseUrl: tracker.value.url });
+    await ensureDemoModelLive(client, log, opts.train);
+    const sampleBody = JSON.stringify({ features: await demoSample(tracker.value.url, client) });
+    const version = await waitForPrediction(worker.value.url, sampleBody);
+    return { tracker: tracker.value, worker: worker.value, client, version, sampleBody, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+async function ensureDemoModelLive(
+  client: TrackerClient,
+  log: (line: string) => void,
+  train: LoopOptions['train'],
+): Promise<void> {
+  const model = await client.getRegisteredModel(DEMO_MODEL);
+  const latest = model?.latest_versions?.map((v) => Number(v.version)).sort((a, b) => b - a)[0];
+  if (latest === undefined) {
+    log(`no version of ${DEMO_MODEL} yet: training the demo model`);
+    const result = await trainAndLog(client, { ...train, model: DEMO_MODEL, register: true, promote: true, log });
+    log(`registered ${DEMO_MODEL} version ${result.version} and promoted it`);
+    return;
+  }
+  const { pointer } = await client.getDeployment(DEMO_MODEL);
+  if (!pointer) {
+    log(`${DEMO_MODEL} has versions but none is live: promoting version ${latest}`);
+    await client.setAlias(DEMO_MODEL, 'production', String(latest));
+  } else {
+    log(`${DEMO_MODEL} version ${pointer.version} is live`);
+  }
+}
+
+/** One real input for the demo model: the `sample` of the live version's signature. */
+async function demoSample(trackerUrl: string, client: TrackerClient): Promise<number[]> {
+  const live = await client.getModelVersionByAlias(DEMO_MODEL, 'production');
+  if (!live?.run_id) throw new Error(`${DEMO_MODEL} has no production version with a source run`);
+  const run = await client.getRun(live.run_id);
+  const prefix = run.info.artifact_uri.replace(/^mlflow-artifacts:\//, '');
+  const res = await fetch(`${trackerUrl}/api/2.0/mlflow-artifacts/artifacts/${prefix}/model/signature.json`);
+  if (!res.ok) throw new Error(`could not read the live version's signature.json (${res.status})`);
+  const signature = (await res.json()) as { sample: number[] };
+  return signature.sample.map((x) => Math.round(x * 1e4) / 1e4);
+}
+
+async function waitForPrediction(workerUrl: string, body: string, timeoutMs = 30_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    const res = await fetch(`${workerUrl}/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    const text = await res.text();
+    if (res.ok) return (JSON.parse(text) as { version: string }).version;
+    last = `${res.status} ${text}`;
+    await sleep(250);
+  }
+  throw new Error(`the worker did not answer a prediction within ${timeoutMs} ms; last answer: ${last}`);
+}
+
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  const cfg = loopConfig();
+  const log = (line: string) => console.log(line);
+  const loop = await startLoop(cfg, { log, verbose: process.env.EDGEFLOW_VERBOSE === '1' });
+  const seconds = ((performance.now() - t0) / 1000).toFixed(1);
+  console.log(`
+edgeflow is running (first prediction after ${seconds} s; ${DEMO_MODEL} version ${loop.version} live)
+
+  dashboard  ${loop.tracker.url.replace('127.0.0.1', 'localhost')}/
+  tracker    MLFLOW_TRACKING_URI=${loop.tracker.url.replace('127.0.0.1', 'localhost')}
+  predict    curl -s -X POST ${loop.worker.url.replace('127.0.0.1', 'localhost')}/predict \\
+               -H 'content-type: application/json' \\
+               -d '${loop.sampleBody}'
+
+Ctrl-C stops both.`);
+
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nstopping tracker and worker…');
+    await loop.stop();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+  for (const s of [loop.tracker, loop.worker]) {
+    s.child.once('exit', (code) => {
+      if (stopping) return;
+      console.error(`${s.name} exited unexpectedly (code ${code}):\n${s.output().slice(-4000)}`);
+      void shutdown(1);
+    });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

@@ -22,6 +22,8 @@ export interface TrackerClientOptions {
   baseUrl?: string;
   /** The fetch to use (default: the global one). */
   fetch?: typeof fetch;
+  /** Who acts, recorded with promotions and rollbacks (default: `EDGEFLOW_ACTOR`, else `USER`). */
+  actor?: string;
 }
 
 type Query = Record<string, string>;
@@ -38,11 +40,13 @@ export class TrackerClient {
   readonly baseUrl: string;
   readonly #fetch: typeof fetch;
   readonly #artifactRoots = new Map<string, string>();
+  readonly #actor: string | undefined;
 
   constructor(options: TrackerClientOptions = {}) {
     const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
     this.baseUrl = (options.baseUrl ?? env?.MLFLOW_TRACKING_URI ?? 'http://localhost:5000').replace(/\/+$/, '');
     this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.#actor = options.actor ?? env?.EDGEFLOW_ACTOR ?? env?.USER;
   }
 
   // --- experiments and runs -------------------------------------------------------------------
@@ -286,7 +290,11 @@ export class TrackerClient {
     const where = `${method} ${url.replace(this.baseUrl, '')}`;
     let res: Response;
     try {
-      res = await this.#fetch(url, { method, body: opts.body, headers: { accept: 'application/json', ...opts.headers } });
+      res = await this.#fetch(url, { method, body: opts.body, headers: {
+          accept: 'application/json',
+          ...(this.#actor ? { 'x-edgeflow-actor': this.#actor } : {}),
+          ...opts.headers,
+        } });
     } catch (err) {
       throw new TrackerError('UNREACHABLE', 0, `cannot reach the tracker at ${this.baseUrl} (${where}): ${errorText(err)}`, { cause: err });
     }

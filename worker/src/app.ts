@@ -1,23 +1,34 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { EdgeError } from '../../contracts/index.ts';
+import { corsFromEnv } from './cors-from-env.ts';
+import { docsPage } from './docs-page.ts';
 import { EdgeHttpError } from './edge-error.ts';
 import { handleHealth } from './health-handler.ts';
+import { handleMetrics } from './metrics-handler.ts';
 import { handleModelInfo } from './model-info-handler.ts';
+import { openApiDocument } from './openapi.ts';
 import { handlePredict } from './predict-handler.ts';
+import { requireApiKey } from './require-api-key.ts';
 
 /**
  * The edge worker: `POST /predict` (DEFAULT_MODEL), `POST /v1/models/:name/predict`,
- * `POST /v1/models/:name/versions/:version/predict`, `GET /v1/models/:name`, `GET /health`, `GET /ping`.
+ * `POST /v1/models/:name/versions/:version/predict`, `GET /v1/models/:name`, `GET /health`, `GET /metrics`,
+ * `GET /openapi.json`, `GET /docs`, `GET /ping`. CORS from `CORS_ORIGINS`; API keys on predict when
+ * `REQUIRE_API_KEY` is on.
  */
 export const app = new Hono<{ Bindings: Env }>();
 
+app.use(corsFromEnv());
 app.get('/ping', (c) => c.text('pong'));
 app.get('/health', handleHealth);
-app.post('/predict', (c) => handlePredict(c, c.env.DEFAULT_MODEL));
+app.get('/metrics', handleMetrics);
+app.get('/openapi.json', (c) => c.json(openApiDocument()));
+app.get('/docs', (c) => c.html(docsPage()));
+app.post('/predict', requireApiKey(), (c) => handlePredict(c, c.env.DEFAULT_MODEL));
 app.get('/v1/models/:name', handleModelInfo);
-app.post('/v1/models/:name/predict', (c) => handlePredict(c, c.req.param('name')));
-app.post('/v1/models/:name/versions/:version/predict', (c) =>
+app.post('/v1/models/:name/predict', requireApiKey(), (c) => handlePredict(c, c.req.param('name')));
+app.post('/v1/models/:name/versions/:version/predict', requireApiKey(), (c) =>
   handlePredict(c, c.req.param('name'), c.req.param('version')),
 );
 

@@ -2,8 +2,15 @@ import { loadLayersModel, type LayersModel } from '@tensorflow/tfjs-layers';
 import { SIGNATURE_FILE, Signature, type Pointer } from '../../contracts/index.ts';
 import { buildInputSpec, preprocess, type InputSpec } from './input-spec.ts';
 import { getText, r2IOHandler } from './r2-io-handler.ts';
+import { extractDenseNet } from './dense-net.ts';
 import { outputUnitsOk } from './shape-output.ts';
-import { tf, tfReady } from './tfjs.ts';
+import { tf, tfReady, type BackendPreference } from './tfjs.ts';
+
+/**
+ * Dense nets up to this many multiply-adds per row run as plain JS loops under `auto`: for them TFJS's
+ * per-op overhead costs more than the arithmetic. Bigger ones run on the TFJS backend (WASM when it starts).
+ */
+export const DENSE_JS_MAX_MACS = 32_768;
 
 /** A model version loaded, checked against its signature and warmed, ready to serve. */
 export interface LoadedModel {
@@ -15,6 +22,8 @@ export interface LoadedModel {
   units: number;
   /** Weight bytes held (what the per-isolate cache budgets). */
   bytes: number;
+  /** What runs the model: `tfjs-cpu`, `dense-js` or `tfjs-wasm`. */
+  backend: string;
   /** Runs `n` preprocessed rows through the model; returns `n` × `units` outputs. */
   run(x: Float32Array, n: number): Float32Array;
   dispose(): void;
@@ -26,8 +35,12 @@ export interface LoadedModel {
  * shapes against the signature, and warms it with `signature.sample`. Throws (with a message fit for logs
  * and `/health`) if any of that fails; nothing is leaked then.
  */
-export async function loadModel(bucket: R2Bucket, pointer: Pick<Pointer, 'model' | 'version' | 'artifacts'> & { modelJsonSha256?: string }): Promise<LoadedModel> {
-  await tfReady();
+export async function loadModel(
+  bucket: R2Bucket,
+  pointer: Pick<Pointer, 'model' | 'version' | 'artifacts'> & { modelJsonSha256?: string },
+  preference: BackendPreference = 'auto',
+): Promise<LoadedModel> {
+  const tfBackend = await tfReady(preference);
   const signature = await readSignature(bucket, pointer.artifacts);
   if (signature.format !== 'tfjs-layers') {
     throw new Error(`format "${signature.format}" is not supported yet (only tfjs-layers)`);
@@ -41,8 +54,9 @@ export async function loadModel(bucket: R2Bucket, pointer: Pick<Pointer, 'model'
     }
     const { d, units } = checkShapes(model, signature);
     const spec = buildInputSpec(signature);
-    const run = (x: Float32Array, n: number): Float32Array =>
+    const viaTfjs = (x: Float32Array, n: number): Float32Array =>
       tf.tidy(() => (model.predict(tf.tensor2d(x, [n, d])) as tf.Tensor).dataSync() as Float32Array);
+    const { run, backend } = chooseRunner(model, viaTfjs, `tfjs-${tfBackend}`, d, preference, `${pointer.model}@${pointer.version}`);
     const warm = run(preprocess(spec, signature.sample), 1);
     if (warm.length !== units || !warm.every(Number.isFinite)) {
       throw new Error(`warm-up on signature.sample gave ${Array.from(warm).join(', ')}, not ${units} finite numbers`);
@@ -54,6 +68,7 @@ export async function loadModel(bucket: R2Bucket, pointer: Pick<Pointer, 'model'
       spec,
       units,
       bytes: info.weightBytes,
+      backend,
       run,
       dispose: () => model.dispose(),
     };
@@ -94,4 +109,36 @@ function checkShapes(model: LayersModel, signature: Signature): { d: number; uni
     throw new Error(`the model outputs shape ${JSON.stringify(outShape)}, which does not fit a ${signature.output.kind} signature`);
   }
   return { d, units };
+}
+
+type Run = (x: Float32Array, n: number) => Float32Array;
+
+/**
+ * Picks what runs a model: the plain-JS dense path (`dense-js`) for a straight chain of dense layers when
+ * `preference` is `js`, or `auto` and the net is small (`DENSE_JS_MAX_MACS`); TFJS otherwise. The dense
+ * path is used only if it agrees with `model.predict` within 1e-5 on a few probe rows.
+ */
+function chooseRunner(model: LayersModel, viaTfjs: Run, tfjsName: string, d: number, preference: BackendPreference, what: string): { run: Run; backend: string } {
+  const fallback = { run: viaTfjs, backend: tfjsName };
+  if (preference === 'cpu' || preference === 'wasm') return fallback;
+  const dense = extractDenseNet(model);
+  if (!dense || (preference === 'auto' && dense.macsPerRow > DENSE_JS_MAX_MACS)) return fallback;
+  const rows = 4;
+  const probe = new Float32Array(rows * d);
+  for (let i = 0; i < probe.length; i++) probe[i] = Math.sin(i * 12.9898) * 2;
+  const want = viaTfjs(probe, rows);
+  const got = dense.run(probe, rows);
+  const worst = maxDiff(want, got);
+  if (!(worst <= 1e-5)) {
+    console.warn(`edgeflow: the dense JS path of ${what} differs from tfjs by ${worst}; using tfjs`);
+    return fallback;
+  }
+  return { run: dense.run, backend: 'dense-js' };
+}
+
+function maxDiff(a: Float32Array, b: Float32Array): number {
+  if (a.length !== b.length) return Infinity;
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!) / Math.max(1, Math.abs(a[i]!)));
+  return worst;
 }

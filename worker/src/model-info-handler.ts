@@ -13,6 +13,7 @@ export interface ModelInfo {
   serving: string;
   previous?: string;
   canary?: { version: string; weight: number };
+  shadow?: { version: string };
   promotedAt: string;
   /** The serving version's signature. */
   signature: Signature;
@@ -31,6 +32,7 @@ export async function handleModelInfo(c: Context<{ Bindings: Env }>): Promise<Re
     serving: model.version,
     ...(pointer!.previous ? { previous: pointer!.previous } : {}),
     ...(pointer!.canary ? { canary: pointer!.canary } : {}),
+    ...(pointer!.shadow ? { shadow: pointer!.shadow } : {}),
     promotedAt: pointer!.promotedAt,
     signature: model.signature,
   };

@@ -1,12 +1,23 @@
 import { versionPrefix, type Pointer } from '../../contracts/index.ts';
 import { EdgeHttpError } from './edge-error.ts';
 import { loadModel, type LoadedModel } from './load-model.ts';
+import { recordLoad } from './metrics.ts';
+import { backendPreference, type BackendPreference } from './tfjs.ts';
+import { edgeVars } from './worker-env.ts';
+import { pickCanary } from './pick-canary.ts';
 import { readPointer, type PointerState } from './pointer-cache.ts';
 
 /** The bindings the registry reads. */
 export interface RegistryBindings {
   POINTERS: KVNamespace;
   MODELS: R2Bucket;
+}
+
+/** `EDGEFLOW_BACKEND` as last seen (read when a version loads; the isolate's TFJS backend is fixed at the first load). */
+let preference: BackendPreference = 'auto';
+
+function notePreference(env: RegistryBindings): void {
+  preference = backendPreference(edgeVars(env).EDGEFLOW_BACKEND);
 }
 
 /** Per-isolate tuning of the registry. */
@@ -69,6 +80,56 @@ export async function resolveModel(
   ttlMs: number,
   waitUntil: (promise: Promise<unknown>) => void,
 ): Promise<LoadedModel> {
+  return (await resolveLive(env, name, ttlMs, waitUntil)).model;
+}
+
+/** Where one request for a model goes: the version that answers it and, maybe, a shadow to run after. */
+export interface Route {
+  /** The version that answers: the live (serving) version or the pointer's canary. */
+  model: LoadedModel;
+  /** True when `model` is the canary. */
+  canary: boolean;
+  /** The pointer's shadow version, when loaded; run in the background, its answer discarded. */
+  shadow?: LoadedModel;
+}
+
+/**
+ * Routes a request for `name` like `resolveModel`, then applies the pointer's canary and shadow: a share
+ * `canary.weight` of requests goes to the canary version (by `clientKey` when given, so a client sticks to
+ * one side; at random otherwise), and the shadow version is handed back to run in the background. Canary
+ * and shadow versions load in the background; until they are ready (or if they fail to load) the live
+ * version answers alone — they can never make a request fail.
+ */
+export async function resolveRoute(
+  env: RegistryBindings,
+  name: string,
+  ttlMs: number,
+  waitUntil: (promise: Promise<unknown>) => void,
+  clientKey?: string | null,
+): Promise<Route> {
+  const { model, pointer } = await resolveLive(env, name, ttlMs, waitUntil);
+  if (!pointer.canary && !pointer.shadow) return { model, canary: false };
+  const slot = slotFor(name);
+  let route: Route = { model, canary: false };
+  const { canary, shadow } = pointer;
+  if (canary && canary.weight > 0 && canary.version !== model.version) {
+    const standby = standbyVersion(env.MODELS, name, canary.version, slot, waitUntil);
+    if (standby && pickCanary(name, canary.weight, clientKey)) route = { model: standby, canary: true };
+  }
+  if (shadow && shadow.version !== route.model.version) {
+    const standby = standbyVersion(env.MODELS, name, shadow.version, slot, waitUntil);
+    if (standby) route.shadow = standby;
+  }
+  return route;
+}
+
+async function resolveLive(
+  env: RegistryBindings,
+  name: string,
+  ttlMs: number,
+  waitUntil: (promise: Promise<unknown>) => void,
+): Promise<{ model: LoadedModel; pointer: Pointer }> {
+  notePreference(env);
   if (!MODEL_NAME.test(name)) throw new EdgeHttpError(404, 'model_not_found', `model "${name}" does not exist`);
   const state = await readPointer(env.POINTERS, name, ttlMs);
   const pointer = state.pointer;
@@ -77,21 +138,39 @@ export async function resolveModel(
   const ready = touch(keyOf(name, pointer.version));
   if (ready) {
     slot.serving = ready;
-    return ready;
+    return { model: ready, pointer };
   }
   const failure = slot.failures.get(pointer.version);
   const retry = !failure || Date.now() - failure.at >= options.retryFailedAfterMs;
   const load = retry ? ensureLoaded(env.MODELS, pointer, slot) : undefined;
   if (slot.serving) {
     if (load) waitUntil(load.catch(() => {}));
-    return slot.serving;
+    return { model: slot.serving, pointer };
   }
   if (!load) throw unavailable(name, failure!);
+  // concurrent cold requests await this same load: keep it alive even if the request that started it ends
+  waitUntil(load.catch(() => {}));
   try {
-    return (slot.serving = await load);
+    return { model: (slot.serving = await load), pointer };
   } catch {
     throw unavailable(name, slot.failures.get(pointer.version)!);
   }
+}
+
+/** A canary/shadow version if loaded; otherwise starts its background load (unless it failed lately). */
+function standbyVersion(
+  bucket: R2Bucket,
+  name: string,
+  version: string,
+  slot: Slot,
+  waitUntil: (promise: Promise<unknown>) => void,
+): LoadedModel | undefined {
+  const ready = touch(keyOf(name, version));
+  if (ready) return ready;
+  const failure = slot.failures.get(version);
+  if (failure && Date.now() - failure.at < options.retryFailedAfterMs) return undefined;
+  waitUntil(ensureLoaded(bucket, { model: name, version, artifacts: versionPrefix(name, version) }, slot).catch(() => {}));
+  return undefined;
 }
 
 /**
@@ -127,14 +206,17 @@ function ensureLoaded(
   let promise = loading.get(key);
   if (promise) return promise;
   slot.loads++;
-  promise = loadModel(bucket, pointer).then(
+  const started = performance.now();
+  promise = loadModel(bucket, pointer, preference).then(
     (model) => {
+      recordLoad(pointer.model, pointer.version, true, (performance.now() - started) / 1000);
       loading.delete(key);
       slot.failures.delete(pointer.version);
       remember(key, model);
       return model;
     },
     (error: unknown) => {
+      recordLoad(pointer.model, pointer.version, false, (performance.now() - started) / 1000);
       loading.delete(key);
       const message = error instanceof Error ? error.message : String(error);
       slot.loadFailures++;
@@ -214,5 +296,18 @@ export function modelHealth(name: string, pointerVersion: string | undefined): M
     failure: pointerVersion ? slot?.failures.get(pointerVersion) : undefined,
     loads: slot?.loads ?? 0,
     loadFailures: slot?.loadFailures ?? 0,
+  };
+}
+
+/** What this isolate holds: every loaded version (with its backend and bytes) and what serves per model. */
+export function registrySnapshot(): {
+  loaded: Array<{ name: string; version: string; bytes: number; backend: string }>;
+  serving: Array<{ name: string; version: string }>;
+  bytes: number;
+} {
+  return {
+    loaded: Array.from(loaded.values(), (m) => ({ name: m.name, version: m.version, bytes: m.bytes, backend: m.backend })),
+    serving: Array.from(slots, ([name, slot]) => ({ name, version: slot.serving?.version ?? '' })).filter((s) => s.version),
+    bytes: loadedBytes,
   };
 }

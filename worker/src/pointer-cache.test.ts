@@ -35,14 +35,18 @@ describe('readPointer', () => {
     expect(state.invalid).toBe(invalid);
   });
 
-  it('shares one KV read between concurrent callers', async () => {
+  it('answers concurrent callers without sharing a read between them, then serves the cached copy', async () => {
     const model = uniqueModel();
     await env.POINTERS.put(pointerKey(model), JSON.stringify(pointer(model, '4')));
     let reads = 0;
     const counting = { get: (key: string, type: 'text') => (reads++, env.POINTERS.get(key, type)) } as unknown as KVNamespace;
     const states = await Promise.all(Array.from({ length: 5 }, () => readPointer(counting, model, 1000)));
     expect(states.map((s) => s.pointer?.version)).toEqual(['4', '4', '4', '4', '4']);
-    expect(reads).toBe(1);
+    // each cold caller reads for itself (a read owned by another request may be cancelled with it) ...
+    expect(reads).toBe(5);
+    // ... and within the TTL nobody reads again
+    await Promise.all(Array.from({ length: 5 }, () => readPointer(counting, model, 1000)));
+    expect(reads).toBe(5);
   });
 
   it('keeps the cached pointer through a KV outage, and 503s with nothing cached', async () => {

@@ -12,7 +12,6 @@ export interface PointerState {
 interface Entry {
   state: PointerState;
   fetchedAt: number;
-  inflight?: Promise<PointerState>;
 }
 
 const cache = new Map<string, Entry>();
@@ -20,33 +19,30 @@ const cache = new Map<string, Entry>();
 /**
  * Reads the pointer of `model` from KV, trusting the isolate's cached copy for `ttlMs`.
  * A value that is not a valid `Pointer` is logged and ignored: the last good pointer stays in force.
- * Concurrent callers share one KV read. When KV cannot be read, the cached state stays in force; with
- * nothing cached that is a 503.
+ * When KV cannot be read, the cached state stays in force; with nothing cached that is a 503.
+ *
+ * Each request that finds the copy expired reads KV itself: requests never await a read another request
+ * started, because workerd cancels a request's I/O when that request ends (a client that disconnects),
+ * and whoever awaited it would hang (workerd then fails them with a 500 "code had hung").
  */
 export async function readPointer(kv: KVNamespace, model: string, ttlMs: number): Promise<PointerState> {
   const entry = cache.get(model);
-  const now = Date.now();
-  if (entry && now - entry.fetchedAt < ttlMs) return entry.state;
-  if (entry?.inflight) return entry.inflight;
-  const inflight = fetchPointer(kv, model, entry?.state.pointer ?? null);
-  const next: Entry = entry ?? { state: { pointer: null }, fetchedAt: 0 };
-  next.inflight = inflight;
-  cache.set(model, next);
+  const started = Date.now();
+  if (entry && started - entry.fetchedAt < ttlMs) return entry.state;
+  let state: PointerState;
   try {
-    next.state = await inflight;
-    next.fetchedAt = Date.now();
-    return next.state;
+    state = await fetchPointer(kv, model, entry?.state.pointer ?? null);
   } catch (error) {
     console.error(`edgeflow: reading the pointer of "${model}" from KV failed:`, error);
-    if (!entry) {
-      cache.delete(model);
-      throw new EdgeHttpError(503, 'pointer_unavailable', `the pointer of model "${model}" could not be read; try again`);
-    }
-    next.fetchedAt = Date.now();
-    return next.state;
-  } finally {
-    next.inflight = undefined;
+    const current = cache.get(model);
+    if (!current) throw new EdgeHttpError(503, 'pointer_unavailable', `the pointer of model "${model}" could not be read; try again`);
+    current.fetchedAt = Date.now();
+    return current.state;
   }
+  const current = cache.get(model);
+  // a read that started earlier than the one already cached must not overwrite it
+  if (!current || current.fetchedAt <= started) cache.set(model, { state, fetchedAt: started });
+  return state;
 }
 
 async function fetchPointer(kv: KVNamespace, model: string, lastGood: Pointer | null): Promise<PointerState> {

@@ -137,8 +137,8 @@ describe('bad requests', () => {
   it('refuses a body over the size limit by Content-Length and by what arrives → 413', async () => {
     const { model } = await live();
     const big = JSON.stringify({ features: [1, 2, 3, 4], pad: 'x'.repeat(MAX_BODY_BYTES) });
-    await expectError(await send(`/v1/models/${model}/predict`, { method: 'POST', body: big }), 413, 'payload_too_large', /larger than 65536 bytes/);
-    const chunks = [new TextEncoder().encode(big.slice(0, 40_000)), new TextEncoder().encode(big.slice(40_000))];
+    await expectError(await send(`/v1/models/${model}/predict`, { method: 'POST', body: big }), 413, 'payload_too_large', /larger than 1048576 bytes/);
+    const chunks = [new TextEncoder().encode(big.slice(0, 600_000)), new TextEncoder().encode(big.slice(600_000))];
     const stream = new ReadableStream<Uint8Array>({
       pull(controller) {
         const chunk = chunks.shift();

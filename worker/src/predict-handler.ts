@@ -1,10 +1,15 @@
 import type { Context } from 'hono';
 import type { Prediction } from '../../contracts/index.ts';
-import { resolveModel, resolveVersion } from './model-registry.ts';
+import { EdgeHttpError } from './edge-error.ts';
+import type { LoadedModel } from './load-model.ts';
+import { recordPredict } from './metrics.ts';
+import { resolveRoute, resolveVersion } from './model-registry.ts';
 import { parseInstances } from './parse-instances.ts';
+import { CLIENT_KEY_HEADER } from './pick-canary.ts';
 import { readJsonBody } from './read-json-body.ts';
-import { pointerTtlMs, waitUntilOf } from './worker-env.ts';
+import { runShadow } from './run-shadow.ts';
 import { shapeOutputs, type PredictionResult } from './shape-output.ts';
+import { pointerTtlMs, waitUntilOf } from './worker-env.ts';
 
 /** The answer to a batch (`instances`) request. */
 export interface BatchPrediction {
@@ -15,9 +20,10 @@ export interface BatchPrediction {
 }
 
 /**
- * Answers a predict request for model `name` — the live version from its pointer, or `version` when
- * pinned: reads the JSON body, validates it against the version's signature, runs the model once for all
- * instances and shapes the answer. Sets `x-model-version`.
+ * Answers a predict request for model `name` — the live version from its pointer (or its canary, see
+ * `resolveRoute`), or `version` when pinned: reads the JSON body, validates it against the version's
+ * signature, runs the model once for all instances and shapes the answer. Sets `x-model-version`; runs
+ * the pointer's shadow version in the background. Every request is counted in `/metrics`.
  */
 export async function handlePredict(
   c: Context<{ Bindings: Env }>,
@@ -25,15 +31,31 @@ export async function handlePredict(
   version?: string,
 ): Promise<Response> {
   const started = performance.now();
-  const body = await readJsonBody(c.req.raw);
-  const model =
-    version === undefined
-      ? await resolveModel(c.env, name, pointerTtlMs(c.env), waitUntilOf(c))
-      : await resolveVersion(c.env.MODELS, name, version);
-  c.header('x-model-version', model.version);
-  const parsed = parseInstances(body, model.spec);
-  const results = shapeOutputs(model.signature.output, model.run(parsed.x, parsed.n), parsed.n, model.units);
-  const meta = { latency_ms: performance.now() - started, model: name, version: model.version };
-  if (parsed.batch) return c.json({ predictions: results, ...meta } satisfies BatchPrediction);
-  return c.json({ ...results[0]!, ...meta } satisfies Prediction);
+  let served = '';
+  try {
+    const body = await readJsonBody(c.req.raw);
+    let model: LoadedModel;
+    let shadow: LoadedModel | undefined;
+    if (version === undefined) {
+      const waitUntil = waitUntilOf(c);
+      const route = await resolveRoute(c.env, name, pointerTtlMs(c.env), waitUntil, c.req.header(CLIENT_KEY_HEADER));
+      model = route.model;
+      shadow = route.shadow;
+    } else {
+      model = await resolveVersion(c.env.MODELS, name, version);
+    }
+    served = model.version;
+    c.header('x-model-version', served);
+    const parsed = parseInstances(body, model.spec);
+    const results = shapeOutputs(model.signature.output, model.run(parsed.x, parsed.n), parsed.n, model.units);
+    if (shadow) waitUntilOf(c)(runShadow(name, shadow, body));
+    const latency_ms = performance.now() - started;
+    recordPredict(name, served, 200, latency_ms / 1000);
+    const meta = { latency_ms, model: name, version: served };
+    if (parsed.batch) return c.json({ predictions: results, ...meta } satisfies BatchPrediction);
+    return c.json({ ...results[0]!, ...meta } satisfies Prediction);
+  } catch (error) {
+    recordPredict(name, served, error instanceof EdgeHttpError ? error.status : 500, (performance.now() - started) / 1000);
+    throw error;
+  }
 }

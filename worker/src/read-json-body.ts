@@ -1,7 +1,7 @@
 import { EdgeHttpError } from './edge-error.ts';
 
 /** Largest request body `POST .../predict` accepts. */
-export const MAX_BODY_BYTES = 64 * 1024;
+export const MAX_BODY_BYTES = 1024 * 1024;
 
 const tooLarge = (limit: number) =>
   new EdgeHttpError(413, 'payload_too_large', `request body is larger than ${limit} bytes`);

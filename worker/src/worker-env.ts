@@ -17,3 +17,26 @@ export function waitUntilOf(c: Context): (promise: Promise<unknown>) => void {
     return () => {};
   }
 }
+
+/**
+ * Optional worker vars (not in the generated `Env` until `wrangler.toml` declares them):
+ * `CORS_ORIGINS` — `*` or a comma-separated list of origins allowed to call the API from a browser
+ * (unset/empty: no CORS headers); `REQUIRE_API_KEY` — `true` to require an API key on predict routes;
+ * `EDGEFLOW_BACKEND` — what runs models (bench and troubleshooting; `auto` is right otherwise).
+ */
+export interface EdgeVars {
+  CORS_ORIGINS?: string;
+  REQUIRE_API_KEY?: string;
+  /** `auto` (default), `cpu`, `wasm` or `js`: what runs models (see `tfReady`, `loadModel`). */
+  EDGEFLOW_BACKEND?: string;
+}
+
+/** The optional vars of `env`. */
+export function edgeVars(env: unknown): EdgeVars {
+  return (env ?? {}) as EdgeVars;
+}
+
+/** Whether a var reads as on (`true`, `1`, `yes`, `on`). */
+export function isOn(value: string | undefined): boolean {
+  return value !== undefined && /^(true|1|yes|on)$/i.test(value.trim());
+}

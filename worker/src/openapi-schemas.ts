@@ -1,0 +1,54 @@
+import * as z from 'zod/mini';
+import { Prediction, Signature } from '../../contracts/index.ts';
+import { MAX_BATCH } from './parse-instances.ts';
+
+const row = z.union([z.array(z.number()), z.record(z.string(), z.number())]);
+
+/**
+ * The body of a predict request, for documentation (`/openapi.json`); the hot path validates with the
+ * hand-written `parseInstances` against the version's signature, which is stricter (length, names, finite).
+ */
+export const PredictRequest = z.union([
+  z.object({ features: z.array(z.number()) }),
+  z.object({ inputs: z.record(z.string(), z.number()) }),
+  z.object({ instances: z.array(row).check(z.minLength(1), z.maxLength(MAX_BATCH)) }),
+]);
+
+const Result = z.object({
+  prediction: z.number(),
+  probability: z.optional(z.number()),
+  confidence: z.optional(z.enum(['high', 'medium', 'low'])),
+  label: z.optional(z.string()),
+});
+
+/** The answer to a batch (`instances`) request. */
+export const BatchPredictionSchema = z.object({
+  predictions: z.array(Result),
+  latency_ms: z.number(),
+  model: z.string(),
+  version: z.string(),
+});
+
+/** The body of `GET /v1/models/:name`. */
+export const ModelInfoSchema = z.object({
+  model: z.string(),
+  live: z.string(),
+  serving: z.string(),
+  previous: z.optional(z.string()),
+  canary: z.optional(z.object({ version: z.string(), weight: z.number() })),
+  shadow: z.optional(z.object({ version: z.string() })),
+  promotedAt: z.string(),
+  signature: Signature,
+});
+
+/** The body of `GET /health`. */
+export const HealthSchema = z.object({
+  status: z.enum(['ok', 'degraded', 'unavailable']),
+  model: z.string(),
+  version: z.nullable(z.string()),
+  loaded: z.boolean(),
+  live: z.nullable(z.string()),
+  lastError: z.optional(z.string()),
+});
+
+export { Prediction };

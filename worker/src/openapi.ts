@@ -1,0 +1,106 @@
+import * as z from 'zod/mini';
+import { EdgeError } from '../../contracts/index.ts';
+import { BatchPredictionSchema, HealthSchema, ModelInfoSchema, PredictRequest, Prediction } from './openapi-schemas.ts';
+import { CLIENT_KEY_HEADER } from './pick-canary.ts';
+
+type Json = Record<string, unknown>;
+
+let cached: Json | undefined;
+
+const schema = (s: z.core.$ZodType): Json => {
+  const { $schema: _, ...rest } = z.toJSONSchema(s, { io: 'output', unrepresentable: 'any' }) as Json;
+  return rest;
+};
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const jsonBody = (name: string, description: string) => ({ description, content: { 'application/json': { schema: ref(name) } } });
+const errors = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((s) => [String(s), jsonBody('EdgeError', ERROR_TEXT[s] ?? 'error')]));
+
+const ERROR_TEXT: Record<number, string> = {
+  400: 'invalid JSON or a body that does not fit the signature',
+  401: 'API key missing or invalid (when REQUIRE_API_KEY is on)',
+  404: 'unknown model or version',
+  413: 'body over 1 MiB',
+  503: 'nothing promoted or nothing loadable',
+};
+
+/**
+ * The worker's OpenAPI 3.1 document; the JSON Schemas come from the zod schemas (`contracts/` and
+ * `openapi-schemas.ts`) through `z.toJSONSchema`. Built once per isolate.
+ */
+export function openApiDocument(): Json {
+  if (cached) return cached;
+  const name = { name: 'name', in: 'path', required: true, schema: { type: 'string' }, description: 'registered model name' };
+  const version = { name: 'version', in: 'path', required: true, schema: { type: 'string', pattern: '^[1-9][0-9]*$' } };
+  const clientKey = {
+    name: CLIENT_KEY_HEADER,
+    in: 'header',
+    required: false,
+    schema: { type: 'string' },
+    description: 'any stable client id; keeps the client on one side of a canary split',
+  };
+  const predict = (summary: string, parameters: Json[]) => ({
+    post: {
+      summary,
+      parameters,
+      security: [{}, { bearer: [] }, { apiKey: [] }],
+      requestBody: { required: true, content: { 'application/json': { schema: ref('PredictRequest') } } },
+      responses: {
+        200: {
+          description: 'one answer (features/inputs) or a list (instances); header x-model-version names the version',
+          headers: { 'x-model-version': { schema: { type: 'string' } } },
+          content: { 'application/json': { schema: { oneOf: [ref('Prediction'), ref('BatchPrediction')] } } },
+        },
+        ...errors(400, 401, 404, 413, 503),
+      },
+    },
+  });
+  cached = {
+    openapi: '3.1.0',
+    info: {
+      title: 'edgeflow edge API',
+      version: '1',
+      description: 'Predictions from TFJS models served on Cloudflare Workers; the KV pointer of a model says which version is live.',
+    },
+    paths: {
+      '/predict': predict('Predict with the default model (DEFAULT_MODEL)', [clientKey]),
+      '/v1/models/{name}/predict': predict('Predict with the live version of a model (or its canary)', [name, clientKey]),
+      '/v1/models/{name}/versions/{version}/predict': predict('Predict with a pinned version', [name, version]),
+      '/v1/models/{name}': {
+        get: {
+          summary: 'The live version, canary, shadow and signature of a model',
+          parameters: [name],
+          responses: { 200: jsonBody('ModelInfo', 'the model'), ...errors(404, 503) },
+        },
+      },
+      '/health': {
+        get: {
+          summary: 'Health of the default model in this isolate',
+          responses: { 200: jsonBody('Health', 'a version serves'), 503: jsonBody('Health', 'nothing serves') },
+        },
+      },
+      '/metrics': {
+        get: {
+          summary: 'Prometheus metrics of this isolate',
+          responses: { 200: { description: 'text exposition format 0.0.4', content: { 'text/plain': { schema: { type: 'string' } } } } },
+        },
+      },
+      '/ping': { get: { summary: 'Liveness', responses: { 200: { description: 'pong', content: { 'text/plain': { schema: { type: 'string' } } } } } } },
+    },
+    components: {
+      schemas: {
+        PredictRequest: schema(PredictRequest),
+        Prediction: schema(Prediction),
+        BatchPrediction: schema(BatchPredictionSchema),
+        ModelInfo: schema(ModelInfoSchema),
+        Health: schema(HealthSchema),
+        EdgeError: schema(EdgeError),
+      },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer' },
+        apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
+      },
+    },
+  };
+  return cached;
+}

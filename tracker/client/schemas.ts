@@ -82,6 +82,26 @@ export const Experiment = z.object({
   lifecycle_stage: z.string(),
 });
 
+/** An experiment. */
+export type Experiment = z.output<typeof Experiment>;
+
+/** A page of runs/search. */
+export const RunsPage = z.object({ runs: z.array(Run).default([]), next_page_token: optionalString });
+
+/** A page of experiments/search. */
+export const ExperimentsPage = z.object({ experiments: z.array(Experiment).default([]), next_page_token: optionalString });
+
+/** One point of get-history-bulk-interval: a metric point with its run. */
+export const MetricWithRunId = MetricSchema.extend({ run_id: z.string() });
+/** One point of get-history-bulk-interval. */
+export type MetricWithRunId = z.output<typeof MetricWithRunId>;
+
+/** A dataset a run used (MLflow's log-inputs); `source`, `schema`, `profile` are JSON text. */
+export interface DatasetInput {
+  dataset: { name: string; digest: string; source_type: string; source: string; schema?: string; profile?: string };
+  tags?: KeyValue[];
+}
+
 /** A model version (`version` is a string, as in MLflow). */
 export const ModelVersion = z.object({
   name: z.string(),
@@ -112,6 +132,12 @@ export const RegisteredModel = z.object({
 });
 /** A registered model. */
 export type RegisteredModel = z.output<typeof RegisteredModel>;
+
+/** A page of model-versions/search. */
+export const ModelVersionsPage = z.object({ model_versions: z.array(ModelVersion).default([]), next_page_token: optionalString });
+
+/** A page of registered-models/search. */
+export const RegisteredModelsPage = z.object({ registered_models: z.array(RegisteredModel).default([]), next_page_token: optionalString });
 
 /** One pointer flip as the tracker records it (who, when, from → to). */
 export const DeploymentRecord = z.object({

@@ -1,17 +1,23 @@
 import * as z from 'zod';
 import { MetricLogger, type MetricLoggerOptions } from './metric-logger.ts';
 import {
+  type DatasetInput,
   Deployment,
   DeploymentRecord,
   DeploymentState,
   Experiment,
+  ExperimentsPage,
   type KeyValue,
   type Metric,
+  MetricWithRunId,
   ModelVersion,
+  ModelVersionsPage,
   type Pointer,
   RegisteredModel,
+  RegisteredModelsPage,
   Run,
   RunInfo,
+  RunsPage,
 } from './schemas.ts';
 import { splitBatch } from './split-batch.ts';
 import { TrackerError, isTrackerError } from './tracker-error.ts';
@@ -26,7 +32,27 @@ export interface TrackerClientOptions {
   actor?: string;
 }
 
-type Query = Record<string, string>;
+type Query = Record<string, string | string[]>;
+
+/** Which experiments or runs a search sees. */
+export type ViewType = 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL';
+
+/** Common options of the search calls (MLflow's filter grammar, order_by clauses, paging). */
+export interface SearchOptions {
+  filter?: string;
+  orderBy?: string[];
+  maxResults?: number;
+  pageToken?: string;
+}
+
+/** A page of results and the token of the next page (absent on the last page). */
+export interface Page<T> {
+  items: T[];
+  nextPageToken?: string;
+}
+
+/** MLflow's model version stages. */
+export type ModelStage = 'None' | 'Staging' | 'Production' | 'Archived';
 
 const Empty = z.unknown();
 
@@ -141,6 +167,83 @@ export class TrackerClient {
     await this.#post('mlflow/runs/update', { run_id: runId, status, end_time: Date.now() }, Empty);
   }
 
+  /** One page of runs of some experiments matching an MLflow filter (`metrics.auc > 0.9 and params.lr = '0.01'`). */
+  async searchRuns(opts: SearchOptions & { experimentIds: string[]; viewType?: ViewType }): Promise<Page<Run>> {
+    const body = { experiment_ids: opts.experimentIds, run_view_type: opts.viewType, ...searchBody(opts) };
+    const page = await this.#post('mlflow/runs/search', body, RunsPage);
+    return toPage(page.runs, page.next_page_token);
+  }
+
+  /** Every run matching a search, page after page. */
+  async *searchAllRuns(opts: Omit<SearchOptions, 'pageToken'> & { experimentIds: string[]; viewType?: ViewType }): AsyncGenerator<Run> {
+    let pageToken: string | undefined;
+    do {
+      const page = await this.searchRuns({ ...opts, pageToken });
+      yield* page.items;
+      pageToken = page.nextPageToken;
+    } while (pageToken);
+  }
+
+  /** Marks a run deleted (restorable). */
+  async deleteRun(runId: string): Promise<void> {
+    await this.#post('mlflow/runs/delete', { run_id: runId }, Empty);
+  }
+
+  /** Restores a deleted run. */
+  async restoreRun(runId: string): Promise<void> {
+    await this.#post('mlflow/runs/restore', { run_id: runId }, Empty);
+  }
+
+  /** Removes a run tag. */
+  async deleteTag(runId: string, key: string): Promise<void> {
+    await this.#post('mlflow/runs/delete-tag', { run_id: runId, key }, Empty);
+  }
+
+  /** Records the datasets a run used (lineage from the run to its data). */
+  async logInputs(runId: string, datasets: DatasetInput[]): Promise<void> {
+    await this.#post('mlflow/runs/log-inputs', { run_id: runId, datasets: datasets.map((d) => ({ tags: d.tags ?? [], dataset: d.dataset })) }, Empty);
+  }
+
+  /** One metric of several runs (at most 100), sampled to `maxResults` steps (default 2,500) for charts. */
+  async getMetricHistoryBulkInterval(
+    runIds: string[],
+    metricKey: string,
+    opts: { startStep?: number; endStep?: number; maxResults?: number } = {},
+  ): Promise<MetricWithRunId[]> {
+    const query: Query = { run_ids: runIds, metric_key: metricKey };
+    if (opts.startStep !== undefined) query.start_step = String(opts.startStep);
+    if (opts.endStep !== undefined) query.end_step = String(opts.endStep);
+    if (opts.maxResults !== undefined) query.max_results = String(opts.maxResults);
+    const { metrics } = await this.#get('mlflow/metrics/get-history-bulk-interval', query, z.object({ metrics: z.array(MetricWithRunId).default([]) }));
+    return metrics;
+  }
+
+  /** One page of experiments (active ones unless `viewType` says otherwise), newest first by default. */
+  async searchExperiments(opts: SearchOptions & { viewType?: ViewType } = {}): Promise<Page<z.output<typeof Experiment>>> {
+    const page = await this.#post('mlflow/experiments/search', { view_type: opts.viewType, ...searchBody(opts) }, ExperimentsPage);
+    return toPage(page.experiments, page.next_page_token);
+  }
+
+  /** Renames an experiment. */
+  async renameExperiment(experimentId: string, newName: string): Promise<void> {
+    await this.#post('mlflow/experiments/update', { experiment_id: experimentId, new_name: newName }, Empty);
+  }
+
+  /** Deletes an experiment and its runs (restorable). */
+  async deleteExperiment(experimentId: string): Promise<void> {
+    await this.#post('mlflow/experiments/delete', { experiment_id: experimentId }, Empty);
+  }
+
+  /** Restores a deleted experiment and its runs. */
+  async restoreExperiment(experimentId: string): Promise<void> {
+    await this.#post('mlflow/experiments/restore', { experiment_id: experimentId }, Empty);
+  }
+
+  /** Sets an experiment tag. */
+  async setExperimentTag(experimentId: string, key: string, value: string): Promise<void> {
+    await this.#post('mlflow/experiments/set-experiment-tag', { experiment_id: experimentId, key, value }, Empty);
+  }
+
   /** A buffered metric logger for a run; see `MetricLogger`. Close it when done. */
   metricLogger(runId: string, opts?: MetricLoggerOptions): MetricLogger {
     return new MetricLogger((metrics) => this.logBatch(runId, { metrics }), opts);
@@ -224,6 +327,44 @@ export class TrackerClient {
     return model_version;
   }
 
+  /** One page of registered models (filter on `name` and `tags.`), by name unless ordered otherwise. */
+  async searchRegisteredModels(opts: SearchOptions = {}): Promise<Page<RegisteredModel>> {
+    const page = await this.#get('mlflow/registered-models/search', searchQuery(opts), RegisteredModelsPage);
+    return toPage(page.registered_models, page.next_page_token);
+  }
+
+  /** One page of model versions (filter on `name`, `run_id`, `source_path`, `version_number`, `tags.`). */
+  async searchModelVersions(opts: SearchOptions = {}): Promise<Page<ModelVersion>> {
+    const page = await this.#get('mlflow/model-versions/search', searchQuery(opts), ModelVersionsPage);
+    return toPage(page.model_versions, page.next_page_token);
+  }
+
+  /** The newest version of a model in each stage (or in each of `stages`). */
+  async getLatestVersions(name: string, stages?: ModelStage[]): Promise<ModelVersion[]> {
+    const answer = z.object({ model_versions: z.array(ModelVersion).default([]) });
+    return (await this.#post('mlflow/registered-models/get-latest-versions', { name, stages }, answer)).model_versions;
+  }
+
+  /**
+   * Moves a version to a stage. Production promotes it to the edge (the files are checked first);
+   * the live version cannot leave Production unless another version takes its place.
+   */
+  async transitionModelVersionStage(name: string, version: string, stage: ModelStage, archiveExistingVersions = false): Promise<ModelVersion> {
+    const body = { name, version, stage, archive_existing_versions: archiveExistingVersions };
+    return (await this.#post('mlflow/model-versions/transition-stage', body, z.object({ model_version: ModelVersion }))).model_version;
+  }
+
+  /** Sets a model version's description. */
+  async updateModelVersion(name: string, version: string, description: string): Promise<ModelVersion> {
+    const answer = z.object({ model_version: ModelVersion });
+    return (await this.#call('PATCH', this.#url('mlflow/model-versions/update'), jsonBody({ name, version, description }, answer))).model_version;
+  }
+
+  /** Deletes a model version and its files (refused while it is live at the edge). */
+  async deleteModelVersion(name: string, version: string): Promise<void> {
+    await this.#call('DELETE', this.#url('mlflow/model-versions/delete'), jsonBody({ name, version }, Empty));
+  }
+
   /** Points an alias at a version; alias `production` promotes the version to the edge. */
   async setAlias(name: string, alias: string, version: string): Promise<void> {
     await this.#post('mlflow/registered-models/alias', { name, alias, version }, Empty);
@@ -266,7 +407,9 @@ export class TrackerClient {
   // --- transport ------------------------------------------------------------------------------
 
   #url(endpoint: string, query?: Query): string {
-    const qs = query ? `?${new URLSearchParams(query).toString()}` : '';
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query ?? {})) for (const v of Array.isArray(value) ? value : [value]) params.append(key, v);
+    const qs = query ? `?${params.toString()}` : '';
     return `${this.baseUrl}/api/2.0/${endpoint}${qs}`;
   }
 
@@ -321,6 +464,27 @@ export class TrackerClient {
     }
     return parsed.data;
   }
+}
+
+function searchBody(opts: SearchOptions): Record<string, unknown> {
+  return { filter: opts.filter, order_by: opts.orderBy, max_results: opts.maxResults, page_token: opts.pageToken };
+}
+
+function searchQuery(opts: SearchOptions): Query {
+  const query: Query = {};
+  if (opts.filter) query.filter = opts.filter;
+  if (opts.orderBy?.length) query.order_by = opts.orderBy;
+  if (opts.maxResults !== undefined) query.max_results = String(opts.maxResults);
+  if (opts.pageToken) query.page_token = opts.pageToken;
+  return query;
+}
+
+function toPage<T>(items: T[], nextPageToken: string | undefined): Page<T> {
+  return nextPageToken ? { items, nextPageToken } : { items };
+}
+
+function jsonBody<T extends z.ZodType>(body: unknown, schema: T): { body: string; headers: Record<string, string>; schema: T } {
+  return { body: JSON.stringify(body), headers: { 'content-type': 'application/json' }, schema };
 }
 
 /** MLflow's JSON for doubles: non-finite values as the strings protobuf's JSON mapping uses. */

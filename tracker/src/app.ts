@@ -2,10 +2,13 @@ import { Hono } from 'hono';
 import type { Edge } from './edge/edge.ts';
 import { notFoundHandler, onError } from './http/on-error.ts';
 import { reply } from './http/reply.ts';
+import { sameOrigin } from './http/same-origin.ts';
 import { aliasRoutes } from './routes/aliases.ts';
 import { proxiedArtifactRoutes, runArtifactRoutes } from './routes/artifacts.ts';
 import { deploymentRoutes } from './routes/deployments.ts';
+import { experimentStatsRoutes } from './routes/experiment-stats.ts';
 import { experimentRoutes } from './routes/experiments.ts';
+import { metricBulkIntervalRoutes } from './routes/metric-bulk-interval.ts';
 import { metricRoutes } from './routes/metrics.ts';
 import { modelVersionRoutes } from './routes/model-versions.ts';
 import { registeredModelRoutes } from './routes/registered-models.ts';
@@ -26,9 +29,19 @@ export interface AppDeps {
  */
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
+  app.use(sameOrigin());
 
   const mlflow = new Hono();
-  for (const routes of [experimentRoutes, runRoutes, metricRoutes, registeredModelRoutes, modelVersionRoutes, aliasRoutes, runArtifactRoutes]) {
+  for (const routes of [
+    experimentRoutes,
+    runRoutes,
+    metricRoutes,
+    metricBulkIntervalRoutes,
+    registeredModelRoutes,
+    modelVersionRoutes,
+    aliasRoutes,
+    runArtifactRoutes,
+  ]) {
     mlflow.route('/', routes(deps));
   }
   const artifacts = proxiedArtifactRoutes(deps);
@@ -38,6 +51,7 @@ export function createApp(deps: AppDeps): Hono {
     app.route(`${prefix}/mlflow-artifacts`, artifacts);
   }
   app.route('/api/2.0/edgeflow', deploymentRoutes(deps));
+  app.route('/api/2.0/edgeflow', experimentStatsRoutes(deps));
 
   app.get('/health', (c) => reply(c, { status: 'ok' }));
 

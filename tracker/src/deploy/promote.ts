@@ -34,6 +34,14 @@ export function promote(edge: Edge, store: TrackingStore, input: PromoteInput): 
   return flips.run(() => flip(edge, store, input));
 }
 
+/**
+ * Runs `fn` while no pointer flip is under way in this process: for changes that must not race a
+ * promotion (deleting, renaming or archiving what might be live). Not re-entrant: `fn` must not promote.
+ */
+export function withPointerLock<T>(fn: () => Promise<T>): Promise<T> {
+  return flips.run(fn);
+}
+
 /** Promotes the version the pointer held before the current one (kind `rollback`). */
 export function rollback(edge: Edge, store: TrackingStore, input: { name: string; actor: string }): Promise<PromoteResult> {
   return flips.run(async () => {

@@ -19,7 +19,7 @@ export async function registerModelVersion(
   const created = await store.createModelVersion(input);
   const prefix = versionPrefix(input.name, created.version);
   try {
-    // A number is reused only after a failed registration; clear anything it may have left.
+    // Numbers are never reused (registered_models.last_version); clear anything a crash may have left.
     await clear(edge, prefix);
     const count = sourceKey === null ? 0 : await copyFiles(edge, sourceKey, prefix);
     return await store.completeModelVersion(input.name, created.version, count);

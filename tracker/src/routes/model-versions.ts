@@ -1,10 +1,15 @@
 import { Hono } from 'hono';
 import * as z from 'zod';
 import type { AppDeps } from '../app.ts';
-import { readBody, readQuery } from '../http/request.ts';
+import { actorOf } from '../http/actor.ts';
+import { readBody, readQuery, readQueryOrBody } from '../http/request.ts';
 import { reply } from '../http/reply.ts';
 import { registerModelVersion } from '../registry/register-version.ts';
-import { LooseTagInput, modelName, versionString } from './fields.ts';
+import { deleteModelVersion } from '../registry/remove-model.ts';
+import { transitionStage } from '../registry/transition-stage.ts';
+import { canonicalStage } from '../store/registry-ops.ts';
+import { LIMITS, LooseTagInput, modelName, versionString } from './fields.ts';
+import { bool, maxResults, readParams, searchFields } from './search-params.ts';
 
 const CreateModelVersion = z.object({
   name: modelName,
@@ -15,7 +20,21 @@ const CreateModelVersion = z.object({
   tags: z.array(LooseTagInput).max(100).optional(),
 });
 
-/** `model-versions/create` (copies the source's files to `models/<name>/<version>/`), `model-versions/get`. */
+const VersionRef = z.object({ name: z.string().min(1), version: versionString });
+const TagKey = z.string().min(1).max(LIMITS.keyLength);
+
+const SearchModelVersions = z.object({ ...searchFields, max_results: maxResults(10_000, 200_000) });
+
+const TransitionStage = VersionRef.extend({
+  stage: z.string().min(1).transform((s) => canonicalStage(s)),
+  archive_existing_versions: bool.default(false),
+});
+
+/**
+ * `model-versions/create` (copies the source's files to `models/<name>/<version>/`), `get`, `update`,
+ * `delete` (refused while live), `search`, `transition-stage` (Production promotes to the edge),
+ * `get-download-uri`, `set-tag`, `delete-tag`.
+ */
 export function modelVersionRoutes({ store, edge }: AppDeps): Hono {
   const app = new Hono();
 
@@ -25,8 +44,54 @@ export function modelVersionRoutes({ store, edge }: AppDeps): Hono {
   });
 
   app.get('/model-versions/get', async (c) => {
-    const { name, version } = readQuery(c, z.object({ name: z.string().min(1), version: versionString }));
+    const { name, version } = readQuery(c, VersionRef);
     return reply(c, { model_version: await store.getModelVersion(name, version) });
+  });
+
+  app.patch('/model-versions/update', async (c) => {
+    const { name, version, description } = await readBody(c, VersionRef.extend({ description: z.string().max(5000).default('') }));
+    return reply(c, { model_version: await store.updateModelVersion(name, version, description) });
+  });
+
+  app.delete('/model-versions/delete', async (c) => {
+    const { name, version } = await readQueryOrBody(c, VersionRef);
+    await deleteModelVersion(store, edge, name, version);
+    return reply(c, {});
+  });
+
+  app.get('/model-versions/search', async (c) => {
+    const input = await readParams(c, SearchModelVersions, ['order_by']);
+    const page = await store.searchModelVersions(input);
+    return reply(c, { model_versions: page.items, ...(page.next_page_token ? { next_page_token: page.next_page_token } : {}) });
+  });
+
+  app.post('/model-versions/transition-stage', async (c) => {
+    const input = await readBody(c, TransitionStage);
+    const model_version = await transitionStage(store, edge, {
+      name: input.name,
+      version: input.version,
+      stage: input.stage,
+      archiveExisting: input.archive_existing_versions,
+      actor: actorOf(c),
+    });
+    return reply(c, { model_version });
+  });
+
+  app.get('/model-versions/get-download-uri', async (c) => {
+    const { name, version } = readQuery(c, VersionRef);
+    return reply(c, { artifact_uri: (await store.getModelVersion(name, version)).source });
+  });
+
+  app.post('/model-versions/set-tag', async (c) => {
+    const input = await readBody(c, VersionRef.extend({ key: TagKey, value: z.string().max(LIMITS.tagValueLength).default('') }));
+    await store.setModelVersionTag(input.name, input.version, input.key, input.value);
+    return reply(c, {});
+  });
+
+  app.delete('/model-versions/delete-tag', async (c) => {
+    const input = await readQueryOrBody(c, VersionRef.extend({ key: TagKey }));
+    await store.deleteModelVersionTag(input.name, input.version, input.key);
+    return reply(c, {});
   });
 
   return app;

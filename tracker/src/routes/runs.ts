@@ -17,6 +17,41 @@ import {
   runIdOf,
   TagInput,
 } from './fields.ts';
+import { maxResults, readParams, searchFields, stringList, viewType } from './search-params.ts';
+
+const SearchRuns = z.object({
+  ...searchFields,
+  experiment_ids: stringList(1000).default([]),
+  run_view_type: viewType,
+  max_results: maxResults(1000, 50_000),
+});
+
+const DeleteTag = z.object({ ...runIdFields, key: z.string().min(1).max(LIMITS.keyLength) }).refine(...requireRunId);
+
+/** MLflow's dataset limits (mlflow/utils/validation.py). */
+const Dataset = z.object({
+  name: z.string().min(1).max(500),
+  digest: z.string().min(1).max(36),
+  source_type: z.string().min(1).max(1000),
+  source: z.string().min(1).max(65_535),
+  schema: z.string().max(1_048_575).optional(),
+  profile: z.string().max(16_384).optional(),
+});
+
+const LogInputs = z
+  .object({
+    ...runIdFields,
+    datasets: z
+      .array(
+        z.object({
+          tags: z.array(z.object({ key: z.string().min(1).max(255), value: z.string().max(500) })).max(100).default([]),
+          dataset: Dataset,
+        }),
+      )
+      .max(1000)
+      .default([]),
+  })
+  .refine(...requireRunId);
 
 const CreateRun = z.object({
   experiment_id: idString.default('0'),
@@ -68,7 +103,10 @@ const SetTag = z
   .object({ ...runIdFields, key: entityKey, value: z.string().max(LIMITS.tagValueLength) })
   .refine(...requireRunId);
 
-/** `runs/create|get|update|log-batch|log-metric|log-parameter|set-tag`. */
+/**
+ * `runs/create|get|update|delete|restore|search|log-batch|log-metric|log-parameter|set-tag|delete-tag|
+ * log-inputs`. Nested runs are runs with an `mlflow.parentRunId` tag (search `tags.mlflow.parentRunId`).
+ */
 export function runRoutes({ store }: AppDeps): Hono {
   const app = new Hono();
 
@@ -107,6 +145,34 @@ export function runRoutes({ store }: AppDeps): Hono {
   app.post('/runs/log-parameter', async (c) => {
     const { key, value, ...ref } = await readBody(c, LogParam);
     await store.logBatch(runIdOf(ref), { params: [{ key, value }] });
+    return reply(c, {});
+  });
+
+  app.post('/runs/search', async (c) => {
+    const input = await readParams(c, SearchRuns, ['experiment_ids', 'order_by']);
+    const page = await store.searchRuns(input);
+    return reply(c, { runs: page.items, ...(page.next_page_token ? { next_page_token: page.next_page_token } : {}) });
+  });
+
+  app.post('/runs/delete', async (c) => {
+    await store.deleteRun(runIdOf(await readBody(c, RunRef)));
+    return reply(c, {});
+  });
+
+  app.post('/runs/restore', async (c) => {
+    await store.restoreRun(runIdOf(await readBody(c, RunRef)));
+    return reply(c, {});
+  });
+
+  app.post('/runs/delete-tag', async (c) => {
+    const { key, ...ref } = await readBody(c, DeleteTag);
+    await store.deleteTag(runIdOf(ref), key);
+    return reply(c, {});
+  });
+
+  app.post('/runs/log-inputs', async (c) => {
+    const { datasets, ...ref } = await readBody(c, LogInputs);
+    await store.logInputs(runIdOf(ref), datasets);
     return reply(c, {});
   });
 

@@ -26,7 +26,23 @@ import type {
   TrackingStore,
   UpdateRunInput,
 } from './tracking-store.ts';
+import { GroupCommit } from './group-commit.ts';
+import { metricHistoryJson, metricHistoryPage } from './metric-history.ts';
 import { WriteLock } from './write-lock.ts';
+import * as experimentOps from './experiment-ops.ts';
+import * as registryOps from './registry-ops.ts';
+import { readRunInputs } from './run-hydrate.ts';
+import * as runOps from './run-ops.ts';
+import type { StoreContext } from './store-context.ts';
+import type {
+  DatasetInput,
+  ExperimentStats,
+  MetricWithRunId,
+  SearchInput,
+  SearchPage,
+  Stage,
+  ViewType,
+} from './tracking-store.ts';
 
 /** Options of `openStore`. */
 export interface StoreOptions {
@@ -45,8 +61,6 @@ export const DEFAULT_EXPERIMENT_ID = '0';
 const DEFAULT_MIGRATIONS = fileURLToPath(new URL('../../../migrations', import.meta.url));
 const RUN_NAME_TAG = 'mlflow.runName';
 const USER_TAG = 'mlflow.user';
-/** Rows per multi-row metric INSERT (5 variables a row, well under SQLite's 32766). */
-const METRIC_CHUNK = 1000;
 
 /**
  * Opens (creating if needed) the tracker's libSQL database and applies the migrations.
@@ -109,10 +123,12 @@ export class LibsqlStore implements TrackingStore {
   readonly #client: Client;
   readonly #db: LibSQLDatabase;
   readonly #lock = new WriteLock();
+  readonly #logWrites: GroupCommit;
 
   constructor(client: Client, db: LibSQLDatabase) {
     this.#client = client;
     this.#db = db;
+    this.#logWrites = new GroupCommit(client, this.#lock);
   }
 
   /** The raw client, for tests and benchmarks that inspect the database. */
@@ -275,7 +291,7 @@ export class LibsqlStore implements TrackingStore {
         params: paramRows,
         tags: tagRows,
       },
-      inputs: { dataset_inputs: [] },
+      inputs: { dataset_inputs: (await readRunInputs(this.#client, [runId])).get(runId) ?? [] },
     };
   }
 
@@ -308,56 +324,8 @@ export class LibsqlStore implements TrackingStore {
       await this.#activeRun(runId);
       return;
     }
-    await this.#lock.run(async () => {
-      await this.#activeRun(runId);
-      if (params.length) {
-        const existing = await this.#db
-          .select({ key: s.params.key, value: s.params.value })
-          .from(s.params)
-          .where(
-            and(
-              eq(s.params.runUuid, runId),
-              inArray(
-                s.params.key,
-                params.map((p) => p.key),
-              ),
-            ),
-          );
-        const given = new Map(params.map((p) => [p.key, p.value]));
-        for (const old of existing) {
-          const value = given.get(old.key);
-          if (value !== old.value) {
-            throw invalid(
-              `Changing param values is not allowed. Param with key='${old.key}' was already logged with ` +
-                `value='${old.value}' for run ID='${runId}'. Attempted logging new value '${value}'.`,
-            );
-          }
-        }
-      }
-      const stmts: InStatement[] = [];
-      for (let i = 0; i < metrics.length; i += METRIC_CHUNK) {
-        stmts.push(metricInsert(runId, metrics.slice(i, i + METRIC_CHUNK)));
-      }
-      if (metrics.length) stmts.push(latestUpsert(runId, metrics));
-      if (params.length) {
-        stmts.push(
-          toStatement(
-            this.#db
-              .insert(s.params)
-              .values(params.map((p) => ({ runUuid: runId, key: p.key, value: p.value })))
-              .onConflictDoNothing(),
-          ),
-        );
-      }
-      if (tags.length) {
-        stmts.push(this.#upsertTags(runId, tags));
-        const renamed = tags.find((t) => t.key === RUN_NAME_TAG);
-        if (renamed) {
-          stmts.push(toStatement(this.#db.update(s.runs).set({ name: renamed.value }).where(eq(s.runs.runUuid, runId))));
-        }
-      }
-      await this.#client.batch(stmts, 'write');
-    });
+    // By group commit: concurrent logging requests share one transaction, each one all or nothing.
+    await this.#logWrites.write({ runId, metrics, params, tags });
   }
 
   async getMetricHistory(
@@ -365,26 +333,15 @@ export class LibsqlStore implements TrackingStore {
     key: string,
     page: { max_results: number; page_token?: string },
   ): Promise<MetricHistoryPage> {
-    const offset = page.page_token === undefined || page.page_token === '' ? 0 : decodeOffset(page.page_token);
-    const [runRows, points] = await this.#db.batch([
-      this.#db.select({ id: s.runs.runUuid }).from(s.runs).where(eq(s.runs.runUuid, runId)),
-      this.#db
-        .select({ step: s.metrics.step, timestamp: s.metrics.timestamp, value: s.metrics.value })
-        .from(s.metrics)
-        .where(and(eq(s.metrics.runUuid, runId), eq(s.metrics.key, key)))
-        .orderBy(asc(s.metrics.step), asc(s.metrics.timestamp), asc(s.metrics.value))
-        .limit(page.max_results + 1)
-        .offset(offset),
-    ]);
-    if (!runRows.length) throw notFound(`Run with id=${runId} not found`);
-    const more = points.length > page.max_results;
-    const metrics: Metric[] = (more ? points.slice(0, page.max_results) : points).map((p) => ({
-      key,
-      value: fromDb(p.value),
-      timestamp: p.timestamp,
-      step: p.step,
-    }));
-    return more ? { metrics, next_page_token: encodeOffset(offset + page.max_results) } : { metrics };
+    return metricHistoryPage(this.#client, runId, key, page.max_results, page.page_token);
+  }
+
+  async getMetricHistoryJson(
+    runId: string,
+    key: string,
+    page: { max_results: number; page_token?: string },
+  ): Promise<string> {
+    return metricHistoryJson(this.#client, runId, key, page.max_results, page.page_token);
   }
 
   async #activeRun(runId: string): Promise<void> {
@@ -505,7 +462,12 @@ export class LibsqlStore implements TrackingStore {
         .select({ top: max(s.modelVersions.version) })
         .from(s.modelVersions)
         .where(eq(s.modelVersions.name, input.name));
-      const next = (top?.top ?? 0) + 1;
+      const [counter] = await this.#db
+        .select({ last: s.registeredModels.lastVersion })
+        .from(s.registeredModels)
+        .where(eq(s.registeredModels.name, input.name));
+      // never reuse the number of a deleted version
+      const next = Math.max(top?.top ?? 0, counter?.last ?? 0) + 1;
       const now = Date.now();
       const stmts: InStatement[] = [
         toStatement(
@@ -522,7 +484,7 @@ export class LibsqlStore implements TrackingStore {
           }),
         ),
         toStatement(
-          this.#db.update(s.registeredModels).set({ lastUpdatedTime: now }).where(eq(s.registeredModels.name, input.name)),
+          this.#db.update(s.registeredModels).set({ lastUpdatedTime: now, lastVersion: next }).where(eq(s.registeredModels.name, input.name)),
         ),
       ];
       if (tags.length) {
@@ -692,6 +654,133 @@ export class LibsqlStore implements TrackingStore {
     }));
   }
 
+  // ---- issue 3: search, lifecycle, registry edits (the SQL lives in *-ops.ts) ---------------------
+
+  get #ctx(): StoreContext {
+    return { client: this.#client };
+  }
+
+  searchExperiments(input: SearchInput & { view_type: ViewType }): Promise<SearchPage<Experiment>> {
+    return experimentOps.searchExperiments(this.#ctx, input);
+  }
+
+  renameExperiment(experimentId: string, newName: string): Promise<void> {
+    return this.#lock.run(() => experimentOps.renameExperiment(this.#ctx, experimentId, newName));
+  }
+
+  deleteExperiment(experimentId: string): Promise<void> {
+    return this.#lock.run(() => experimentOps.deleteExperiment(this.#ctx, experimentId));
+  }
+
+  restoreExperiment(experimentId: string): Promise<void> {
+    return this.#lock.run(() => experimentOps.restoreExperiment(this.#ctx, experimentId));
+  }
+
+  setExperimentTag(experimentId: string, key: string, value: string): Promise<void> {
+    return this.#lock.run(() => experimentOps.setExperimentTag(this.#ctx, experimentId, key, value));
+  }
+
+  experimentStats(experimentIds: string[]): Promise<ExperimentStats[]> {
+    return experimentOps.experimentStats(this.#ctx, experimentIds);
+  }
+
+  searchRuns(input: SearchInput & { experiment_ids: string[]; run_view_type: ViewType }): Promise<SearchPage<Run>> {
+    return runOps.searchRuns(this.#ctx, input);
+  }
+
+  deleteRun(runId: string): Promise<void> {
+    return this.#lock.run(() => runOps.deleteRun(this.#ctx, runId));
+  }
+
+  restoreRun(runId: string): Promise<void> {
+    return this.#lock.run(() => runOps.restoreRun(this.#ctx, runId));
+  }
+
+  deleteTag(runId: string, key: string): Promise<void> {
+    return this.#lock.run(() => runOps.deleteTag(this.#ctx, runId, key));
+  }
+
+  logInputs(runId: string, inputs: DatasetInput[]): Promise<void> {
+    return this.#lock.run(() => runOps.logInputs(this.#ctx, runId, inputs));
+  }
+
+  getMetricHistoryBulkInterval(input: {
+    run_ids: string[];
+    metric_key: string;
+    start_step?: number;
+    end_step?: number;
+    max_results: number;
+  }): Promise<MetricWithRunId[]> {
+    return runOps.getMetricHistoryBulkInterval(this.#ctx, input);
+  }
+
+  async searchRegisteredModels(input: SearchInput): Promise<SearchPage<RegisteredModel>> {
+    const page = await registryOps.searchRegisteredModelNames(this.#ctx, input);
+    const items = await Promise.all(page.items.map((name) => this.getRegisteredModel(name)));
+    return page.next_page_token ? { items, next_page_token: page.next_page_token } : { items };
+  }
+
+  async renameRegisteredModel(name: string, newName: string): Promise<RegisteredModel> {
+    await this.#lock.run(() => registryOps.renameRegisteredModel(this.#ctx, name, newName));
+    return this.getRegisteredModel(newName);
+  }
+
+  async updateRegisteredModel(name: string, description: string): Promise<RegisteredModel> {
+    await this.#lock.run(() => registryOps.updateRegisteredModel(this.#ctx, name, description));
+    return this.getRegisteredModel(name);
+  }
+
+  deleteRegisteredModel(name: string): Promise<void> {
+    return this.#lock.run(() => registryOps.deleteRegisteredModel(this.#ctx, name));
+  }
+
+  async getLatestVersions(name: string, stages?: string[]): Promise<ModelVersion[]> {
+    const versions = await registryOps.latestVersionNumbers(this.#ctx, name, stages);
+    return registryOps.hydrateModelVersions(this.#ctx, versions.map((v) => ({ name, version: Number(v) })));
+  }
+
+  setRegisteredModelTag(name: string, key: string, value: string): Promise<void> {
+    return this.#lock.run(() => registryOps.setRegisteredModelTag(this.#ctx, name, key, value));
+  }
+
+  deleteRegisteredModelTag(name: string, key: string): Promise<void> {
+    return this.#lock.run(() => registryOps.deleteRegisteredModelTag(this.#ctx, name, key));
+  }
+
+  searchModelVersions(input: SearchInput): Promise<SearchPage<ModelVersion>> {
+    return registryOps.searchModelVersions(this.#ctx, input);
+  }
+
+  async updateModelVersion(name: string, version: string, description: string): Promise<ModelVersion> {
+    await this.#lock.run(() => registryOps.updateModelVersion(this.#ctx, name, version, description));
+    return this.getModelVersion(name, version);
+  }
+
+  deleteModelVersion(name: string, version: string): Promise<void> {
+    return this.#lock.run(() => registryOps.deleteModelVersion(this.#ctx, name, version));
+  }
+
+  async transitionModelVersionStage(
+    name: string,
+    version: string,
+    stage: Stage,
+    archiveExisting: boolean,
+    protectedVersion?: string,
+  ): Promise<ModelVersion> {
+    await this.#lock.run(() =>
+      registryOps.transitionModelVersionStage(this.#ctx, name, version, stage, archiveExisting, protectedVersion),
+    );
+    return this.getModelVersion(name, version);
+  }
+
+  setModelVersionTag(name: string, version: string, key: string, value: string): Promise<void> {
+    return this.#lock.run(() => registryOps.setModelVersionTag(this.#ctx, name, version, key, value));
+  }
+
+  deleteModelVersionTag(name: string, version: string, key: string): Promise<void> {
+    return this.#lock.run(() => registryOps.deleteModelVersionTag(this.#ctx, name, version, key));
+  }
+
   async #requireModel(name: string): Promise<void> {
     const [row] = await this.#db
       .select({ name: s.registeredModels.name })
@@ -725,66 +814,6 @@ function toStatement(query: { toSQL(): { sql: string; params: unknown[] } }): In
   return { sql: text, args: params as InArgs };
 }
 
-const insertSql = new Map<number, string>();
-
-/** The ingest hot path: one multi-row INSERT (drizzle's builder costs ~22 ms per 1,000 rows; this ~7). */
-function metricInsert(runId: string, points: Metric[]): InStatement {
-  let text = insertSql.get(points.length);
-  if (!text) {
-    text = `INSERT OR IGNORE INTO metrics (run_uuid, key, step, timestamp, value) VALUES ${Array(points.length)
-      .fill('(?,?,?,?,?)')
-      .join(',')}`;
-    insertSql.set(points.length, text);
-  }
-  const args: (string | number | null)[] = new Array<string | number | null>(points.length * 5);
-  let i = 0;
-  for (const p of points) {
-    args[i++] = runId;
-    args[i++] = p.key;
-    args[i++] = p.step;
-    args[i++] = p.timestamp;
-    args[i++] = toDb(p.value);
-  }
-  return { sql: text, args };
-}
-
-/** Upserts the latest point of each key in `points`, keeping the stored one when it is later. */
-function latestUpsert(runId: string, points: Metric[]): InStatement {
-  const latest = new Map<string, Metric>();
-  for (const p of points) {
-    const cur = latest.get(p.key);
-    if (!cur || laterThan(p, cur)) latest.set(p.key, p);
-  }
-  const args: (string | number | null)[] = [];
-  for (const p of latest.values()) args.push(runId, p.key, p.step, p.timestamp, toDb(p.value));
-  return {
-    sql:
-      `INSERT INTO latest_metrics (run_uuid, key, step, timestamp, value) VALUES ${Array(latest.size)
-        .fill('(?,?,?,?,?)')
-        .join(',')} ` +
-      `ON CONFLICT (run_uuid, key) DO UPDATE SET step = excluded.step, timestamp = excluded.timestamp, value = excluded.value ` +
-      `WHERE excluded.step > latest_metrics.step OR (excluded.step = latest_metrics.step AND ` +
-      `(excluded.timestamp > latest_metrics.timestamp OR (excluded.timestamp = latest_metrics.timestamp AND ` +
-      `coalesce(excluded.value, -9e999) >= coalesce(latest_metrics.value, -9e999))))`,
-    args,
-  };
-}
-
-/** MLflow's "latest": the greatest (step, timestamp, value); NaN counts as the lowest value. */
-function laterThan(a: Metric, b: Metric): boolean {
-  if (a.step !== b.step) return a.step > b.step;
-  if (a.timestamp !== b.timestamp) return a.timestamp > b.timestamp;
-  const av = Number.isNaN(a.value) ? -Infinity : a.value;
-  const bv = Number.isNaN(b.value) ? -Infinity : b.value;
-  return av >= bv;
-}
-
-/** NaN is stored as NULL; ±Infinity, which the driver refuses to bind, as text the REAL column converts. */
-function toDb(value: number): number | string | null {
-  if (Number.isFinite(value)) return value;
-  if (Number.isNaN(value)) return null;
-  return value > 0 ? '1e999' : '-1e999';
-}
 const fromDb = (value: number | null): number => (value === null ? Number.NaN : value);
 
 function runInfo(row: typeof s.runs.$inferSelect): RunInfo {

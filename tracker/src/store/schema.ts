@@ -149,6 +149,8 @@ export const registeredModels = sqliteTable(
     creationTime: integer('creation_time').notNull(),
     lastUpdatedTime: integer('last_updated_time').notNull(),
     description: text('description').notNull().default(''),
+    /** The highest version number ever given, so a deleted version's number is never reused. */
+    lastVersion: integer('last_version').notNull().default(0),
   },
   (t) => [index('registered_models_updated_idx').on(t.lastUpdatedTime)],
 );
@@ -249,4 +251,59 @@ export const deployments = sqliteTable(
     createdAt: integer('created_at').notNull(),
   },
   (t) => [index('deployments_model_idx').on(t.model, t.id)],
+);
+
+/**
+ * Datasets a run used (MLflow's `log-inputs`), one row per (experiment, name, digest) as MLflow
+ * deduplicates them. `source` and `schema`/`profile` are opaque JSON text from the client.
+ */
+export const datasets = sqliteTable(
+  'datasets',
+  {
+    datasetUuid: text('dataset_uuid').primaryKey(),
+    experimentId: integer('experiment_id')
+      .notNull()
+      .references(() => experiments.experimentId, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    digest: text('digest').notNull(),
+    sourceType: text('source_type').notNull(),
+    source: text('source').notNull(),
+    schema: text('schema'),
+    profile: text('profile'),
+  },
+  (t) => [uniqueIndex('datasets_experiment_name_digest_idx').on(t.experimentId, t.name, t.digest)],
+);
+
+/** Lineage: which runs used which datasets. */
+export const runInputs = sqliteTable(
+  'run_inputs',
+  {
+    runUuid: text('run_uuid')
+      .notNull()
+      .references(() => runs.runUuid, { onDelete: 'cascade' }),
+    datasetUuid: text('dataset_uuid')
+      .notNull()
+      .references(() => datasets.datasetUuid, { onDelete: 'cascade' }),
+    /** Order the run logged its inputs in. */
+    position: integer('position').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runUuid, t.datasetUuid] }), index('run_inputs_dataset_idx').on(t.datasetUuid)],
+);
+
+/** Tags of a run's input (e.g. `mlflow.data.context` = "training"). */
+export const runInputTags = sqliteTable(
+  'run_input_tags',
+  {
+    runUuid: text('run_uuid').notNull(),
+    datasetUuid: text('dataset_uuid').notNull(),
+    key: text('key').notNull(),
+    value: text('value').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.runUuid, t.datasetUuid, t.key] }),
+    index('run_input_tags_key_value_idx').on(t.key, t.value, t.runUuid),
+    foreignKey({ columns: [t.runUuid, t.datasetUuid], foreignColumns: [runInputs.runUuid, runInputs.datasetUuid] }).onDelete(
+      'cascade',
+    ),
+  ],
 );

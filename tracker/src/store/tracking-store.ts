@@ -66,12 +66,63 @@ export interface RunData {
   tags: Tag[];
 }
 
+/** A dataset as MLflow's `log-inputs` sends it (`source`, `schema`, `profile` are opaque JSON text). */
+export interface Dataset {
+  name: string;
+  digest: string;
+  source_type: string;
+  source: string;
+  schema?: string;
+  profile?: string;
+}
+
+/** A dataset a run used, with the input's tags (e.g. `mlflow.data.context`). */
+export interface DatasetInput {
+  tags: Tag[];
+  dataset: Dataset;
+}
+
 /** A run as `runs/get` returns it. */
 export interface Run {
   info: RunInfo;
   data: RunData;
-  inputs: { dataset_inputs: unknown[] };
+  inputs: { dataset_inputs: DatasetInput[] };
 }
+
+/** Which experiments or runs a search sees. */
+export type ViewType = 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL';
+
+/** A search request: MLflow's filter grammar, order_by clauses, page size and opaque token. */
+export interface SearchInput {
+  filter?: string;
+  order_by?: string[];
+  max_results: number;
+  page_token?: string;
+}
+
+/** A page of search results. */
+export interface SearchPage<T> {
+  items: T[];
+  next_page_token?: string;
+}
+
+/** One point of a metric with its run (get-history-bulk-interval). */
+export interface MetricWithRunId extends Metric {
+  run_id: string;
+}
+
+/** Runs of an experiment at a glance (the dashboard's list). */
+export interface ExperimentStats {
+  experiment_id: string;
+  run_count: number;
+  last_run_start_time?: number;
+}
+
+/** MLflow's model version stages. */
+export const STAGES = ['None', 'Staging', 'Production', 'Archived'] as const;
+
+/** A model version stage. */
+export type Stage = (typeof STAGES)[number];
 
 /** Model version statuses. */
 export type ModelVersionStatus = 'PENDING_REGISTRATION' | 'FAILED_REGISTRATION' | 'READY';
@@ -199,6 +250,8 @@ export interface TrackingStore {
     key: string,
     page: { max_results: number; page_token?: string },
   ): Promise<MetricHistoryPage>;
+  /** `getMetricHistory`'s page as the JSON body `metrics/get-history` replies with (built without JS objects). */
+  getMetricHistoryJson(runId: string, key: string, page: { max_results: number; page_token?: string }): Promise<string>;
 
   createRegisteredModel(input: { name: string; description?: string; tags?: Tag[] }): Promise<RegisteredModel>;
   getRegisteredModel(name: string): Promise<RegisteredModel>;
@@ -221,6 +274,61 @@ export interface TrackingStore {
   recordDeployment(input: RecordDeploymentInput): Promise<Deployment>;
   /** A model's pointer flips, newest first. */
   listDeployments(model: string, maxResults?: number): Promise<Deployment[]>;
+
+  // ---- issue 3: the rest of MLflow's API ----
+
+  searchExperiments(input: SearchInput & { view_type: ViewType }): Promise<SearchPage<Experiment>>;
+  renameExperiment(experimentId: string, newName: string): Promise<void>;
+  /** Marks the experiment and its runs deleted. */
+  deleteExperiment(experimentId: string): Promise<void>;
+  /** Marks a deleted experiment and its runs active again. */
+  restoreExperiment(experimentId: string): Promise<void>;
+  setExperimentTag(experimentId: string, key: string, value: string): Promise<void>;
+  /** Active run count and latest run start of each experiment named (unknown ids count 0). */
+  experimentStats(experimentIds: string[]): Promise<ExperimentStats[]>;
+
+  searchRuns(input: SearchInput & { experiment_ids: string[]; run_view_type: ViewType }): Promise<SearchPage<Run>>;
+  deleteRun(runId: string): Promise<void>;
+  restoreRun(runId: string): Promise<void>;
+  deleteTag(runId: string, key: string): Promise<void>;
+  /** Records datasets a run used (deduplicated per experiment by name and digest). */
+  logInputs(runId: string, inputs: DatasetInput[]): Promise<void>;
+  /** Sampled history of one metric of several runs (MLflow's get-history-bulk-interval). */
+  getMetricHistoryBulkInterval(input: {
+    run_ids: string[];
+    metric_key: string;
+    start_step?: number;
+    end_step?: number;
+    max_results: number;
+  }): Promise<MetricWithRunId[]>;
+
+  searchRegisteredModels(input: SearchInput): Promise<SearchPage<RegisteredModel>>;
+  renameRegisteredModel(name: string, newName: string): Promise<RegisteredModel>;
+  updateRegisteredModel(name: string, description: string): Promise<RegisteredModel>;
+  /** Deletes a model with its versions, tags, aliases and deployment records. */
+  deleteRegisteredModel(name: string): Promise<void>;
+  /** The newest version in each stage (or in each of `stages`). */
+  getLatestVersions(name: string, stages?: string[]): Promise<ModelVersion[]>;
+  setRegisteredModelTag(name: string, key: string, value: string): Promise<void>;
+  deleteRegisteredModelTag(name: string, key: string): Promise<void>;
+
+  searchModelVersions(input: SearchInput): Promise<SearchPage<ModelVersion>>;
+  updateModelVersion(name: string, version: string, description: string): Promise<ModelVersion>;
+  deleteModelVersion(name: string, version: string): Promise<void>;
+  /**
+   * Moves a version to a stage; with `archiveExisting`, the other versions in that stage (for None and
+   * Archived: none) go to Archived — except that archiving `protectedVersion` (the live one) is
+   * refused with INVALID_STATE, all or nothing.
+   */
+  transitionModelVersionStage(
+    name: string,
+    version: string,
+    stage: Stage,
+    archiveExisting: boolean,
+    protectedVersion?: string,
+  ): Promise<ModelVersion>;
+  setModelVersionTag(name: string, version: string, key: string, value: string): Promise<void>;
+  deleteModelVersionTag(name: string, version: string, key: string): Promise<void>;
 
   close(): Promise<void>;
 }

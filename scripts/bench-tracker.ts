@@ -1,0 +1,158 @@
+/**
+ * `npm run bench:tracker`: starts the real tracker (its own process, embedded libSQL file in a temp
+ * folder), loads it over keep-alive HTTP from this process and prints, per case, the median of several
+ * repeats against issue 3's targets. Every write case counts the rows afterwards (no point lost) and
+ * fails on any non-200 answer ("database is locked" included). `BENCH_REPEATS` (default 5) sets the
+ * repeats; `BENCH_SEARCH_RUNS` (default 10000) the runs seeded for search. Exits 1 when a case fails.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient } from '@libsql/client';
+import {
+  type BenchContext,
+  hasSearch,
+  logBatchManyRuns,
+  logBatchOneRun,
+  logMetricSingles,
+  readHistory,
+  runLifecycle,
+  type Sample,
+  searchOnce,
+  seedHistory,
+  seedSearchRuns,
+} from './bench/tracker-cases.ts';
+import { BenchClient } from './bench/tracker-http.ts';
+import { freePort, startTracker } from './services.ts';
+
+const REPEATS = Math.max(1, Number(process.env.BENCH_REPEATS ?? 5));
+const SEARCH_RUNS = Math.max(100, Number(process.env.BENCH_SEARCH_RUNS ?? 10_000));
+
+interface Row {
+  name: string;
+  unit: string;
+  /** The target; `higher` means at least, otherwise under. */
+  target: number;
+  higher: boolean;
+  samples: Sample[];
+  note?: string;
+}
+
+const rows: Row[] = [];
+
+async function measure(
+  name: string,
+  unit: string,
+  target: number,
+  higher: boolean,
+  once: () => Promise<Sample>,
+  repeats = REPEATS,
+): Promise<void> {
+  const samples: Sample[] = [];
+  for (let i = 0; i < repeats; i++) samples.push(await once());
+  rows.push({ name, unit, target, higher, samples });
+  const values = samples.map((s) => fmt(s.value)).join(', ');
+  console.log(`  ${name}: ${values} ${unit}${samples.some((s) => s.error) ? ` — ${samples.find((s) => s.error)!.error}` : ''}`);
+}
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'edgeflow-bench-tracker-'));
+  const port = await freePort();
+  const tracker = await startTracker({ trackerPort: port, workerPort: 0, dataDir: join(dir, 'data'), stateDir: join(dir, 'state') });
+  const http = new BenchClient(tracker.url);
+  const db = createClient({ url: `file:${join(dir, 'data', 'tracker.db')}` });
+  try {
+    const exp = await http.ok('experiments/create', { name: 'bench' });
+    const ctx: BenchContext = { http, db, experimentId: exp.experiment_id };
+    console.log(`tracker ${tracker.url}, data in ${dir}; ${REPEATS} repeats per case`);
+
+    // Warm up the JIT and the HTTP connections.
+    await logBatchOneRun(ctx, 20, 2);
+    await logMetricSingles(ctx, 500, 16);
+    await runLifecycle(ctx, 100, 8);
+
+    await measure('log-batch 1,000 points, 1 run, 1 in flight', 'points/s', 80_000, true, () => logBatchOneRun(ctx, 100, 1));
+    await measure('log-batch 1,000 points, 1 run, 4 in flight', 'points/s', 80_000, true, () => logBatchOneRun(ctx, 100, 4));
+    await measure('log-batch 1,000 points, 8 runs at once', 'points/s', 80_000, true, () => logBatchManyRuns(ctx, 8, 20));
+    await measure('log-metric single requests, 16 in flight', 'req/s', 2_000, true, () => logMetricSingles(ctx, 4_000, 16));
+    await measure('create + log-batch(2p,2m) + update, 8 in flight', 'runs/s', 500, true, () => runLifecycle(ctx, 1_000, 8));
+
+    const historyRun = await seedHistory(ctx, 100_000);
+    await readHistory(ctx, historyRun, 100_000);
+    await measure('get-history 100,000 points, all pages', 'ms', 250, false, () => readHistory(ctx, historyRun, 100_000));
+
+    if (await hasSearch(ctx)) {
+      const search = await http.ok('experiments/create', { name: 'bench-search' });
+      const id = search.experiment_id as string;
+      const t = performance.now();
+      await seedSearchRuns(ctx, id, SEARCH_RUNS, 8);
+      console.log(`  seeded ${SEARCH_RUNS} runs × 10 params × 10 metrics in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+      const filtered = {
+        experiment_ids: [id],
+        filter: "metrics.m3 > 0.5 and params.p1 = 'v2'",
+        order_by: ['metrics.m5 DESC'],
+        max_results: 100,
+      };
+      const first = { experiment_ids: [id], max_results: 100 };
+      const queries = Math.max(REPEATS, 20);
+      await searchOnce(ctx, filtered, 1);
+      await searchOnce(ctx, first, 100);
+      await measure(`search-runs ${SEARCH_RUNS} runs, metric+param filter, order by metric`, 'ms', 50, false, () => searchOnce(ctx, filtered, 1), queries);
+      await measure(`search-runs ${SEARCH_RUNS} runs, no filter, first 100`, 'ms', 20, false, () => searchOnce(ctx, first, 100), queries);
+    } else {
+      for (const [name, target] of [
+        ['search-runs 10000 runs, metric+param filter, order by metric', 50],
+        ['search-runs 10000 runs, no filter, first 100', 20],
+      ] as const) {
+        rows.push({ name, unit: 'ms', target, higher: false, samples: [], note: 'n/a (endpoint missing)' });
+      }
+    }
+  } finally {
+    http.close();
+    db.close();
+    await tracker.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+  if (printTable()) process.exitCode = 1;
+}
+
+/** Prints the table; returns whether any case failed. */
+function printTable(): boolean {
+  let failed = false;
+  const lines = rows.map((r) => {
+    if (!r.samples.length) return [r.name, r.note ?? 'n/a', '0', `${r.higher ? '≥' : '<'} ${fmt(r.target)} ${r.unit}`, 'n/a'];
+    const med = median(r.samples.map((s) => s.value));
+    const error = r.samples.find((s) => s.error)?.error;
+    const pass = !error && (r.higher ? med >= r.target : med < r.target);
+    if (!pass) failed = true;
+    return [
+      r.name,
+      `${fmt(med)} ${r.unit}`,
+      String(r.samples.length),
+      `${r.higher ? '≥' : '<'} ${fmt(r.target)} ${r.unit}`,
+      pass ? 'pass' : error ? `FAIL (${error.slice(0, 80)})` : 'FAIL',
+    ];
+  });
+  const head = ['case', 'median', 'runs', 'target', 'result'];
+  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  console.log(`\n${line(head)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
+  for (const l of lines) console.log(line(l));
+  return failed;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function fmt(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  return n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1);
+}
+
+main().catch((error: unknown) => {
+  console.error('bench:tracker failed:', error);
+  process.exitCode = 1;
+});

@@ -1,8 +1,10 @@
+import type { io } from '@tensorflow/tfjs-core';
 import { loadLayersModel, type LayersModel } from '@tensorflow/tfjs-layers';
 import { SIGNATURE_FILE, Signature, type Pointer } from '../../contracts/index.ts';
 import { buildInputSpec, preprocess, type InputSpec } from './input-spec.ts';
 import { getText, r2IOHandler } from './r2-io-handler.ts';
 import { extractDenseNet } from './dense-net.ts';
+import { loadGraphRunner } from './load-graph-model.ts';
 import { outputUnitsOk } from './shape-output.ts';
 import { tf, tfReady, type BackendPreference } from './tfjs.ts';
 
@@ -22,16 +24,19 @@ export interface LoadedModel {
   units: number;
   /** Weight bytes held (what the per-isolate cache budgets). */
   bytes: number;
-  /** What runs the model: `tfjs-cpu`, `dense-js` or `tfjs-wasm`. */
+  /** What runs the model: `tfjs-cpu`, `dense-js` or `tfjs-wasm` (graph models: `tfjs-graph-cpu`/`-wasm`). */
   backend: string;
-  /** Runs `n` preprocessed rows through the model; returns `n` × `units` outputs. */
-  run(x: Float32Array, n: number): Float32Array;
+  /**
+   * Runs `n` preprocessed rows through the model; returns `n` × `units` outputs. Synchronous except for
+   * graph models with control flow (run with `executeAsync`).
+   */
+  run(x: Float32Array, n: number): Float32Array | Promise<Float32Array>;
   dispose(): void;
 }
 
 /**
  * Loads the version a pointer names from R2: `signature.json` (validated by `Signature`), then the TFJS
- * model through `r2IOHandler`; checks model.json against the pointer's sha256 and the model's input/output
+ * model its `format` names (a LayersModel, or a GraphModel via `loadGraphRunner`) through `r2IOHandler`; checks model.json against the pointer's sha256 and the model's input/output
  * shapes against the signature, and warms it with `signature.sample`. Throws (with a message fit for logs
  * and `/health`) if any of that fails; nothing is leaked then.
  */
@@ -42,18 +47,23 @@ export async function loadModel(
 ): Promise<LoadedModel> {
   const tfBackend = await tfReady(preference);
   const signature = await readSignature(bucket, pointer.artifacts);
-  if (signature.format !== 'tfjs-layers') {
-    throw new Error(`format "${signature.format}" is not supported yet (only tfjs-layers)`);
-  }
-  const handler = r2IOHandler(bucket, pointer.artifacts);
-  const model = await loadLayersModel(handler);
-  try {
-    const info = handler.info!;
-    if (pointer.modelJsonSha256 && info.modelJsonSha256 !== pointer.modelJsonSha256) {
+  const handler = r2IOHandler(bucket, pointer.artifacts, MODEL_FORMATS[signature.format]);
+  const checkSha = () => {
+    if (pointer.modelJsonSha256 && handler.info!.modelJsonSha256 !== pointer.modelJsonSha256) {
       throw new Error('model.json does not match the sha256 recorded at promotion');
     }
+  };
+  const spec = buildInputSpec(signature);
+  const loaded = { name: pointer.model, version: pointer.version, signature, spec };
+  if (signature.format === 'tfjs-graph') {
+    // checked before the graph is built: a changed model.json never runs
+    const graph = await loadGraphRunner(shaChecked(handler, checkSha), signature, preprocess(spec, signature.sample));
+    return { ...loaded, units: graph.units, bytes: handler.info!.weightBytes, backend: `tfjs-graph-${tfBackend}`, run: graph.run, dispose: graph.dispose };
+  }
+  const model = await loadLayersModel(handler);
+  try {
+    checkSha();
     const { d, units } = checkShapes(model, signature);
-    const spec = buildInputSpec(signature);
     const viaTfjs = (x: Float32Array, n: number): Float32Array =>
       tf.tidy(() => (model.predict(tf.tensor2d(x, [n, d])) as tf.Tensor).dataSync() as Float32Array);
     const { run, backend } = chooseRunner(model, viaTfjs, `tfjs-${tfBackend}`, d, preference, `${pointer.model}@${pointer.version}`);
@@ -61,21 +71,25 @@ export async function loadModel(
     if (warm.length !== units || !warm.every(Number.isFinite)) {
       throw new Error(`warm-up on signature.sample gave ${Array.from(warm).join(', ')}, not ${units} finite numbers`);
     }
-    return {
-      name: pointer.model,
-      version: pointer.version,
-      signature,
-      spec,
-      units,
-      bytes: info.weightBytes,
-      backend,
-      run,
-      dispose: () => model.dispose(),
-    };
+    return { ...loaded, units, bytes: handler.info!.weightBytes, backend, run, dispose: () => model.dispose() };
   } catch (error) {
     model.dispose();
     throw error;
   }
+}
+
+/** The model.json `format` each signature format needs. */
+const MODEL_FORMATS = { 'tfjs-layers': 'layers-model', 'tfjs-graph': 'graph-model' } as const;
+
+/** `handler`, with `check` run once its model.json was read (before any weight is decoded into tensors). */
+function shaChecked(handler: io.IOHandler, check: () => void): io.IOHandler {
+  return {
+    async load() {
+      const artifacts = await handler.load!();
+      check();
+      return artifacts;
+    },
+  };
 }
 
 async function readSignature(bucket: R2Bucket, prefix: string): Promise<Signature> {

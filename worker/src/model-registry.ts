@@ -24,7 +24,10 @@ function notePreference(env: RegistryBindings): void {
 export interface RegistryOptions {
   /** How long a version that failed to load is not retried. */
   retryFailedAfterMs: number;
-  /** Weight bytes the isolate keeps loaded across all versions (serving versions are never evicted). */
+  /**
+   * Weight bytes the isolate keeps loaded across all versions. Never evicted: a version that serves, or
+   * that a model's current pointer names as live, canary or shadow (those may take the cache over budget).
+   */
   cacheBytes: number;
 }
 
@@ -44,6 +47,8 @@ interface Failure {
 interface Slot {
   /** The version answering requests: the last one that loaded and warmed. */
   serving?: LoadedModel;
+  /** The pointer last followed: its live, canary and shadow versions stay cached. */
+  pointer?: Pointer;
   failures: Map<string, Failure>;
   loads: number;
   loadFailures: number;
@@ -135,6 +140,7 @@ async function resolveLive(
   const pointer = state.pointer;
   if (!pointer) return noPointer(env.MODELS, name, state, ttlMs);
   const slot = slotFor(name);
+  slot.pointer = pointer;
   const ready = touch(keyOf(name, pointer.version));
   if (ready) {
     slot.serving = ready;
@@ -241,15 +247,30 @@ function touch(key: string): LoadedModel | undefined {
 function remember(key: string, model: LoadedModel): void {
   loaded.set(key, model);
   loadedBytes += model.bytes;
-  const serving = new Set(Array.from(slots.values(), (slot) => slot.serving));
-  serving.add(model);
+  if (loadedBytes <= options.cacheBytes) return;
+  const kept = pinnedKeys();
+  kept.add(key);
   for (const [other, candidate] of loaded) {
     if (loadedBytes <= options.cacheBytes) break;
-    if (serving.has(candidate)) continue;
+    if (kept.has(other)) continue;
     loaded.delete(other);
     loadedBytes -= candidate.bytes;
     candidate.dispose();
   }
+}
+
+/** `name@version` of every version the cache must keep: serving ones and those current pointers name. */
+function pinnedKeys(): Set<string> {
+  const keys = new Set<string>();
+  for (const [name, slot] of slots) {
+    if (slot.serving) keys.add(keyOf(name, slot.serving.version));
+    const pointer = slot.pointer;
+    if (!pointer) continue;
+    keys.add(keyOf(name, pointer.version));
+    if (pointer.canary) keys.add(keyOf(name, pointer.canary.version));
+    if (pointer.shadow) keys.add(keyOf(name, pointer.shadow.version));
+  }
+  return keys;
 }
 
 async function noPointer(bucket: R2Bucket, name: string, state: PointerState, ttlMs: number): Promise<never> {

@@ -47,7 +47,8 @@ export async function handlePredict(
     served = model.version;
     c.header('x-model-version', served);
     const parsed = parseInstances(body, model.spec);
-    const results = shapeOutputs(model.signature.output, model.run(parsed.x, parsed.n), parsed.n, model.units);
+    const y = model.run(parsed.x, parsed.n);
+    const results = shapeOutputs(model.signature.output, y instanceof Float32Array ? y : await y, parsed.n, model.units);
     if (shadow) waitUntilOf(c)(runShadow(name, shadow, body));
     const latency_ms = performance.now() - started;
     recordPredict(name, served, 200, latency_ms / 1000);

@@ -6,15 +6,23 @@ import { tf } from './tfjs.ts';
 export interface R2LoadInfo {
   /** sha256 (hex) of model.json as stored. */
   modelJsonSha256: string;
-  /** Bytes of weight data loaded. */
+  /**
+   * Bytes the weights take once decoded into tensors (float32/int32: 4 a value, bool: 1): more than the
+   * shards hold when the converter quantized them (`--quantize_uint8`, `--quantize_float16`).
+   */
   weightBytes: number;
 }
+
+/** What `model.json` holds: a Keras-style layers model or a GraphDef (its `format` field). */
+export type ModelFormat = 'layers-model' | 'graph-model';
 
 /**
  * A TFJS `io.IOHandler` that loads `model.json` and the weight shards its `weightsManifest` names from an
  * R2 bucket under `prefix` (a version's folder, with trailing slash). `info` is filled once `load` ran.
+ * With `expect`, a model.json of the other format is refused (its `format` field, or, when absent, whether
+ * `modelTopology` is a GraphDef) before any shard is read.
  */
-export function r2IOHandler(bucket: R2Bucket, prefix: string): io.IOHandler & { info?: R2LoadInfo } {
+export function r2IOHandler(bucket: R2Bucket, prefix: string, expect?: ModelFormat): io.IOHandler & { info?: R2LoadInfo } {
   const handler: io.IOHandler & { info?: R2LoadInfo } = {
     async load() {
       const bytes = await getBytes(bucket, prefix + MODEL_JSON_FILE);
@@ -27,6 +35,10 @@ export function r2IOHandler(bucket: R2Bucket, prefix: string): io.IOHandler & { 
       if (typeof modelJson !== 'object' || modelJson === null || !modelJson.modelTopology) {
         throw new Error(`${MODEL_JSON_FILE} has no modelTopology`);
       }
+      if (expect) {
+        const format = formatOf(modelJson);
+        if (format !== expect) throw new Error(`${MODEL_JSON_FILE} is a ${format}, but signature.json says ${expect === 'graph-model' ? 'tfjs-graph' : 'tfjs-layers'}`);
+      }
       if (!Array.isArray(modelJson.weightsManifest)) {
         throw new Error(`${MODEL_JSON_FILE} has no weightsManifest`);
       }
@@ -35,14 +47,26 @@ export function r2IOHandler(bucket: R2Bucket, prefix: string): io.IOHandler & { 
         const paths = manifest.flatMap((group) => group.paths);
         const shards = await Promise.all(paths.map((path) => getBytes(bucket, prefix + shardPath(path))));
         const weightData = tf.io.concatenateArrayBuffers(shards);
-        weightBytes = weightData.byteLength;
-        return [tf.io.getWeightSpecs(manifest), weightData];
+        const specs = tf.io.getWeightSpecs(manifest);
+        weightBytes = Math.max(weightData.byteLength, decodedBytes(specs));
+        return [specs, weightData];
       });
       handler.info = { modelJsonSha256: await sha256Hex(bytes), weightBytes };
       return artifacts;
     },
   };
   return handler;
+}
+
+function decodedBytes(specs: io.WeightsManifestEntry[]): number {
+  let total = 0;
+  for (const spec of specs) total += spec.shape.reduce((n, d) => n * d, 1) * (spec.dtype === 'bool' ? 1 : 4);
+  return total;
+}
+
+function formatOf(modelJson: io.ModelJSON): string {
+  if (typeof modelJson.format === 'string' && modelJson.format) return modelJson.format;
+  return Array.isArray((modelJson.modelTopology as { node?: unknown }).node) ? 'graph-model' : 'layers-model';
 }
 
 function shardPath(path: string): string {

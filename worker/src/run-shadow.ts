@@ -13,7 +13,7 @@ export async function runShadow(model: string, shadow: LoadedModel, body: unknow
   await new Promise((resolve) => setTimeout(resolve, 0));
   try {
     const parsed = parseInstances(body, shadow.spec);
-    shapeOutputs(shadow.signature.output, shadow.run(parsed.x, parsed.n), parsed.n, shadow.units);
+    shapeOutputs(shadow.signature.output, await shadow.run(parsed.x, parsed.n), parsed.n, shadow.units);
     recordShadow(model, shadow.version, 'ok');
   } catch (error) {
     recordShadow(model, shadow.version, 'error');

@@ -4,6 +4,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { MODEL_JSON_FILE, SIGNATURE_FILE, pointerKey, versionPrefix, type Pointer, type Signature } from '../../contracts/index.ts';
 import { app } from './app.ts';
+import { buildGraphModel, referenceForward, type FixtureLayer, type GraphFixtureOptions } from './graph-model-fixture.ts';
 import { tf, tfReady } from './tfjs.ts';
 
 /** Name of the single weight shard seeded versions use. */
@@ -100,6 +101,62 @@ export async function seedVersion(options: SeedOptions): Promise<SeededVersion> 
       const x = raw.map((v, i) => (st ? (v - st.mean[i]!) / st.std[i]! : v));
       return tf.tidy(() => (tfModel.predict(tf.tensor2d(x, [1, inputs])) as tf.Tensor).dataSync() as Float32Array);
     },
+  };
+}
+
+/** What `seedGraphVersion` builds: a graph model (see `buildGraphModel`) and its signature. */
+export interface GraphSeedOptions extends GraphFixtureOptions {
+  model: string;
+  version: string;
+  /** Defaults to `binary` for one output unit, `multiclass` for more. */
+  output?: Signature['output'];
+  /** Standardization `mean`/`std` per input. */
+  standardize?: { mean: number[]; std: number[] };
+}
+
+/** A graph-model version seeded into R2. */
+export interface SeededGraphVersion {
+  /** The layers as stored (after quantization, if any). */
+  layers: FixtureLayer[];
+  signature: Signature;
+  pointer: Pointer;
+  /** The plain-JS forward pass (`referenceForward`) on `raw` after the signature's standardization (on the weights as stored). */
+  expected(raw: number[]): number[];
+}
+
+/**
+ * Stores a TFJS GraphModel version under `models/<model>/<version>/`: model.json and the weight shard as
+ * `buildGraphModel` writes them, and a `format: "tfjs-graph"` signature.json. Returns the pointer that
+ * would promote it (not written: see `putPointer`).
+ */
+export async function seedGraphVersion(options: GraphSeedOptions): Promise<SeededGraphVersion> {
+  const { model: name, version, layers, standardize } = options;
+  const inputs = layers[0]!.kernel.length;
+  const units = layers[layers.length - 1]!.bias.length;
+  const output: Signature['output'] =
+    options.output ??
+    (units === 1
+      ? { kind: 'binary', threshold: 0.5, labels: ['legit', 'fraud'] }
+      : { kind: 'multiclass', labels: Array.from({ length: units }, (_, i) => `class-${i}`) });
+  const signature: Signature = {
+    inputs: Array.from({ length: inputs }, (_, i) => ({ name: `f${i}`, dtype: 'float32' as const })),
+    ...(standardize ? { preprocess: { standardize } } : {}),
+    output,
+    format: 'tfjs-graph',
+    sample: Array.from({ length: inputs }, (_, i) => i * 0.1),
+  };
+  const fixture = buildGraphModel({ ...options, shard: SHARD });
+  const prefix = versionPrefix(name, version);
+  const text = JSON.stringify(fixture.modelJson);
+  await env.MODELS.put(prefix + MODEL_JSON_FILE, text);
+  await env.MODELS.put(prefix + SHARD, fixture.weights);
+  await env.MODELS.put(prefix + SIGNATURE_FILE, JSON.stringify(signature));
+  const pointer: Pointer = { model: name, version, artifacts: prefix, modelJsonSha256: await sha256Hex(text), promotedAt: new Date().toISOString() };
+  return {
+    layers: fixture.layers,
+    signature,
+    pointer,
+    expected: (raw) => referenceForward(fixture.layers, raw.map((v, i) => (standardize ? (v - standardize.mean[i]!) / standardize.std[i]! : v))),
   };
 }
 

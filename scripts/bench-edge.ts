@@ -6,22 +6,18 @@
  * time, memory and batch-64 throughput per backend, beside a bare `GET /ping`. Fails when the bundle is
  * over 1 MB gzip. `BENCH_SECONDS` (default 5) sets each wrk run's length.
  */
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { gzipSync } from 'node:zlib';
 import { Miniflare } from 'miniflare';
 import { pointerKey } from '../contracts/index.ts';
 import { buildBenchModel, type BenchModel } from './bench/edge-models.ts';
 import { childPids, cpuSeconds, rssMiB } from './bench/edge-proc.ts';
 import { runWrk, type WrkTarget } from './bench/edge-wrk.ts';
+import { BUNDLE_LIMIT, buildWorker, kib } from './build-worker.ts';
 
-const BUNDLE_LIMIT = 1024 * 1024;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const TTL_MS = Number(process.env.BENCH_TTL_MS ?? 20);
-const run = promisify(execFile);
 
 interface Row {
   what: string;
@@ -36,17 +32,9 @@ const rows: Row[] = [];
 async function main(): Promise<void> {
   const outdir = await mkdtemp(join(tmpdir(), 'edgeflow-bundle-'));
   try {
-    await run('npx', ['wrangler', 'deploy', '--dry-run', '--outdir', outdir], { maxBuffer: 1 << 22 });
-    const files = (await readdir(outdir)).filter((f) => !f.endsWith('.map') && f !== 'README.md');
-    let raw = 0;
-    let gz = 0;
-    for (const f of files) {
-      const bytes = await readFile(join(outdir, f));
-      raw += bytes.length;
-      gz += gzipSync(bytes, { level: 9 }).length;
-    }
-    console.log(`bundle: ${files.join(', ')} — ${kib(raw)} raw, ${kib(gz)} gzip (limit ${kib(BUNDLE_LIMIT)})`);
-    if (gz > BUNDLE_LIMIT) throw new Error(`the bundle is ${kib(gz)} gzip, over the ${kib(BUNDLE_LIMIT)} limit`);
+    const { files, rawBytes, gzipBytes } = await buildWorker(outdir);
+    console.log(`bundle: ${files.join(', ')} — ${kib(rawBytes)} raw, ${kib(gzipBytes)} gzip (limit ${kib(BUNDLE_LIMIT)})`);
+    if (gzipBytes > BUNDLE_LIMIT) throw new Error(`the bundle is ${kib(gzipBytes)} gzip, over the ${kib(BUNDLE_LIMIT)} limit`);
     for (const backend of backendsToRun()) await benchBackend(outdir, backend);
   } finally {
     await rm(outdir, { recursive: true, force: true });
@@ -174,7 +162,6 @@ function printTable(): void {
   }
 }
 
-const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
 
 main().catch((error: unknown) => {
   console.error(`bench:edge failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -67,6 +67,17 @@ describe('POST /v1/models/:name/predict', () => {
     rows.forEach((row, i) => close(batch.predictions[i]!.prediction, expected(row)[0]!));
   });
 
+  it('caps a batch at MAX_BATCH rows (wrangler.toml var)', async () => {
+    const { model } = await live('regression');
+    const rows = (n: number) => json({ instances: Array.from({ length: n }, () => features) });
+    expect((await sendWith({ MAX_BATCH: '3' }, `/v1/models/${model}/predict`, rows(3))).status).toBe(200);
+    const over = await sendWith({ MAX_BATCH: '3' }, `/v1/models/${model}/predict`, rows(4));
+    expect(over.status).toBe(400);
+    expect(await over.text()).toMatch(/at most 3 are allowed/);
+    expect((await send(`/v1/models/${model}/predict`, rows(256))).status).toBe(200);
+    expect((await send(`/v1/models/${model}/predict`, rows(257))).status).toBe(400);
+  });
+
   it('leaves no tensors behind', async () => {
     const { model } = await live('binary');
     await send(`/v1/models/${model}/predict`, json({ features }));

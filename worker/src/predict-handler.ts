@@ -4,12 +4,12 @@ import { EdgeHttpError } from './edge-error.ts';
 import type { LoadedModel } from './load-model.ts';
 import { recordPredict } from './metrics.ts';
 import { resolveRoute, resolveVersion } from './model-registry.ts';
-import { parseInstances } from './parse-instances.ts';
+import { MAX_BATCH, parseInstances } from './parse-instances.ts';
 import { CLIENT_KEY_HEADER } from './pick-canary.ts';
 import { readJsonBody } from './read-json-body.ts';
 import { runShadow } from './run-shadow.ts';
 import { shapeOutputs, type PredictionResult } from './shape-output.ts';
-import { pointerTtlMs, waitUntilOf } from './worker-env.ts';
+import { maxBatch, pointerTtlMs, waitUntilOf } from './worker-env.ts';
 
 /** The answer to a batch (`instances`) request. */
 export interface BatchPrediction {
@@ -46,7 +46,7 @@ export async function handlePredict(
     }
     served = model.version;
     c.header('x-model-version', served);
-    const parsed = parseInstances(body, model.spec);
+    const parsed = parseInstances(body, model.spec, maxBatch(c.env, MAX_BATCH));
     const y = model.run(parsed.x, parsed.n);
     const results = shapeOutputs(model.signature.output, y instanceof Float32Array ? y : await y, parsed.n, model.units);
     if (shadow) waitUntilOf(c)(runShadow(name, shadow, body));

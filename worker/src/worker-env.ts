@@ -8,6 +8,12 @@ export function pointerTtlMs(env: { POINTER_TTL_MS?: string }): number {
   return env.POINTER_TTL_MS !== undefined && env.POINTER_TTL_MS !== '' && ttl >= 0 ? ttl : DEFAULT_POINTER_TTL_MS;
 }
 
+/** `MAX_BATCH` as a whole number from 1 to 4096 (the default when unset or out of range). */
+export function maxBatch(env: { MAX_BATCH?: string }, fallback: number): number {
+  const n = Number(env.MAX_BATCH);
+  return env.MAX_BATCH !== undefined && env.MAX_BATCH !== '' && Number.isInteger(n) && n >= 1 && n <= 4096 ? n : fallback;
+}
+
 /** The request's `waitUntil`, or a plain fire-and-forget where there is no execution context. */
 export function waitUntilOf(c: Context): (promise: Promise<unknown>) => void {
   try {

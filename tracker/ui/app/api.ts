@@ -1,6 +1,7 @@
 import type {
   Deployment,
   Experiment,
+  ExperimentStats,
   FileInfo,
   Metric,
   ModelVersion,
@@ -105,9 +106,10 @@ export const api = {
   getRegisteredModel: (name: string) => get<{ registered_model: RegisteredModel }>('registered-models/get', { name }),
   searchModelVersions: (filter: string, page_token?: string) =>
     get<{ model_versions?: ModelVersion[]; next_page_token?: string }>('model-versions/search', { filter, max_results: 200, page_token }),
-  getModelVersion: (name: string, version: string) => get<{ model_version: ModelVersion }>('model-versions/get', { name, version }),
   setAlias: (name: string, alias: string, version: string) => post<object>('registered-models/alias', { name, alias, version }),
 
+  experimentStats: (experiment_ids: string[]) =>
+    call<{ stats?: ExperimentStats[] }>('GET', withQuery('/api/2.0/edgeflow/experiments/stats', { experiment_ids })),
   getDeployment: (name: string) =>
     call<{ pointer: PointerView | null; history?: Deployment[] }>('GET', withQuery('/api/2.0/edgeflow/deployments/get', { name })),
   rollback: (name: string) => call<{ pointer?: PointerView }>('POST', '/api/2.0/edgeflow/deployments/rollback', { name }),

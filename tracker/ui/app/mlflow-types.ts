@@ -46,6 +46,13 @@ export interface Experiment {
   tags?: KeyValue[];
 }
 
+/** edgeflow's `experiments/stats` row: active runs and the newest run's start. */
+export interface ExperimentStats {
+  experiment_id: string;
+  run_count: number;
+  last_run_start_time?: number;
+}
+
 /** `RegisteredModelAlias`. */
 export interface Alias {
   alias: string;

@@ -7,13 +7,16 @@ import type { Hono } from 'hono';
 import { createApp } from '../../src/app.ts';
 import { openLocalEdge } from '../../src/edge/local-edge.ts';
 import type { Edge } from '../../src/edge/edge.ts';
-import { openStore } from '../../src/store/libsql-store.ts';
+import { openStore, type LibsqlStore } from '../../src/store/libsql-store.ts';
 import { mountDashboard } from '../mount.ts';
 
 /** A real tracker (libSQL file, local R2/KV) on a random port, for browser tests and the UI bench. */
 export interface TrackerUnderTest {
   url: string;
   edge: Edge;
+  store: LibsqlStore;
+  /** The `wrangler dev --persist-to` folder of its local R2/KV (a worker started on it serves what it promotes). */
+  stateDir: string;
   /** JSON call to the tracker's API; throws on a non-2xx answer. */
   api<T = any>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T>;
   /** Raw call (for error answers and artifact uploads). */
@@ -25,10 +28,11 @@ export interface TrackerUnderTest {
 export async function startTracker(): Promise<TrackerUnderTest> {
   const dir = mkdtempSync(join(tmpdir(), 'edgeflow-ui-'));
   const store = await openStore({ url: `file:${join(dir, 'tracker.db')}` });
-  const edge = await openLocalEdge({ stateDir: join(dir, 'state') });
-  const app = createApp({ store, edge } as Parameters<typeof createApp>[0]) as unknown as Hono;
-  // Until createApp mounts the dashboard itself.
-  if (!app.routes.some((r) => r.path === '/ui/app.js')) mountDashboard(app);
+  const stateDir = join(dir, 'state');
+  const edge = await openLocalEdge({ stateDir });
+  const app: Hono = createApp({ store, edge });
+  // As tracker/src/main.ts does.
+  mountDashboard(app);
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
@@ -38,6 +42,8 @@ export async function startTracker(): Promise<TrackerUnderTest> {
   return {
     url,
     edge,
+    store,
+    stateDir,
     raw,
     async api(method, path, body) {
       const res = await raw(method, path, body === undefined ? undefined : JSON.stringify(body), body === undefined ? {} : { 'content-type': 'application/json' });

@@ -1,4 +1,4 @@
-import { api, ApiError, fullHistory } from '../api.ts';
+import { api } from '../api.ts';
 import { alignSeries, historyToSeries, scatterData, type Series } from '../chart-data.ts';
 import { chartFigure, PALETTE } from '../chart.ts';
 import { diffRuns } from '../diff.ts';
@@ -62,9 +62,9 @@ export const comparePage: Page<Extract<Route, { page: 'compare' }>> = async (ctx
   onlyDiff.addEventListener('change', renderDiff);
   ctx.view.append(
     legend,
+    h('section', { 'aria-labelledby': 's-charts' }, h('h2', { id: 's-charts' }, 'Metrics'), charts),
     h('section', { 'aria-labelledby': 's-diff' }, h('h2', { id: 's-diff' }, 'Parameters and metrics'), h('label', { class: 'toggle' }, onlyDiff, ' Only rows that differ'), diffBox),
     h('section', { 'aria-labelledby': 's-scatter' }, h('h2', { id: 's-scatter' }, 'Parameter vs metric'), scatterBox),
-    h('section', { 'aria-labelledby': 's-charts' }, h('h2', { id: 's-charts' }, 'Metrics'), charts),
   );
 
   const rows = diffRuns(runs);
@@ -138,25 +138,86 @@ export const comparePage: Page<Extract<Route, { page: 'compare' }>> = async (ctx
     scatterBox.append(message('empty', 'Needs runs with params and metrics.'));
   }
 
-  // Overlaid histories: one chart per metric key, one line per run.
-  if (!metricKeys.length) charts.append(message('empty', 'No metrics logged.'));
-  await mapLimit(metricKeys, 3, async (key) => {
-    const byRun = await histories(runs, key);
-    if (!ctx.alive()) return;
-    const withData = runs.map((r, i) => ({ r, i })).filter(({ r }) => byRun.has(r.info.run_id));
-    charts.append(
-      chartFigure(
-        key,
-        (xMode) => ({
-          labels: withData.map(({ r }) => label(r)),
-          colors: withData.map(({ i }) => PALETTE[i % PALETTE.length]!),
-          data: alignSeries(withData.map(({ r }): Series => historyToSeries(byRun.get(r.info.run_id)!, xMode))),
-          yLabel: key,
-        }),
-        { xModes: ['step'] },
-      ),
-    );
-  });
+  // Overlaid histories: one chart per metric key, one line per run. A chart's histories are fetched when
+  // its slot comes near the viewport, so the first screen does not wait for charts far below it.
+  if (!metricKeys.length) {
+    charts.append(message('empty', 'No metrics logged.'));
+    performance.mark('compare-drawn');
+    performance.mark('compare-all-drawn');
+    return;
+  }
+  const slots = new Map<Element, string>();
+  for (const key of metricKeys) {
+    const slot = h('figure', { class: 'chart-figure chart-slot', 'data-key': key, 'aria-busy': 'true' }, h('figcaption', null, h('span', { class: 'chart-title' }, key)), message('loading', 'Loading…'));
+    slots.set(slot, key);
+    charts.append(slot);
+  }
+  const queue: (() => Promise<void>)[] = [];
+  let running = 0;
+  const pump = () => {
+    while (running < 3 && queue.length) {
+      running++;
+      void queue.shift()!().finally(() => {
+        running--;
+        pump();
+      });
+    }
+  };
+  const drawnKeys = new Map<string, Promise<void>>();
+  const load = (slot: Element, key: string): Promise<void> =>
+    new Promise<void>((resolve) => {
+      queue.push(async () => {
+        try {
+          const byRun = await histories(runs, key);
+          if (!ctx.alive()) return;
+          const withData = runs.map((r, i) => ({ r, i })).filter(({ r }) => byRun.has(r.info.run_id));
+          const fig = chartFigure(
+            key,
+            (xMode) => ({
+              labels: withData.map(({ r }) => label(r)),
+              colors: withData.map(({ i }) => PALETTE[i % PALETTE.length]!),
+              data: alignSeries(withData.map(({ r }): Series => historyToSeries(byRun.get(r.info.run_id)!, xMode))),
+              yLabel: key,
+            }),
+            { xModes: ['step'] },
+          );
+          fig.dataset.key = key;
+          slot.replaceWith(fig);
+          await fig.chart.drawn;
+        } catch (e) {
+          slot.removeAttribute('aria-busy');
+          slot.replaceChildren(h('figcaption', null, h('span', { class: 'chart-title' }, key)), message('error', `Could not load ${key}: ${(e as Error).message}`));
+        } finally {
+          resolve();
+        }
+      });
+      pump();
+    });
+  let firstView = true;
+  const observer = new IntersectionObserver(
+    (entries) => {
+      const now: Promise<void>[] = [];
+      for (const e of entries) {
+        if (!e.isIntersecting) continue;
+        observer.unobserve(e.target);
+        const key = slots.get(e.target)!;
+        const p = load(e.target, key);
+        drawnKeys.set(key, p);
+        now.push(p);
+      }
+      if (firstView) {
+        // The first callback reports what is on (or near) the screen as the page opens.
+        firstView = false;
+        void Promise.all(now).then(() => ctx.alive() && performance.mark('compare-drawn'));
+      }
+      if (drawnKeys.size === metricKeys.length) {
+        void Promise.all(drawnKeys.values()).then(() => ctx.alive() && performance.mark('compare-all-drawn'));
+      }
+    },
+    { rootMargin: '200px 0px' },
+  );
+  for (const slot of slots.keys()) observer.observe(slot);
+  ctx.onLeave(() => observer.disconnect());
 };
 
 function swatch(colour: string): HTMLElement {
@@ -165,24 +226,18 @@ function swatch(colour: string): HTMLElement {
   return el;
 }
 
-/** Histories of one metric for several runs: get-history-bulk-interval, or per-run get-history if absent. */
+/** Histories of one metric for several runs, sampled by get-history-bulk-interval (100 runs a call). */
 async function histories(runs: Run[], key: string): Promise<Map<string, Metric[]>> {
   const out = new Map<string, Metric[]>();
   const having = runs.filter((r) => r.data.metrics?.some((m) => m.key === key)).map((r) => r.info.run_id);
-  try {
-    for (let i = 0; i < having.length; i += 100) {
-      const res = await api.getHistoryBulkInterval(having.slice(i, i + 100), key, BULK_POINTS);
-      for (const m of res.metrics ?? []) {
-        const id = m.run_id!;
-        if (!out.has(id)) out.set(id, []);
-        out.get(id)!.push(m);
-      }
+  for (let i = 0; i < having.length; i += 100) {
+    const res = await api.getHistoryBulkInterval(having.slice(i, i + 100), key, BULK_POINTS);
+    for (const m of res.metrics ?? []) {
+      const id = m.run_id!;
+      let list = out.get(id);
+      if (!list) out.set(id, (list = []));
+      list.push(m);
     }
-    return out;
-  } catch (e) {
-    if (!(e instanceof ApiError && e.status === 404)) throw e;
   }
-  out.clear();
-  await mapLimit(having, 6, async (id) => void out.set(id, await fullHistory(id, key)));
   return out;
 }

@@ -2,7 +2,7 @@ import { api, ApiError } from '../api.ts';
 import { confirmDialog } from '../confirm.ts';
 import { append, h, message, replace } from '../dom.ts';
 import { formatTime } from '../format.ts';
-import type { Experiment } from '../mlflow-types.ts';
+import type { Experiment, ExperimentStats } from '../mlflow-types.ts';
 import type { Page } from '../page.ts';
 import { href } from '../router.ts';
 import { noRunsHelp } from '../snippets.ts';
@@ -53,6 +53,7 @@ export const experimentsPage: Page = async (ctx) => {
   async function load(): Promise<void> {
     replace(listBox, message('loading', 'Loading experiments…'));
     const rows: Experiment[] = [];
+    const stats = new Map<string, ExperimentStats>();
     let token: string | undefined;
     const table = h('table', { class: 'data' });
     const more = h('button', { type: 'button', onclick: () => void page() }, 'Load more');
@@ -69,10 +70,19 @@ export const experimentsPage: Page = async (ctx) => {
         replace(listBox, message('error', `Could not load experiments: ${(err as Error).message}`));
         return;
       }
+      const found = res.experiments ?? [];
+      // Run counts and last activity of this page, in one query (not a search per experiment).
+      if (found.length) {
+        try {
+          for (const s of (await api.experimentStats(found.map((e) => e.experiment_id))).stats ?? []) stats.set(s.experiment_id, s);
+        } catch {
+          /* the list is still useful without counts */
+        }
+      }
       if (!ctx.alive()) return;
-      rows.push(...(res.experiments ?? []));
+      rows.push(...found);
       token = res.next_page_token || undefined;
-      renderTable(rows, table);
+      renderTable(rows, stats, table);
       const children: (Node | null)[] = [table, token ? more : null];
       if (!rows.length) children.splice(0, 2, message('empty', showDeleted ? 'No deleted experiments.' : 'No experiments yet.'), showDeleted ? null : noRunsHelp('my-experiment'));
       replace(listBox, ...children);
@@ -80,18 +90,18 @@ export const experimentsPage: Page = async (ctx) => {
     await page();
   }
 
-  function renderTable(rows: Experiment[], table: HTMLTableElement): void {
+  function renderTable(rows: Experiment[], stats: Map<string, ExperimentStats>, table: HTMLTableElement): void {
     const body = h('tbody');
-    for (const e of rows) body.append(experimentRow(e));
+    for (const e of rows) body.append(experimentRow(e, stats.get(e.experiment_id)));
     replace(
       table,
       h('caption', { class: 'visually-hidden' }, 'Experiments'),
-      h('thead', null, h('tr', null, ...['Name', 'ID', 'Last activity', 'Created', 'Actions'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('thead', null, h('tr', null, ...['Name', 'ID', 'Runs', 'Last activity', 'Created', 'Actions'].map((t) => h('th', { scope: 'col' }, t)))),
       body,
     );
   }
 
-  function experimentRow(e: Experiment): HTMLTableRowElement {
+  function experimentRow(e: Experiment, s: ExperimentStats | undefined): HTMLTableRowElement {
     const actions = h('td', { class: 'actions' });
     const act = async (label: string, fn: () => Promise<unknown>) => {
       try {
@@ -125,12 +135,14 @@ export const experimentsPage: Page = async (ctx) => {
             ),
       ]);
     }
+    const lastActivity = Math.max(Number(s?.last_run_start_time ?? 0), Number(e.last_update_time ?? 0)) || undefined;
     return h(
       'tr',
-      null,
+      { 'data-experiment-id': e.experiment_id },
       h('td', null, h('a', { href: href.runs(e.experiment_id) }, e.name)),
       h('td', { class: 'mono' }, e.experiment_id),
-      h('td', null, formatTime(e.last_update_time)),
+      h('td', { class: 'num run-count' }, s ? String(s.run_count) : '—'),
+      h('td', { class: 'last-activity' }, formatTime(lastActivity)),
       h('td', null, formatTime(e.creation_time)),
       actions,
     );

@@ -86,7 +86,7 @@ export const modelPage: Page<Extract<Route, { page: 'model' }>> = async (ctx, ro
     replace(versionsBox, message('error', e instanceof ApiError && e.status === 404 ? `No registered model named “${name}”.` : (e as Error).message));
     return;
   }
-  let versions: ModelVersion[] = [];
+  const versions: ModelVersion[] = [];
   try {
     let token: string | undefined;
     do {
@@ -95,12 +95,8 @@ export const modelPage: Page<Extract<Route, { page: 'model' }>> = async (ctx, ro
       token = res.next_page_token || undefined;
     } while (token);
   } catch (e) {
-    if (!(e instanceof ApiError && e.status === 404)) throw e;
-    // No model-versions/search on this tracker: versions are numbered 1..latest, read each (newest 200).
-    const latest = (model.latest_versions ?? []).reduce((a, v) => Math.max(a, Number(v.version)), 0);
-    const numbers = Array.from({ length: Math.min(latest, 200) }, (_, i) => String(latest - i));
-    const found = await mapLimit(numbers, 6, (v) => api.getModelVersion(name, v).then((r) => r.model_version, () => null));
-    versions = found.filter((v): v is ModelVersion => v !== null);
+    replace(versionsBox, message('error', `Could not load versions: ${(e as Error).message}`));
+    return;
   }
   versions.sort((a, b) => Number(b.version) - Number(a.version));
   // Source runs' latest metrics, for choosing what to promote (first 50 versions).

@@ -32,18 +32,22 @@ export const runPage: Page<Extract<Route, { page: 'run' }>> = async (ctx, route)
   const tags = new Map((run.data.tags ?? []).map((t) => [t.key, t.value]));
   const parent = tags.get('mlflow.parentRunId');
 
+  const experimentLink = h('a', { href: href.runs(info.experiment_id), id: 'run-experiment' }, info.experiment_id);
+  void api.getExperiment(info.experiment_id).then((e) => (experimentLink.textContent = e.experiment.name), () => undefined);
+  const parentLink = h('a', { href: parent ? href.run(parent) : undefined, id: 'parent-run' }, parent ?? '');
+  if (parent) void api.getRun(parent).then((p) => (parentLink.textContent = p.run.info.run_name || parent), () => undefined);
   const statusEl = h('span', { class: `status status-${info.status.toLowerCase()}` }, info.status);
   const overview = h(
     'dl',
     { class: 'overview' },
     item('Run ID', h('code', null, info.run_id)),
-    item('Experiment', h('a', { href: href.runs(info.experiment_id) }, info.experiment_id)),
+    item('Experiment', experimentLink),
     item('Status', statusEl),
     item('Started', formatTime(info.start_time)),
     item('Ended', formatTime(info.end_time)),
     item('Duration', formatDuration(runDuration(run))),
     info.user_id ? item('User', info.user_id) : null,
-    parent ? item('Parent run', h('a', { href: href.run(parent) }, parent)) : null,
+    parent ? item('Parent run', parentLink) : null,
     tags.get('mlflow.source.name') ? item('Source', tags.get('mlflow.source.name')!) : null,
   );
   const metricsTable = h('div');
@@ -80,6 +84,7 @@ export const runPage: Page<Extract<Route, { page: 'run' }>> = async (ctx, route)
   renderMetrics(run);
   async function loadCharts(r: Run): Promise<void> {
     const keys = [...new Set((r.data.metrics ?? []).map((m) => m.key))].sort((a, b) => a.localeCompare(b));
+    const drawn: Promise<void>[] = [];
     await mapLimit(keys, 4, async (key) => {
       const points = await fullHistory(info.run_id, key);
       if (!ctx.alive()) return;
@@ -91,14 +96,49 @@ export const runPage: Page<Extract<Route, { page: 'run' }>> = async (ctx, route)
         data: alignSeries([historyToSeries(histories.get(key) ?? [], xMode)]),
         yLabel: key,
       }));
+      // Fresh data keeps the user's zoom (the figure's `redraw` event).
       redraws.set(key, () => fig.dispatchEvent(new Event('redraw')));
       // Keep charts in key order whatever order their histories arrive in.
       const after = [...charts.children].find((c) => (c as HTMLElement).dataset.key! > key);
       fig.dataset.key = key;
       charts.insertBefore(fig, after ?? null);
+      drawn.push(fig.chart.drawn!);
     });
+    await Promise.all(drawn);
   }
-  await loadCharts(run).catch((e: unknown) => charts.append(message('error', `Could not load metric history: ${(e as Error).message}`)));
+  void loadArtifacts(run, artifacts, '');
+  api
+    .searchModelVersions(`run_id=${quoteString(info.run_id)}`)
+    .then((res) => {
+      const mvs = res.model_versions ?? [];
+      replace(
+        versions,
+        mvs.length
+          ? table(
+              ['Model', 'Version', 'Stage', 'Aliases', 'Registered'],
+              mvs.map((v) => [h('a', { href: href.model(v.name) }, v.name), v.version, v.current_stage ?? '', (v.aliases ?? []).join(', '), formatTime(v.creation_timestamp)]),
+            )
+          : message('empty', 'No model registered from this run.'),
+      );
+    })
+    .catch((e: unknown) => replace(versions, message('error', `Could not load model versions: ${(e as Error).message}`)));
+  api
+    .searchRuns({ experiment_ids: [info.experiment_id], filter: `tags.mlflow.parentRunId = ${quoteString(info.run_id)}`, max_results: 100, order_by: ['attributes.start_time DESC'] })
+    .then((res) => {
+      const kids = res.runs ?? [];
+      replace(
+        children,
+        kids.length
+          ? table(['Run', 'Status', 'Started'], kids.map((k) => [h('a', { href: href.run(k.info.run_id) }, k.info.run_name || k.info.run_id), k.info.status, formatTime(k.info.start_time)]))
+          : message('empty', 'No child runs.'),
+      );
+    })
+    .catch((e: unknown) => replace(children, message('error', `Could not load child runs: ${(e as Error).message}`)));
+
+  await loadCharts(run).then(
+    () => performance.mark('run-charts-drawn'),
+    (e: unknown) => charts.append(message('error', `Could not load metric history: ${(e as Error).message}`)),
+  );
 
   if (info.status === 'RUNNING') {
     let timer: ReturnType<typeof setTimeout>;
@@ -119,40 +159,6 @@ export const runPage: Page<Extract<Route, { page: 'run' }>> = async (ctx, route)
     timer = setTimeout(tick, RUN_REFRESH_MS);
     ctx.onLeave(() => clearTimeout(timer));
   }
-
-  void loadArtifacts(run, artifacts, '');
-  api
-    .searchModelVersions(`run_id=${quoteString(info.run_id)}`)
-    .then((res) => {
-      const mvs = res.model_versions ?? [];
-      replace(
-        versions,
-        mvs.length
-          ? table(
-              ['Model', 'Version', 'Stage', 'Aliases', 'Registered'],
-              mvs.map((v) => [h('a', { href: href.model(v.name) }, v.name), v.version, v.current_stage ?? '', (v.aliases ?? []).join(', '), formatTime(v.creation_timestamp)]),
-            )
-          : message('empty', 'No model registered from this run.'),
-      );
-    })
-    .catch((e: unknown) =>
-      replace(
-        versions,
-        e instanceof ApiError && e.status === 404 ? message('empty', 'This tracker cannot search model versions yet.') : message('error', `Could not load model versions: ${(e as Error).message}`),
-      ),
-    );
-  api
-    .searchRuns({ experiment_ids: [info.experiment_id], filter: `tags.mlflow.parentRunId = ${quoteString(info.run_id)}`, max_results: 100, order_by: ['attributes.start_time DESC'] })
-    .then((res) => {
-      const kids = res.runs ?? [];
-      replace(
-        children,
-        kids.length
-          ? table(['Run', 'Status', 'Started'], kids.map((k) => [h('a', { href: href.run(k.info.run_id) }, k.info.run_name || k.info.run_id), k.info.status, formatTime(k.info.start_time)]))
-          : message('empty', 'No child runs.'),
-      );
-    })
-    .catch(() => replace(children, message('empty', 'No child runs.')));
 };
 
 async function loadArtifacts(run: Run, box: HTMLElement, path: string): Promise<void> {

@@ -1,3 +1,5 @@
+import { parseFilter } from '../../../src/search/filter-parser.ts';
+import { RUN_SEARCH } from '../../../src/search/search-spec.ts';
 import { api, ApiError } from '../api.ts';
 import { h, message, replace } from '../dom.ts';
 import type { Run } from '../mlflow-types.ts';
@@ -35,7 +37,10 @@ export const runsPage: Page<Extract<Route, { page: 'runs' }>> = async (ctx, rout
   let nextToken: string | undefined;
   let liveTimer: ReturnType<typeof setTimeout> | undefined;
   let experimentName = experimentId;
-  ctx.onLeave(() => clearTimeout(liveTimer));
+  /** Number of the latest load; answers of older loads are dropped. */
+  let loadSeq = 0;
+  let checkTimer: ReturnType<typeof setTimeout> | undefined;
+  ctx.onLeave(() => (clearTimeout(liveTimer), clearTimeout(checkTimer)));
 
   const title = h('h1', { tabindex: -1 }, 'Runs');
   document.title = 'Runs · edgeflow';
@@ -50,6 +55,11 @@ export const runsPage: Page<Extract<Route, { page: 'runs' }>> = async (ctx, rout
     autocomplete: 'off',
   });
   const filterError = h('p', { id: 'filter-error', class: 'field-error', role: 'alert' });
+  // Instant feedback while typing, with the same parser the server uses; the server still has the last word.
+  filterInput.addEventListener('input', () => {
+    clearTimeout(checkTimer);
+    checkTimer = setTimeout(() => showFilterProblem(checkFilter(filterInput.value)), 150);
+  });
   const filterForm = h(
     'form',
     {
@@ -123,13 +133,22 @@ export const runsPage: Page<Extract<Route, { page: 'runs' }>> = async (ctx, rout
   api
     .getExperiment(experimentId)
     .then(({ experiment }) => {
+      if (!ctx.alive()) return;
       experimentName = experiment.name;
       title.textContent = experiment.name;
       document.title = `${experiment.name} · edgeflow`;
+      // The empty state's snippets name the experiment: draw it again if it came first.
+      if (!runs.length && tableBox.querySelector('.empty')) renderTable();
     })
     .catch((e: unknown) => {
       if (e instanceof ApiError && e.status === 404) replace(ctx.view, h('h1', { tabindex: -1 }, 'Experiment not found'), message('error', e.message));
     });
+
+  function showFilterProblem(problem: string | null): void {
+    filterError.textContent = problem ?? '';
+    if (problem) filterInput.setAttribute('aria-invalid', 'true');
+    else filterInput.removeAttribute('aria-invalid');
+  }
 
   function syncUrl(): void {
     ctx.setUrl(href.runs(experimentId, writeTableState(state)));
@@ -148,6 +167,8 @@ export const runsPage: Page<Extract<Route, { page: 'runs' }>> = async (ctx, rout
 
   async function load(quiet = false): Promise<void> {
     clearTimeout(liveTimer);
+    clearTimeout(checkTimer);
+    const seq = ++loadSeq;
     if (!quiet) tableBox.setAttribute('aria-busy', 'true');
     if (!quiet && !runs.length) replace(tableBox, message('loading', 'Loading runs…'));
     const t0 = performance.now();
@@ -159,28 +180,29 @@ export const runsPage: Page<Extract<Route, { page: 'runs' }>> = async (ctx, rout
         max_results: state.pageSize,
         page_token: token,
       });
-      if (!ctx.alive()) return;
+      if (!ctx.alive() || seq !== loadSeq) return;
       runs = res.runs ?? [];
       nextToken = res.next_page_token || undefined;
-      filterError.textContent = '';
-      filterInput.removeAttribute('aria-invalid');
+      showFilterProblem(null);
       renderTable();
       tableBox.dataset.renderMs = String(Math.round(performance.now() - t0));
+      tableBox.dataset.loadSeq = String(seq);
+      performance.mark('runs-rendered');
     } catch (e) {
-      if (!ctx.alive()) return;
+      if (!ctx.alive() || seq !== loadSeq) return;
       if (e instanceof ApiError && e.status === 400 && state.filter) {
         // The server parsed the filter and said what is wrong: show it where the filter is typed.
-        filterError.textContent = e.message;
-        filterInput.setAttribute('aria-invalid', 'true');
+        showFilterProblem(e.message);
         runs = [];
         replace(tableBox, message('error', 'Fix the filter to see runs.'));
       } else {
         replace(tableBox, message('error', `Could not load runs: ${(e as Error).message}`));
       }
+      tableBox.dataset.loadSeq = String(seq);
       renderPager();
       return;
     } finally {
-      tableBox.removeAttribute('aria-busy');
+      if (seq === loadSeq) tableBox.removeAttribute('aria-busy');
     }
     renderPager();
     const live = runs.some((r) => r.info.status === 'RUNNING');
@@ -348,3 +370,13 @@ export const runsPage: Page<Extract<Route, { page: 'runs' }>> = async (ctx, rout
 
   await load();
 };
+
+/** The filter's syntax problem as the tracker's own parser words it, or null when it parses. */
+export function checkFilter(filter: string): string | null {
+  try {
+    parseFilter(filter, RUN_SEARCH);
+    return null;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}

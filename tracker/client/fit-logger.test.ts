@@ -3,21 +3,28 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fitLogger } from './fit-logger.ts';
-import { MetricLogger } from './metric-logger.ts';
-import { FakeTracker } from './testing/fake-tracker.ts';
+import { openTestTracker, type TestTracker } from './testing/test-tracker.ts';
 import { TrackerClient } from './tracker-client.ts';
 
+/* fitLogger on a real model.fit, logging to the real tracker over real HTTP. */
 describe('fitLogger', () => {
-  let fake: FakeTracker;
+  let tracker: TestTracker;
   beforeAll(async () => {
-    fake = await new FakeTracker().start();
+    tracker = await openTestTracker();
     tf.env().set('PROD', true);
     await tf.setBackend('cpu');
   });
-  afterAll(() => fake.stop());
+  afterAll(() => tracker?.close());
+
+  /** Every stored point of a metric, read with the tracker's get-history. */
+  async function history(runId: string, key: string): Promise<{ value: number; step: number }[]> {
+    const res = await fetch(`${tracker.url}/api/2.0/mlflow/metrics/get-history?${new URLSearchParams({ run_id: runId, metric_key: key })}`);
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { metrics?: { value: number; step: number }[] }).metrics ?? [];
+  }
 
   it('logs every numeric log of every epoch of a real model.fit with step = epoch', async () => {
-    const client = new TrackerClient({ baseUrl: fake.url });
+    const client = new TrackerClient({ baseUrl: tracker.url });
     const run = await client.createRun({ experimentId: '0', runName: 'fit' });
     const logger = client.metricLogger(run.run_id, { flushMs: 60_000 });
 
@@ -28,25 +35,25 @@ describe('fitLogger', () => {
     await model.fit(xs, ys, { epochs: 3, validationSplit: 1 / 3, verbose: 0, callbacks: new tfl.CustomCallback(fitLogger(logger)) });
     await logger.close();
 
-    const history = fake.runs.get(run.run_id)!.history;
-    const keys = [...new Set(history.map((m) => m.key))].sort();
+    const keys = (await client.getRun(run.run_id)).data.metrics.map((m) => m.key);
     expect(keys).toEqual(['acc', 'loss', 'val_acc', 'val_loss']);
     for (const key of keys) {
-      expect(history.filter((m) => m.key === key).map((m) => m.step)).toEqual([0, 1, 2]);
+      const points = await history(run.run_id, key);
+      expect(points.map((m) => m.step)).toEqual([0, 1, 2]);
+      expect(points.every((m) => typeof m.value === 'number' && Number.isFinite(m.value))).toBe(true);
     }
-    expect(history.every((m) => typeof m.value === 'number' && Number.isFinite(m.value))).toBe(true);
     tf.dispose([xs, ys]);
     model.dispose();
   });
 
   it('skips non-numeric log values', async () => {
-    const seen: [string, number, number | undefined][] = [];
-    const logger = new MetricLogger(async (metrics) => {
-      for (const m of metrics) seen.push([m.key, m.value, m.step]);
-    });
+    const client = new TrackerClient({ baseUrl: tracker.url });
+    const run = await client.createRun({ experimentId: '0', runName: 'fit-logs' });
+    const logger = client.metricLogger(run.run_id, { flushMs: 60_000 });
     await fitLogger(logger).onEpochEnd(4, { loss: 0.25, note: 'text', nested: { a: 1 } });
     await fitLogger(logger).onEpochEnd(5);
     await logger.close();
-    expect(seen).toEqual([['loss', 0.25, 4]]);
+    const { metrics } = (await client.getRun(run.run_id)).data;
+    expect(metrics.map((m) => [m.key, m.value, m.step])).toEqual([['loss', 0.25, 4]]);
   });
 });

@@ -1,29 +1,25 @@
-import type { AddressInfo } from 'node:net';
-import { type ServerType, serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logModelRun, modelFiles, registerVersion } from '../src/testing/model-files.ts';
-import { openTrackerFixture, type TrackerFixture } from '../src/testing/tracker-fixture.ts';
+import { openServedTracker, type ServedTracker } from '../src/testing/served-tracker.ts';
 import { recordingFetch } from './testing/recording-fetch.ts';
 import { TrackerClient } from './tracker-client.ts';
 import { isTrackerError } from './tracker-error.ts';
 
-/* The client's search, lifecycle and registry calls against the real tracker, over real HTTP. */
+/*
+ * The client's search, lifecycle and registry calls against the real tracker, over real HTTP. Always a
+ * fresh tracker of this file (not EDGEFLOW_TEST_TRACKER_URL's): the searches assert whole answers.
+ */
 describe('TrackerClient against the real tracker: search, lifecycle, stages', () => {
-  let t: TrackerFixture;
-  let server: ServerType;
+  let t: ServedTracker;
   let client: TrackerClient;
   let rec: ReturnType<typeof recordingFetch>;
 
   beforeAll(async () => {
-    t = await openTrackerFixture();
-    server = await new Promise<ServerType>((resolve) => {
-      const s = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-    });
+    t = await openServedTracker();
     rec = recordingFetch();
-    client = new TrackerClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, fetch: rec.fetch });
+    client = new TrackerClient({ baseUrl: t.url, fetch: rec.fetch });
   });
   afterAll(async () => {
-    await new Promise((resolve) => server?.close(resolve));
     await t?.close();
   });
 

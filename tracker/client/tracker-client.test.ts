@@ -1,35 +1,42 @@
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FakeTracker } from './testing/fake-tracker.ts';
+import { type FaultProxy, startFaultProxy } from './testing/fault-proxy.ts';
 import { recordingFetch } from './testing/recording-fetch.ts';
+import { openTestTracker, type TestTracker } from './testing/test-tracker.ts';
 import { TrackerClient } from './tracker-client.ts';
 import { TrackerError } from './tracker-error.ts';
 
 /*
- * The client against a tracker over real HTTP. By default the tracker is the in-test fake
- * (testing/fake-tracker.ts); set EDGEFLOW_TEST_TRACKER_URL to run the same tests against a running
- * tracker. Request shapes are asserted through a recording fetch, so they hold for either; names are
- * unique per test so a long-lived tracker works too.
+ * The client against the real tracker over real HTTP: by default a fresh one served in this process
+ * (testing/test-tracker.ts); set EDGEFLOW_TEST_TRACKER_URL to run the same tests against a running
+ * tracker. Request shapes are asserted through a recording fetch around the real fetch; names are
+ * unique per test so a long-lived tracker works too. What a tracker cannot be made to do on demand
+ * (a 503, a gateway's HTML page, a malformed answer, a dropped connection) comes from a fault proxy
+ * in front of it (testing/fault-proxy.ts).
  */
-const externalUrl = process.env.EDGEFLOW_TEST_TRACKER_URL;
-
 describe('TrackerClient', () => {
-  let fake: FakeTracker | undefined;
+  let tracker: TestTracker;
+  let proxy: FaultProxy;
   let baseUrl: string;
   let rec: ReturnType<typeof recordingFetch>;
   let client: TrackerClient;
+  /** The same client through the fault proxy. */
+  let faulty: TrackerClient;
   const unique = (s: string) => `${s}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
   beforeAll(async () => {
-    if (externalUrl) baseUrl = externalUrl;
-    else {
-      fake = await new FakeTracker().start();
-      baseUrl = fake.url;
-    }
+    tracker = await openTestTracker();
+    baseUrl = tracker.url;
+    proxy = await startFaultProxy(baseUrl);
   });
-  afterAll(() => fake?.stop());
+  afterAll(async () => {
+    await proxy?.close();
+    await tracker?.close();
+  });
   beforeEach(() => {
     rec = recordingFetch();
     client = new TrackerClient({ baseUrl, fetch: rec.fetch });
+    faulty = new TrackerClient({ baseUrl: proxy.url, fetch: rec.fetch });
   });
 
   async function newRun(tags?: Record<string, string>) {
@@ -265,22 +272,38 @@ describe('TrackerClient', () => {
     });
 
     it('a non-JSON error body still gives a TrackerError with the status', async () => {
-      rec.fail(() => true, () => new Response('<html>Bad Gateway</html>', { status: 502 }));
-      await expect(client.getRun('x')).rejects.toMatchObject({ errorCode: 'INTERNAL_ERROR', status: 502, message: expect.stringContaining('Bad Gateway') });
+      proxy.failNext(() => true, { status: 502, body: '<html>Bad Gateway</html>', contentType: 'text/html' });
+      await expect(faulty.getRun('x')).rejects.toMatchObject({ errorCode: 'INTERNAL_ERROR', status: 502, message: expect.stringContaining('Bad Gateway') });
     });
 
     it('an answer of the wrong shape is INVALID_RESPONSE naming the field', async () => {
-      rec.fail(() => true, () => Response.json({ run: { info: { run_id: 'x', status: 'SLEEPING' } } }));
-      const err = (await client.getRun('x').catch((e: unknown) => e)) as TrackerError;
+      proxy.failNext(() => true, { status: 200, body: JSON.stringify({ run: { info: { run_id: 'x', status: 'SLEEPING' } } }) });
+      const err = (await faulty.getRun('x').catch((e: unknown) => e)) as TrackerError;
       expect(err.errorCode).toBe('INVALID_RESPONSE');
       expect(err.message).toMatch(/run\.info\.status/);
-      rec.fail(() => true, () => new Response('not json', { status: 200 }));
-      await expect(client.getRun('x')).rejects.toMatchObject({ errorCode: 'INVALID_RESPONSE' });
+      proxy.failNext(() => true, { status: 200, body: 'not json', contentType: 'text/plain' });
+      await expect(faulty.getRun('x')).rejects.toMatchObject({ errorCode: 'INVALID_RESPONSE' });
     });
 
     it('an unreachable tracker is UNREACHABLE with status 0', async () => {
-      const dead = new TrackerClient({ baseUrl: 'http://127.0.0.1:9' });
+      // A port that was free a moment ago: nothing listens there.
+      const port = await new Promise<number>((resolve) => {
+        const s = createServer().listen(0, '127.0.0.1', () => {
+          const { port } = s.address() as { port: number };
+          s.close(() => resolve(port));
+        });
+      });
+      const dead = new TrackerClient({ baseUrl: `http://127.0.0.1:${port}` });
       await expect(dead.getOrCreateExperiment('x')).rejects.toMatchObject({ errorCode: 'UNREACHABLE', status: 0, retriable: true });
+    });
+
+    it('a connection dropped mid-request is UNREACHABLE too, and retriable', async () => {
+      proxy.failNext((r) => r.path.endsWith('/runs/get'), 'drop');
+      const err = (await faulty.getRun('x').catch((e: unknown) => e)) as TrackerError;
+      expect(err).toMatchObject({ errorCode: 'UNREACHABLE', status: 0, retriable: true });
+      expect(err.message).toContain(`cannot reach the tracker at ${proxy.url}`);
+      // the proxy itself still works: the next call reaches the tracker, which knows no such run
+      await expect(faulty.getRun('x')).rejects.toMatchObject({ errorCode: 'RESOURCE_DOES_NOT_EXIST', status: 404 });
     });
   });
 
@@ -310,11 +333,12 @@ describe('TrackerClient', () => {
 
     it('keeps points through a 503 and sends them on close; surfaces the error once', async () => {
       const { run_id } = await newRun();
-      const logger = client.metricLogger(run_id, { maxBatch: 2, flushMs: 60_000 });
-      rec.fail((c) => c.path.endsWith('/log-batch'), () => Response.json({ error_code: 'TEMPORARILY_UNAVAILABLE', message: 'busy' }, { status: 503 }));
+      const logger = faulty.metricLogger(run_id, { maxBatch: 2, flushMs: 60_000 });
+      proxy.failNext((r) => r.path.endsWith('/log-batch'), { status: 503, body: JSON.stringify({ error_code: 'TEMPORARILY_UNAVAILABLE', message: 'busy' }) });
       logger.log('x', 1, 0);
       logger.log('x', 2, 1); // full: background send, answered 503
-      await new Promise((r) => setTimeout(r, 50));
+      await expect.poll(() => logger.pending === 2 && rec.to('mlflow/runs/log-batch').length === 1).toBe(true);
+      await new Promise((r) => setTimeout(r, 20));
       expect(() => logger.log('x', 3, 2)).toThrow(/TEMPORARILY_UNAVAILABLE: busy/);
       expect(logger.pending).toBe(2);
       logger.log('x', 3, 2);
@@ -327,11 +351,12 @@ describe('TrackerClient', () => {
     it('drops points the tracker refuses (4xx) and says so', async () => {
       const { run_id } = await newRun();
       const logger = client.metricLogger(run_id, { flushMs: 60_000 });
-      logger.log('ok', 1);
-      rec.fail((c) => c.path.endsWith('/log-batch'), () => Response.json({ error_code: 'INVALID_PARAMETER_VALUE', message: 'bad key' }, { status: 400 }));
-      await expect(logger.flush()).rejects.toThrow(/INVALID_PARAMETER_VALUE: bad key \(1 metric points dropped\)/);
+      logger.log('k'.repeat(251), 1); // MLflow's keys are at most 250 characters: the tracker answers 400
+      await expect(logger.flush()).rejects.toThrow(/INVALID_PARAMETER_VALUE: .*\(1 metric points dropped\)/);
       expect(logger.pending).toBe(0);
+      logger.log('ok', 1);
       await logger.close();
+      expect((await client.getRun(run_id)).data.metrics.map((m) => m.key)).toEqual(['ok']);
     });
   });
 });

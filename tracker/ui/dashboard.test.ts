@@ -316,6 +316,44 @@ describe('dashboard in Chromium', () => {
     await shot('compare');
   });
 
+  it('compares long histories at about a step per pixel, and fetches a zoomed window in full, once', async () => {
+    const { experiment_id } = await tracker.api('POST', '/api/2.0/mlflow/experiments/create', { name: 'ui-long' });
+    const ids: string[] = [];
+    for (const [r, scale] of [1, 2].entries()) {
+      const { run } = await tracker.api('POST', '/api/2.0/mlflow/runs/create', { experiment_id, run_name: `long-${r}` });
+      ids.push(run.info.run_id);
+      for (let from = 0; from < 3000; from += 1000) {
+        const metrics = Array.from({ length: 1000 }, (_, i) => ({ key: 'long', value: scale * (from + i), step: from + i, timestamp: 1 }));
+        await tracker.api('POST', '/api/2.0/mlflow/runs/log-batch', { run_id: run.info.run_id, metrics });
+      }
+    }
+    const bulk: URL[] = [];
+    page.on('request', (r) => r.url().includes('metric_key=long') && bulk.push(new URL(r.url())));
+    await page.goto(`${tracker.url}/compare?runs=${ids.join(',')}`);
+    await page.waitForFunction(() => performance.getEntriesByName('compare-drawn').length > 0);
+    const sel = '#compare-charts .chart[data-metric="long"]';
+    const width = await page.locator(sel).evaluate((el) => el.clientWidth);
+    const asked = Number(bulk[0]!.searchParams.get('max_results'));
+    expect(Math.abs(asked - width)).toBeLessThan(40);
+    const overview = await chartData(sel);
+    // MLflow's sample: `asked` evenly spaced steps and the last one; each run's values at those steps.
+    expect(overview[0]!.length).toBe(asked + 1);
+    expect(overview[0]!.at(-1)).toBe(2999);
+    expect(overview[2]).toEqual(overview[0]!.map((x) => 2 * x));
+
+    await page.locator(sel).evaluate((el) => (el as unknown as { uplot: { setScale: (key: string, r: { min: number; max: number }) => void } }).uplot.setScale('x', { min: 1000, max: 1200 }));
+    await poll(async () => (await chartData(sel))[0]!.filter((x) => x >= 1000 && x <= 1200).length).toBe(201);
+    expect(bulk).toHaveLength(2);
+    expect([bulk[1]!.searchParams.get('start_step'), bulk[1]!.searchParams.get('end_step')]).toEqual(['1000', '1200']);
+    expect(await chartX(sel)).toEqual([1000, 1200]);
+    const zoomed = await chartData(sel);
+    expect(zoomed[1]!.slice(zoomed[0]!.indexOf(1000), zoomed[0]!.indexOf(1200) + 1)).toEqual(Array.from({ length: 201 }, (_, i) => 1000 + i));
+    // Inside a window loaded in full: nothing more to fetch.
+    await page.locator(sel).evaluate((el) => (el as unknown as { uplot: { setScale: (key: string, r: { min: number; max: number }) => void } }).uplot.setScale('x', { min: 1050, max: 1100 }));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(bulk).toHaveLength(2);
+  });
+
   it('selects runs in the table and opens the comparison', async () => {
     await page.goto(`${tracker.url}/experiments/${experimentId}`);
     await page.waitForSelector('#runs-table tbody tr');

@@ -10,16 +10,12 @@ export interface RecordedCall {
   json?: unknown;
 }
 
-type Fault = { match: (c: RecordedCall) => boolean; respond: () => Response };
-
 /**
- * A `fetch` that records every request, can answer chosen ones itself (a 503, a malformed answer, a
- * network failure), and passes the rest to the real fetch — so the same assertions hold whether the
- * client talks to the fake tracker or to the real one.
+ * A `fetch` that records every request the client sends, then sends it with the real fetch (or
+ * `inner`), so tests assert the exact requests against a real tracker.
  */
 export function recordingFetch(inner: typeof fetch = globalThis.fetch) {
   const calls: RecordedCall[] = [];
-  const faults: Fault[] = [];
   const fetchFn: typeof fetch = async (input, init) => {
     const req = new Request(input, init);
     const body = init?.body === undefined || init.body === null ? undefined : new Uint8Array(await req.clone().arrayBuffer());
@@ -32,26 +28,19 @@ export function recordingFetch(inner: typeof fetch = globalThis.fetch) {
       }
     }
     const url = new URL(req.url);
-    const call: RecordedCall = {
+    calls.push({
       method: req.method,
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
       headers: Object.fromEntries(req.headers),
       body,
       json,
-    };
-    calls.push(call);
-    const i = faults.findIndex((f) => f.match(call));
-    if (i >= 0) return faults.splice(i, 1)[0]!.respond();
+    });
     return inner(input, init);
   };
   return {
     fetch: fetchFn,
     calls,
-    /** The next request `match` accepts gets `respond()` (which may throw, like a network failure). */
-    fail(match: (c: RecordedCall) => boolean, respond: () => Response) {
-      faults.push({ match, respond });
-    },
     /** Calls to one API path (e.g. `mlflow/runs/log-batch`). */
     to(endpoint: string) {
       return calls.filter((c) => c.path.endsWith(`/${endpoint}`));

@@ -2,7 +2,6 @@ import { Hono } from 'hono';
 import * as z from 'zod';
 import type { AppDeps } from '../app.ts';
 import { invalid } from '../errors.ts';
-import { reply } from '../http/reply.ts';
 import { int64, LIMITS } from './fields.ts';
 import { maxResults, readParams, stringList } from './search-params.ts';
 
@@ -17,7 +16,8 @@ const GetHistoryBulkInterval = z.object({
 /**
  * `metrics/get-history-bulk-interval?run_ids=a&run_ids=b&metric_key=loss[&start_step&end_step][&max_results]`:
  * one metric of up to 100 runs, sampled to `max_results` (≤ 2,500) steps as MLflow samples them (each
- * run's first and last step kept) → `{metrics: [{key, value, timestamp, step, run_id}]}`.
+ * run's first and last step kept) → `{metrics: [{key, value, timestamp, step, run_id}]}`. The body is built
+ * by SQLite and sent as it is.
  */
 export function metricBulkIntervalRoutes({ store }: AppDeps): Hono {
   const app = new Hono();
@@ -29,7 +29,8 @@ export function metricBulkIntervalRoutes({ store }: AppDeps): Hono {
     if (q.start_step !== undefined && q.end_step !== undefined && q.start_step > q.end_step) {
       throw invalid(`end_step must be greater than start_step. Found start_step=${q.start_step} and end_step=${q.end_step}.`);
     }
-    return reply(c, { metrics: await store.getMetricHistoryBulkInterval(q) });
+    const body = await store.getMetricHistoryBulkIntervalJson(q);
+    return c.body(body, 200, { 'content-type': 'application/json' });
   });
   return app;
 }

@@ -265,4 +265,18 @@ describe('runs/search and run lifecycle', () => {
     ];
     for (const [qs, status] of bad) expect((await t.app.request(`${API}/metrics/get-history-bulk-interval?${qs}`)).status, qs).toBe(status);
   });
+
+  it('answers get-history-bulk-interval with exact values, MLflow strings for NaN/±Infinity, sampled to max_results', async () => {
+    const run = (await t.post(`${API}/runs/create`, { experiment_id: other })).body.run.info.run_id;
+    const values = [0.45998085056783933, 0.1 + 0.2, 'NaN', 'Infinity', '-Infinity', 1e-300];
+    await t.post(`${API}/runs/log-batch`, { run_id: run, metrics: values.map((value, step) => ({ key: 'v', value, timestamp: 7, step })) });
+    const res = await t.app.request(`${API}/metrics/get-history-bulk-interval?run_ids=${run}&metric_key=v`);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    const body = (await res.json()) as { metrics: { value: unknown; step: number; run_id: string }[] };
+    expect(body.metrics.map((m) => m.value)).toEqual(values);
+    expect(body.metrics[2]).toEqual({ key: 'v', value: 'NaN', timestamp: 7, step: 2, run_id: run });
+    // max_results=2 of 6 steps: indexes 0 and 3, and the last (5).
+    const sampled = await t.app.request(`${API}/metrics/get-history-bulk-interval?run_ids=${run}&metric_key=v&max_results=2`);
+    expect(((await sampled.json()) as { metrics: { step: number }[] }).metrics.map((m) => m.step)).toEqual([0, 3, 5]);
+  });
 });

@@ -154,3 +154,103 @@ describe('group commit of logging requests', () => {
     expect(history.metrics.map((m) => m.value)).toEqual([Number.NaN, 0.25, 0.5]);
   });
 });
+
+describe('group commit of run creates and updates', () => {
+  let dir: string;
+  let store: LibsqlStore;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'edgeflow-group-runs-'));
+    store = await openStore({ url: `file:${join(dir, 'tracker.db')}` });
+  });
+  afterAll(async () => {
+    await store?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers createRun with the run exactly as getRun reads it back, tags in SQLite key order', async () => {
+    const exp = await store.createExperiment({ name: 'answers', artifact_location: 's3://bucket/exp//' });
+    // UTF-16 order puts '\uffff' after '😀' (a surrogate pair); SQLite's (UTF-8 byte) order puts it before
+    const tags = ['b', 'B', 'a', '😀', '\uffff', 'é', 'mlflow.user'].map((key, i) => ({ key, value: `v${i}` }));
+    const created = await store.createRun({ experiment_id: exp, run_name: 'first', start_time: 1234, tags });
+    expect(created).toEqual(await store.getRun(created.info.run_id));
+    expect(created.info).toMatchObject({ run_name: 'first', user_id: 'v6', start_time: 1234, status: 'RUNNING', lifecycle_stage: 'active' });
+    expect(created.info.artifact_uri).toBe(`s3://bucket/exp/${created.info.run_id}/artifacts`);
+    expect(created.data.tags.map((t) => t.key)).toEqual(['B', 'a', 'b', 'mlflow.runName', 'mlflow.user', 'é', '\uffff', '😀']);
+    const plain = await store.createRun({ experiment_id: '0', user_id: 'me' });
+    expect(plain).toEqual(await store.getRun(plain.info.run_id));
+    expect(plain.info.end_time).toBeUndefined();
+  });
+
+  it('commits concurrent creates, logs and updates in fewer transactions than requests, each answered its own', async () => {
+    const batch = vi.spyOn(store.client, 'batch');
+    let runs: Awaited<ReturnType<LibsqlStore['createRun']>>[];
+    let infos: Awaited<ReturnType<LibsqlStore['updateRun']>>[];
+    try {
+      runs = await Promise.all(Array.from({ length: 40 }, (_, i) => store.createRun({ experiment_id: '0', run_name: `c${i}`, start_time: i })));
+      await Promise.all(runs.map((r, i) => store.logBatch(r.info.run_id, { params: [{ key: 'i', value: String(i) }], metrics: [{ key: 'm', value: i, timestamp: 1, step: 0 }] })));
+      infos = await Promise.all(runs.map((r, i) => store.updateRun(r.info.run_id, { status: i % 2 ? 'FAILED' : 'FINISHED', end_time: 1000 + i })));
+      expect(batch.mock.calls.length).toBeLessThan(20);
+    } finally {
+      batch.mockRestore();
+    }
+    expect(new Set(runs.map((r) => r.info.run_id)).size).toBe(40);
+    expect(runs.map((r) => r.info.run_name)).toEqual(Array.from({ length: 40 }, (_, i) => `c${i}`));
+    expect(infos.map((x) => [x.run_id, x.status, x.end_time])).toEqual(
+      runs.map((r, i) => [r.info.run_id, i % 2 ? 'FAILED' : 'FINISHED', 1000 + i]),
+    );
+    for (const [i, r] of runs.entries()) {
+      const back = await store.getRun(r.info.run_id);
+      expect(back.info).toEqual(infos[i]);
+      expect(back.data.params).toEqual([{ key: 'i', value: String(i) }]);
+      expect(back.data.metrics).toEqual([{ key: 'm', value: i, timestamp: 1, step: 0 }]);
+    }
+  });
+
+  it('fails only the create in a missing or deleted experiment, and the update of a missing or deleted run', async () => {
+    const gone = await store.createExperiment({ name: 'gone' });
+    await store.deleteExperiment(gone);
+    const live = (await store.createRun({ experiment_id: '0' })).info.run_id;
+    const deleted = (await store.createRun({ experiment_id: '0' })).info.run_id;
+    await store.deleteRun(deleted);
+    const results = await Promise.allSettled([
+      store.createRun({ experiment_id: '0', run_name: 'ok' }),
+      store.createRun({ experiment_id: '424242' }),
+      store.createRun({ experiment_id: gone }),
+      store.updateRun(live, { status: 'KILLED' }),
+      store.updateRun('f'.repeat(32), { status: 'KILLED' }),
+      store.updateRun(deleted, { status: 'KILLED' }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled', 'rejected', 'rejected']);
+    const reason = (i: number) => (results[i] as PromiseRejectedResult).reason;
+    expect(reason(1)).toMatchObject({ code: 'RESOURCE_DOES_NOT_EXIST', message: 'No Experiment with id=424242 exists' });
+    expect(reason(2)).toMatchObject({ code: 'INVALID_PARAMETER_VALUE', message: expect.stringContaining("must be in the 'active' state") });
+    expect(reason(4)).toMatchObject({ code: 'RESOURCE_DOES_NOT_EXIST' });
+    expect(reason(5)).toMatchObject({ code: 'INVALID_PARAMETER_VALUE' });
+    expect((await store.getRun(deleted)).info.status).toBe('RUNNING');
+    expect((await store.getRun(live)).info.status).toBe('KILLED');
+    const { rows } = await store.client.execute({ sql: 'SELECT count(*) AS n FROM runs WHERE experiment_id = ?', args: [Number(gone)] });
+    expect(Number(rows[0]!.n)).toBe(0);
+  });
+
+  it('applies renames in arrival order within a group, and each update answers the run after its own change', async () => {
+    const run = (await store.createRun({ experiment_id: '0', run_name: 'start' })).info.run_id;
+    const [first, , second] = await Promise.all([
+      store.updateRun(run, { status: 'FINISHED', run_name: 'by-update' }),
+      store.logBatch(run, { tags: [{ key: 'mlflow.runName', value: 'by-tag' }] }),
+      store.updateRun(run, { end_time: 77 }),
+    ]);
+    expect(first).toMatchObject({ status: 'FINISHED', run_name: 'by-update' });
+    expect(first.end_time).toBeUndefined();
+    expect(second).toMatchObject({ status: 'FINISHED', run_name: 'by-tag', end_time: 77 });
+    expect((await store.getRun(run)).data.tags).toContainEqual({ key: 'mlflow.runName', value: 'by-tag' });
+    const [, renamed] = await Promise.all([
+      store.logBatch(run, { tags: [{ key: 'mlflow.runName', value: 'tag-again' }] }),
+      store.updateRun(run, { run_name: 'update-last' }),
+    ]);
+    expect(renamed.run_name).toBe('update-last');
+    const back = await store.getRun(run);
+    expect(back.info.run_name).toBe('update-last');
+    expect(back.data.tags).toContainEqual({ key: 'mlflow.runName', value: 'update-last' });
+  });
+});

@@ -1,7 +1,8 @@
-import type { Client, InStatement } from '@libsql/client';
+import type { Client, ResultSet } from '@libsql/client';
 import { invalid, notFound } from '../errors.ts';
-import { metricStatements } from './metric-ingest.ts';
-import type { Metric, Param, Tag } from './tracking-store.ts';
+import { groupStatements } from './group-statements.ts';
+import { byKey, runInfoOf } from './run-row.ts';
+import type { Metric, Param, Run, RunInfo, RunStatus, Tag } from './tracking-store.ts';
 import type { WriteLock } from './write-lock.ts';
 
 /** One logging request: a run's metrics, params and tags (keys already checked unique). */
@@ -12,28 +13,53 @@ export interface RunWrite {
   tags: Tag[];
 }
 
-interface Pending extends RunWrite {
-  resolve: () => void;
+/** A run to create, every field decided by the caller (tags unique, `mlflow.runName` among them). */
+export interface NewRun {
+  runId: string;
+  experimentId: number;
+  name: string;
+  userId: string;
+  startTime: number;
+  tags: Tag[];
+}
+
+/** `runs/update`: absent fields are left as they are. */
+export interface RunChange {
+  runId: string;
+  status?: RunStatus;
+  endTime?: number;
+  runName?: string;
+}
+
+/** A request of a group, as `groupStatements` writes it. */
+export type GroupOp =
+  | { kind: 'log'; write: RunWrite }
+  | { kind: 'create'; run: NewRun; artifactUri: string }
+  | { kind: 'update'; change: RunChange };
+
+interface Pending {
+  op: GroupOp;
+  resolve: (value: any) => void;
   reject: (error: unknown) => void;
 }
 
-/** What one group commits at most: items (metrics, params and tags) and requests. */
+/** What one group commits at most: items (metrics, params, tags, runs) and requests. */
 const MAX_GROUP_ITEMS = 10_000;
 const MAX_GROUP_WRITES = 1_000;
-/** Rows per multi-row INSERT of params or tags. */
-const CHUNK = 1000;
-const RUN_NAME_TAG = 'mlflow.runName';
 
 /**
- * Group commit of logging requests (`log-batch`, `log-metric`, `log-parameter`, `set-tag`). Requests
- * that arrive while the database is busy wait together and go in as one transaction when the write
- * lock frees: one run check, one look-up of the params already logged, a few multi-row statements, one
- * commit. Each caller's promise settles only after the commit that holds its writes.
+ * Group commit of the run writes that come in numbers: logging requests (`log-batch`, `log-metric`,
+ * `log-parameter`, `set-tag`), `runs/create` and `runs/update`. Requests that arrive in the same turn of
+ * the event loop, or while the database is busy, wait together and go in as one transaction when the
+ * write lock frees: one look-up of the runs
+ * and params (and experiments) they touch, a few multi-row statements, one commit. Each caller's promise
+ * settles only after the commit that holds its writes.
  *
- * Every request stays all or nothing and its errors its own: a missing or inactive run, or a param
- * that would change a logged value (earlier requests of the same group included), rejects that request
- * before the transaction; should the transaction itself fail, each request is retried in a transaction
- * of its own. Requests are applied in arrival order, so of two tags with one key the later wins.
+ * Every request stays all or nothing and its errors its own: a missing or inactive run or experiment, or
+ * a param that would change a logged value (earlier requests of the same group included), rejects that
+ * request before the transaction; should the transaction itself fail, each request is retried in a
+ * transaction of its own. Requests are applied in arrival order, so of two tags with one key the later
+ * wins, and an update answers the run as it is after its own change.
  */
 export class GroupCommit {
   readonly #client: Client;
@@ -46,10 +72,24 @@ export class GroupCommit {
     this.#lock = lock;
   }
 
-  /** Writes one request; resolves once committed, rejects with its own MlflowError or database error. */
+  /** Writes one logging request; resolves once committed, rejects with its own MlflowError or database error. */
   write(request: RunWrite): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.#pending.push({ ...request, resolve, reject });
+    return this.#enqueue({ kind: 'log', write: request });
+  }
+
+  /** Creates a run; resolves with the run as `runs/get` would read it once committed. */
+  create(run: NewRun): Promise<Run> {
+    return this.#enqueue({ kind: 'create', run, artifactUri: '' });
+  }
+
+  /** Updates an active run; resolves with its info after the change, once committed. */
+  update(change: RunChange): Promise<RunInfo> {
+    return this.#enqueue({ kind: 'update', change });
+  }
+
+  #enqueue<T>(op: GroupOp): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.push({ op, resolve, reject });
       this.#schedule();
     });
   }
@@ -57,7 +97,12 @@ export class GroupCommit {
   #schedule(): void {
     if (this.#scheduled) return;
     this.#scheduled = true;
-    void this.#lock.run(() => this.#flush());
+    void this.#lock.run(async () => {
+      // Let this turn of the event loop finish its I/O callbacks first, so the requests that arrived
+      // together (their database work is synchronous, so they would otherwise go one by one) form a group.
+      await new Promise((resolve) => setImmediate(resolve));
+      return this.#flush();
+    });
   }
 
   async #flush(): Promise<void> {
@@ -65,8 +110,7 @@ export class GroupCommit {
     let items = 0;
     let take = 0;
     while (take < this.#pending.length && take < MAX_GROUP_WRITES) {
-      const next = this.#pending[take]!;
-      const size = next.metrics.length + next.params.length + next.tags.length;
+      const size = sizeOf(this.#pending[take]!.op);
       if (take > 0 && items + size > MAX_GROUP_ITEMS) break;
       items += size;
       take++;
@@ -77,14 +121,13 @@ export class GroupCommit {
       const ready = await this.#admit(group);
       if (!ready.length) return;
       try {
-        await this.#client.batch(statements(ready), 'write');
-        for (const item of ready) item.resolve();
+        this.#settle(ready, await this.#commit(ready));
       } catch (error) {
         if (ready.length === 1) throw error;
         for (const item of ready) {
           // Alone, a request is checked again: the group's earlier requests are not in the database now.
           const [alone] = await this.#admit([item]);
-          if (alone) await this.#client.batch(statements([alone]), 'write').then(alone.resolve, alone.reject);
+          if (alone) await this.#commit([alone]).then((results) => this.#settle([alone], results), alone.reject);
         }
       }
     } catch (error) {
@@ -92,93 +135,141 @@ export class GroupCommit {
     }
   }
 
-  /** Rejects the requests for a missing or inactive run, or that would change a param; returns the rest. */
+  /** Commits admitted requests in one transaction; the result sets of their update statements, in order. */
+  async #commit(ready: Pending[]): Promise<ResultSet[]> {
+    const { statements, updates } = groupStatements(ready.map((p) => p.op));
+    const results = await this.#client.batch(statements, 'write');
+    return updates.map((i) => results[i]!);
+  }
+
+  #settle(ready: Pending[], updateResults: ResultSet[]): void {
+    let u = 0;
+    for (const item of ready) {
+      const { op } = item;
+      if (op.kind === 'log') item.resolve(undefined);
+      else if (op.kind === 'create') item.resolve(createdRun(op.run, op.artifactUri));
+      else item.resolve(runInfoOf(updateResults[u++]!.rows[0]!));
+    }
+  }
+
+  /** Rejects the requests for a missing or inactive run or experiment, or that would change a param; returns the rest. */
   async #admit(group: Pending[]): Promise<Pending[]> {
-    const { stage, logged } = await this.#lookUp(group);
+    const { stage, logged } = await this.#lookUpRuns(group);
+    const experiments = await this.#lookUpExperiments(group);
     return group.filter((item) => {
-      const s = stage.get(item.runId);
+      const { op } = item;
+      if (op.kind === 'create') {
+        const { experimentId } = op.run;
+        const exp = experiments.get(experimentId);
+        if (!exp || exp.stage !== 'active') {
+          item.reject(
+            exp
+              ? invalid(`The experiment ${experimentId} must be in the 'active' state. Current state is ${exp.stage}.`)
+              : notFound(`No Experiment with id=${experimentId} exists`),
+          );
+          return false;
+        }
+        op.artifactUri = `${exp.location.replace(/\/+$/, '')}/${op.run.runId}/artifacts`;
+        return true;
+      }
+      const runId = op.kind === 'log' ? op.write.runId : op.change.runId;
+      const s = stage.get(runId);
       if (s !== 'active') {
         item.reject(
           s === undefined
-            ? notFound(`Run with id=${item.runId} not found`)
-            : invalid(`The run ${item.runId} must be in the 'active' state. Current state is ${s}.`),
+            ? notFound(`Run with id=${runId} not found`)
+            : invalid(`The run ${runId} must be in the 'active' state. Current state is ${s}.`),
         );
         return false;
       }
-      for (const p of item.params) {
-        const old = logged.get(`${item.runId}\u0000${p.key}`);
+      if (op.kind === 'update') return true;
+      for (const p of op.write.params) {
+        const old = logged.get(`${runId}\u0000${p.key}`);
         if (old !== undefined && old !== p.value) {
           item.reject(
             invalid(
               `Changing param values is not allowed. Param with key='${p.key}' was already logged with ` +
-                `value='${old}' for run ID='${item.runId}'. Attempted logging new value '${p.value}'.`,
+                `value='${old}' for run ID='${runId}'. Attempted logging new value '${p.value}'.`,
             ),
           );
           return false;
         }
       }
-      for (const p of item.params) logged.set(`${item.runId}\u0000${p.key}`, p.value);
+      for (const p of op.write.params) logged.set(`${runId}\u0000${p.key}`, p.value);
       return true;
     });
   }
 
-  /** In one query: the lifecycle stage of the group's runs and the stored values of the params it logs. */
-  async #lookUp(group: Pending[]): Promise<{ stage: Map<string, string>; logged: Map<string, string> }> {
-    const runIds = [...new Set(group.map((g) => g.runId))];
-    const keys = [...new Set(group.flatMap((g) => g.params.map((p) => p.key)))];
+  /** In one query: the lifecycle stage of the group's existing runs and the stored values of the params it logs. */
+  async #lookUpRuns(group: Pending[]): Promise<{ stage: Map<string, string>; logged: Map<string, string> }> {
+    const runIds = new Set<string>();
+    const keys = new Set<string>();
+    for (const { op } of group) {
+      if (op.kind === 'update') runIds.add(op.change.runId);
+      if (op.kind !== 'log') continue;
+      runIds.add(op.write.runId);
+      for (const p of op.write.params) keys.add(p.key);
+    }
+    const stage = new Map<string, string>();
+    const logged = new Map<string, string>();
+    if (!runIds.size) return { stage, logged };
     const { rows } = await this.#client.execute(
-      keys.length
+      keys.size
         ? {
             sql:
               `SELECT r.run_uuid, r.lifecycle_stage, p.key, p.value FROM runs r LEFT JOIN params p ` +
-              `ON p.run_uuid = r.run_uuid AND p.key IN (${marks(keys.length)}) WHERE r.run_uuid IN (${marks(runIds.length)})`,
+              `ON p.run_uuid = r.run_uuid AND p.key IN (${marks(keys.size)}) WHERE r.run_uuid IN (${marks(runIds.size)})`,
             args: [...keys, ...runIds],
           }
         : {
-            sql: `SELECT run_uuid, lifecycle_stage, NULL AS key, NULL AS value FROM runs WHERE run_uuid IN (${marks(runIds.length)})`,
-            args: runIds,
+            sql: `SELECT run_uuid, lifecycle_stage, NULL AS key, NULL AS value FROM runs WHERE run_uuid IN (${marks(runIds.size)})`,
+            args: [...runIds],
           },
     );
-    const stage = new Map<string, string>();
-    const logged = new Map<string, string>();
     for (const r of rows) {
       stage.set(r.run_uuid as string, r.lifecycle_stage as string);
       if (r.key !== null) logged.set(`${r.run_uuid as string}\u0000${r.key as string}`, r.value as string);
     }
     return { stage, logged };
   }
+
+  /** The stage and artifact location of the experiments the group creates runs in. */
+  async #lookUpExperiments(group: Pending[]): Promise<Map<number, { stage: string; location: string }>> {
+    const ids = new Set<number>();
+    for (const { op } of group) if (op.kind === 'create') ids.add(op.run.experimentId);
+    const out = new Map<number, { stage: string; location: string }>();
+    if (!ids.size) return out;
+    const { rows } = await this.#client.execute({
+      sql: `SELECT experiment_id, lifecycle_stage, artifact_location FROM experiments WHERE experiment_id IN (${marks(ids.size)})`,
+      args: [...ids],
+    });
+    for (const r of rows) out.set(Number(r.experiment_id), { stage: r.lifecycle_stage as string, location: r.artifact_location as string });
+    return out;
+  }
 }
 
-/** The statements of admitted requests, for one transaction. */
-function statements(writes: RunWrite[]): InStatement[] {
-  const stmts = metricStatements(writes.filter((w) => w.metrics.length));
-  const params: (string | number)[] = [];
-  const tags = new Map<string, [string, string, string]>();
-  const names = new Map<string, string>();
-  for (const w of writes) {
-    for (const p of w.params) params.push(w.runId, p.key, p.value);
-    for (const t of w.tags) {
-      tags.set(`${w.runId}\u0000${t.key}`, [w.runId, t.key, t.value]);
-      if (t.key === RUN_NAME_TAG) names.set(w.runId, t.value);
-    }
-  }
-  for (let i = 0; i < params.length; i += CHUNK * 3) {
-    const args = params.slice(i, i + CHUNK * 3);
-    stmts.push({ sql: `INSERT OR IGNORE INTO params (run_uuid, key, value) VALUES ${rowMarks(args.length / 3)}`, args });
-  }
-  const tagRows = [...tags.values()];
-  for (let i = 0; i < tagRows.length; i += CHUNK) {
-    const chunk = tagRows.slice(i, i + CHUNK);
-    stmts.push({
-      sql:
-        `INSERT INTO tags (run_uuid, key, value) VALUES ${rowMarks(chunk.length)} ` +
-        `ON CONFLICT (run_uuid, key) DO UPDATE SET value = excluded.value`,
-      args: chunk.flat(),
-    });
-  }
-  for (const [runId, name] of names) stmts.push({ sql: 'UPDATE runs SET name = ? WHERE run_uuid = ?', args: [name, runId] });
-  return stmts;
+function sizeOf(op: GroupOp): number {
+  if (op.kind === 'log') return op.write.metrics.length + op.write.params.length + op.write.tags.length;
+  return op.kind === 'create' ? op.run.tags.length + 1 : 1;
+}
+
+/** A new run as `runs/get` reads it back: no metrics, params or inputs yet, its tags in key order. */
+function createdRun(run: NewRun, artifactUri: string): Run {
+  return {
+    info: {
+      run_id: run.runId,
+      run_uuid: run.runId,
+      run_name: run.name,
+      experiment_id: String(run.experimentId),
+      user_id: run.userId,
+      status: 'RUNNING',
+      start_time: run.startTime,
+      artifact_uri: artifactUri,
+      lifecycle_stage: 'active',
+    },
+    data: { metrics: [], params: [], tags: byKey(run.tags.map((t) => ({ key: t.key, value: t.value }))) },
+    inputs: { dataset_inputs: [] },
+  };
 }
 
 const marks = (n: number) => Array(n).fill('?').join(',');
-const rowMarks = (n: number) => Array(n).fill('(?,?,?)').join(',');

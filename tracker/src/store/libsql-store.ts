@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Client, type InArgs, type InStatement, createClient } from '@libsql/client';
-import { and, asc, desc, eq, inArray, max, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, max } from 'drizzle-orm';
 import { type LibSQLDatabase, drizzle } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import { alreadyExists, invalid, MlflowError, notFound } from '../errors.ts';
@@ -15,7 +15,6 @@ import type {
   Deployment,
   Experiment,
   LogBatchInput,
-  Metric,
   MetricHistoryPage,
   ModelVersion,
   RecordDeploymentInput,
@@ -28,10 +27,11 @@ import type {
 } from './tracking-store.ts';
 import { GroupCommit } from './group-commit.ts';
 import { metricHistoryJson, metricHistoryPage } from './metric-history.ts';
+import { type BulkIntervalInput, metricBulkInterval, metricBulkIntervalJson } from './metric-bulk-interval.ts';
 import { WriteLock } from './write-lock.ts';
 import * as experimentOps from './experiment-ops.ts';
 import * as registryOps from './registry-ops.ts';
-import { readRunInputs } from './run-hydrate.ts';
+import { readRun } from './run-read.ts';
 import * as runOps from './run-ops.ts';
 import type { StoreContext } from './store-context.ts';
 import type {
@@ -123,12 +123,12 @@ export class LibsqlStore implements TrackingStore {
   readonly #client: Client;
   readonly #db: LibSQLDatabase;
   readonly #lock = new WriteLock();
-  readonly #logWrites: GroupCommit;
+  readonly #writes: GroupCommit;
 
   constructor(client: Client, db: LibSQLDatabase) {
     this.#client = client;
     this.#db = db;
-    this.#logWrites = new GroupCommit(client, this.#lock);
+    this.#writes = new GroupCommit(client, this.#lock);
   }
 
   /** The raw client, for tests and benchmarks that inspect the database. */
@@ -232,85 +232,25 @@ export class LibsqlStore implements TrackingStore {
     const name = input.run_name || tagName || generateRunName();
     const finalTags = [...tags.filter((t) => t.key !== RUN_NAME_TAG), { key: RUN_NAME_TAG, value: name }];
     const userId = input.user_id ?? tags.find((t) => t.key === USER_TAG)?.value ?? '';
-    const runId = randomUUID().replaceAll('-', '');
-    await this.#lock.run(async () => {
-      const [exp] = await this.#db
-        .select({ stage: s.experiments.lifecycleStage, location: s.experiments.artifactLocation })
-        .from(s.experiments)
-        .where(eq(s.experiments.experimentId, experimentId));
-      if (!exp) throw notFound(`No Experiment with id=${input.experiment_id} exists`);
-      if (exp.stage !== 'active') {
-        throw invalid(`The experiment ${input.experiment_id} must be in the 'active' state. Current state is ${exp.stage}.`);
-      }
-      await this.#client.batch(
-        [
-          toStatement(
-            this.#db.insert(s.runs).values({
-              runUuid: runId,
-              experimentId,
-              name,
-              userId,
-              status: 'RUNNING',
-              startTime: input.start_time ?? Date.now(),
-              artifactUri: `${exp.location.replace(/\/+$/, '')}/${runId}/artifacts`,
-            }),
-          ),
-          toStatement(this.#db.insert(s.tags).values(finalTags.map((t) => ({ runUuid: runId, ...t })))),
-        ],
-        'write',
-      );
+    // By group commit, with the logging requests: the experiment is checked in the group's look-up.
+    return this.#writes.create({
+      runId: randomUUID().replaceAll('-', ''),
+      experimentId,
+      name,
+      userId,
+      startTime: input.start_time ?? Date.now(),
+      tags: finalTags,
     });
-    return this.getRun(runId);
   }
 
   async getRun(runId: string): Promise<Run> {
-    const [runRows, metricRows, paramRows, tagRows] = await this.#db.batch([
-      this.#db.select().from(s.runs).where(eq(s.runs.runUuid, runId)),
-      this.#db
-        .select()
-        .from(s.latestMetrics)
-        .where(eq(s.latestMetrics.runUuid, runId))
-        .orderBy(asc(s.latestMetrics.key)),
-      this.#db
-        .select({ key: s.params.key, value: s.params.value })
-        .from(s.params)
-        .where(eq(s.params.runUuid, runId))
-        .orderBy(asc(s.params.key)),
-      this.#db
-        .select({ key: s.tags.key, value: s.tags.value })
-        .from(s.tags)
-        .where(eq(s.tags.runUuid, runId))
-        .orderBy(asc(s.tags.key)),
-    ]);
-    const row = runRows[0];
-    if (!row) throw notFound(`Run with id=${runId} not found`);
-    return {
-      info: runInfo(row),
-      data: {
-        metrics: metricRows.map((m) => ({ key: m.key, value: fromDb(m.value), timestamp: m.timestamp, step: m.step })),
-        params: paramRows,
-        tags: tagRows,
-      },
-      inputs: { dataset_inputs: (await readRunInputs(this.#client, [runId])).get(runId) ?? [] },
-    };
+    const run = await readRun(this.#client, runId);
+    if (!run) throw notFound(`Run with id=${runId} not found`);
+    return run;
   }
 
-  async updateRun(runId: string, input: UpdateRunInput): Promise<RunInfo> {
-    return this.#lock.run(async () => {
-      await this.#activeRun(runId);
-      const set: Partial<typeof s.runs.$inferInsert> = {};
-      if (input.status !== undefined) set.status = input.status;
-      if (input.end_time !== undefined) set.endTime = input.end_time;
-      if (input.run_name) set.name = input.run_name;
-      const stmts: InStatement[] = [];
-      if (Object.keys(set).length) {
-        stmts.push(toStatement(this.#db.update(s.runs).set(set).where(eq(s.runs.runUuid, runId))));
-      }
-      if (input.run_name) stmts.push(this.#upsertTags(runId, [{ key: RUN_NAME_TAG, value: input.run_name }]));
-      if (stmts.length) await this.#client.batch(stmts, 'write');
-      const [row] = await this.#db.select().from(s.runs).where(eq(s.runs.runUuid, runId));
-      return runInfo(row!);
-    });
+  updateRun(runId: string, input: UpdateRunInput): Promise<RunInfo> {
+    return this.#writes.update({ runId, status: input.status, endTime: input.end_time, runName: input.run_name });
   }
 
   async logBatch(runId: string, input: LogBatchInput): Promise<void> {
@@ -325,7 +265,7 @@ export class LibsqlStore implements TrackingStore {
       return;
     }
     // By group commit: concurrent logging requests share one transaction, each one all or nothing.
-    await this.#logWrites.write({ runId, metrics, params, tags });
+    await this.#writes.write({ runId, metrics, params, tags });
   }
 
   async getMetricHistory(
@@ -345,23 +285,11 @@ export class LibsqlStore implements TrackingStore {
   }
 
   async #activeRun(runId: string): Promise<void> {
-    const [row] = await this.#db
-      .select({ stage: s.runs.lifecycleStage })
-      .from(s.runs)
-      .where(eq(s.runs.runUuid, runId));
-    if (!row) throw notFound(`Run with id=${runId} not found`);
-    if (row.stage !== 'active') {
-      throw invalid(`The run ${runId} must be in the 'active' state. Current state is ${row.stage}.`);
+    const { rows } = await this.#client.execute({ sql: 'SELECT lifecycle_stage FROM runs WHERE run_uuid = ?', args: [runId] });
+    if (!rows[0]) throw notFound(`Run with id=${runId} not found`);
+    if (rows[0].lifecycle_stage !== 'active') {
+      throw invalid(`The run ${runId} must be in the 'active' state. Current state is ${String(rows[0].lifecycle_stage)}.`);
     }
-  }
-
-  #upsertTags(runId: string, tags: Tag[]): InStatement {
-    return toStatement(
-      this.#db
-        .insert(s.tags)
-        .values(tags.map((t) => ({ runUuid: runId, key: t.key, value: t.value })))
-        .onConflictDoUpdate({ target: [s.tags.runUuid, s.tags.key], set: { value: sql`excluded.value` } }),
-    );
   }
 
   // ---- registry ----------------------------------------------------------------------------------
@@ -711,7 +639,11 @@ export class LibsqlStore implements TrackingStore {
     end_step?: number;
     max_results: number;
   }): Promise<MetricWithRunId[]> {
-    return runOps.getMetricHistoryBulkInterval(this.#ctx, input);
+    return metricBulkInterval(this.#client, input);
+  }
+
+  getMetricHistoryBulkIntervalJson(input: BulkIntervalInput): Promise<string> {
+    return metricBulkIntervalJson(this.#client, input);
   }
 
   async searchRegisteredModels(input: SearchInput): Promise<SearchPage<RegisteredModel>> {
@@ -812,24 +744,6 @@ export class LibsqlStore implements TrackingStore {
 function toStatement(query: { toSQL(): { sql: string; params: unknown[] } }): InStatement {
   const { sql: text, params } = query.toSQL();
   return { sql: text, args: params as InArgs };
-}
-
-const fromDb = (value: number | null): number => (value === null ? Number.NaN : value);
-
-function runInfo(row: typeof s.runs.$inferSelect): RunInfo {
-  const info: RunInfo = {
-    run_id: row.runUuid,
-    run_uuid: row.runUuid,
-    run_name: row.name,
-    experiment_id: String(row.experimentId),
-    user_id: row.userId,
-    status: row.status,
-    start_time: row.startTime,
-    artifact_uri: row.artifactUri,
-    lifecycle_stage: row.lifecycleStage,
-  };
-  if (row.endTime !== null) info.end_time = row.endTime;
-  return info;
 }
 
 function parseExperimentId(id: string): number {

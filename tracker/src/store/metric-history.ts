@@ -1,6 +1,7 @@
 import type { Client } from '@libsql/client';
 import { MlflowError, notFound } from '../errors.ts';
 import type { MetricHistoryPage } from './tracking-store.ts';
+import { VALUE_JSON } from './value-sql.ts';
 
 /** Where a page of a metric's history ends: its last point in (step, timestamp, value) order. */
 export interface HistoryCursor {
@@ -31,19 +32,6 @@ export function decodeHistoryToken(token: string): HistoryCursor {
   }
   throw new MlflowError('INVALID_PARAMETER_VALUE', `Invalid page token '${token}'.`);
 }
-
-/**
- * A metric value as JSON text, built by SQLite: NaN and ±Infinity as the strings MLflow writes, finite
- * values in their shortest round-tripping form (15, 16 or 17 significant digits; SQLite's own JSON
- * functions keep only 15, which would change the numbers).
- */
-const VALUE_JSON =
-  `CASE WHEN value IS NULL THEN '"NaN"' ` +
-  `WHEN value > 1.7976931348623157e308 THEN '"Infinity"' ` +
-  `WHEN value < -1.7976931348623157e308 THEN '"-Infinity"' ` +
-  `WHEN CAST(printf('%!.15g', value) AS REAL) = value THEN printf('%!.15g', value) ` +
-  `WHEN CAST(printf('%!.16g', value) AS REAL) = value THEN printf('%!.16g', value) ` +
-  `ELSE printf('%!.17g', value) END`;
 
 /** The points after `cursor` in the (step, timestamp, value) order of the metrics index; NULL (NaN) sorts first. */
 function afterCursor(cursor: HistoryCursor | undefined, args: (string | number)[]): string {

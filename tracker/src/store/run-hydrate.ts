@@ -1,13 +1,6 @@
 import type { Client, InStatement, ResultSet, Row } from '@libsql/client';
 import type { DatasetInput, Run, RunInfo } from './tracking-store.ts';
-
-/**
- * A metric value as text that parses back to the same double (SQLite's JSON keeps only 15 digits):
- * 17 significant digits, and NaN (stored NULL) and ±Infinity by name.
- */
-const VALUE_TEXT =
-  "CASE WHEN value IS NULL THEN 'NaN' WHEN value > 1.7976931348623157e308 THEN 'Infinity' " +
-  "WHEN value < -1.7976931348623157e308 THEN '-Infinity' ELSE printf('%!.17g', value) END";
+import { VALUE_TEXT } from './value-sql.ts';
 
 /**
  * Whole runs (info, latest metrics, params, tags, dataset inputs) for a list of run ids, in the order
@@ -68,13 +61,6 @@ export async function hydrateRuns(client: Client, runIds: string[]): Promise<Run
 /** The rows of a `json_group_array` answer (their shapes are fixed by the queries above). */
 function json(result: ResultSet): any[][] {
   return JSON.parse(String(result.rows[0]?.j ?? '[]')) as any[][];
-}
-
-/** The dataset inputs of some runs, by run id (runs without inputs are absent). */
-export async function readRunInputs(client: Client, runIds: string[]): Promise<Map<string, DatasetInput[]>> {
-  if (!runIds.length) return new Map();
-  const [inputRows, tagRows] = await client.batch(inputStatements(runIds), 'read');
-  return groupInputs(inputRows!.rows, tagRows!.rows);
 }
 
 function inputStatements(runIds: string[]): InStatement[] {

@@ -7,7 +7,7 @@ import { hydrateRuns } from './run-hydrate.ts';
 import { compileRunSearch } from './search/run-search-sql.ts';
 import { parseSearch } from './search/sql-compare.ts';
 import type { StoreContext } from './store-context.ts';
-import type { DatasetInput, MetricWithRunId, Run, SearchInput, SearchPage, ViewType } from './tracking-store.ts';
+import type { DatasetInput, Run, SearchInput, SearchPage, ViewType } from './tracking-store.ts';
 
 /** runs/search: one query for the page's run ids (see `compileRunSearch`), one batch for their data. */
 export async function searchRuns(
@@ -111,77 +111,4 @@ export async function logInputs(ctx: StoreContext, runId: string, inputs: Datase
     }
   }
   if (stmts.length) await ctx.client.batch(stmts, 'write');
-}
-
-/** Most points of one run get-history-bulk-interval returns (MLflow's MAX_RESULTS_GET_METRIC_HISTORY). */
-const MAX_POINTS_PER_RUN = 25_000;
-
-/**
- * get-history-bulk-interval, as MLflow samples: the steps every run logged in [start_step, end_step]
- * (default: 0 to the last step), `max_results` of them evenly spaced plus the last one and each run's
- * first and last step; then every point of each run at those steps, in run order then step order.
- */
-export async function getMetricHistoryBulkInterval(
-  { client }: StoreContext,
-  input: { run_ids: string[]; metric_key: string; start_step?: number; end_step?: number; max_results: number },
-): Promise<MetricWithRunId[]> {
-  const runIds = [...new Set(input.run_ids)];
-  const marks = runIds.map(() => '?').join(', ');
-  const { rows: found } = await client.execute({ sql: `SELECT run_uuid FROM runs WHERE run_uuid IN (${marks})`, args: runIds });
-  const present = new Set(found.map((r) => String(r.run_uuid)));
-  const missing = runIds.find((id) => !present.has(id));
-  if (missing) throw notFound(`Run with id=${missing} not found`);
-  const stepResults = await client.batch(
-    runIds.map((id) => ({ sql: 'SELECT DISTINCT step FROM metrics WHERE run_uuid = ? AND key = ? ORDER BY step', args: [id, input.metric_key] })),
-    'read',
-  );
-  const perRun = stepResults.map((r) => r.rows.map((row) => Number(row.step)));
-  const all = [...new Set(perRun.flat())].sort((a, b) => a - b);
-  const start = input.start_step ?? 0;
-  const end = input.end_step ?? (all.length ? all[all.length - 1]! : 0);
-  const edges = new Set<number>();
-  for (const steps of perRun) {
-    if (!steps.length) continue;
-    for (const s of [steps[0]!, steps[steps.length - 1]!]) if (s >= start && s <= end) edges.add(s);
-  }
-  const sampled = sampleSteps(start, end, input.max_results, all);
-  for (const s of edges) sampled.add(s);
-  const steps = [...sampled].sort((a, b) => a - b);
-  if (!steps.length) return [];
-  const points = await client.batch(
-    runIds.map((id) => ({
-      sql:
-        'SELECT step, timestamp, value FROM metrics WHERE run_uuid = ? AND key = ? AND step IN (SELECT value FROM json_each(?)) ' +
-        'ORDER BY step, timestamp, value LIMIT ?',
-      args: [id, input.metric_key, JSON.stringify(steps), MAX_POINTS_PER_RUN],
-    })),
-    'read',
-  );
-  return runIds.flatMap((id, i) =>
-    points[i]!.rows.map((p) => ({
-      key: input.metric_key,
-      value: p.value === null ? Number.NaN : Number(p.value),
-      timestamp: Number(p.timestamp),
-      step: Number(p.step),
-      run_id: id,
-    })),
-  );
-}
-
-/** MLflow's `_get_sampled_steps_from_steps`: `max` evenly spaced steps of `all` (sorted) in [start, end], and the last. */
-export function sampleSteps(start: number, end: number, max: number, all: number[]): Set<number> {
-  const lo = all.findIndex((s) => s >= start);
-  const from = lo === -1 ? all.length : lo;
-  let to = from;
-  while (to < all.length && all[to]! <= end) to++;
-  if (to - from <= max) return new Set(all.slice(from, to));
-  const count = to - from;
-  const interval = count / max;
-  const out = new Set<number>();
-  for (let i = 0; i < max; i++) {
-    const idx = from + Math.floor(i * interval);
-    if (idx < to) out.add(all[idx]!);
-  }
-  out.add(all[to - 1]!);
-  return out;
 }

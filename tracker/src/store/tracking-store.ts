@@ -301,6 +301,14 @@ export interface TrackingStore {
     end_step?: number;
     max_results: number;
   }): Promise<MetricWithRunId[]>;
+  /** `getMetricHistoryBulkInterval` as the JSON body get-history-bulk-interval replies with (built by SQLite, exact values). */
+  getMetricHistoryBulkIntervalJson(input: {
+    run_ids: string[];
+    metric_key: string;
+    start_step?: number;
+    end_step?: number;
+    max_results: number;
+  }): Promise<string>;
 
   searchRegisteredModels(input: SearchInput): Promise<SearchPage<RegisteredModel>>;
   renameRegisteredModel(name: string, newName: string): Promise<RegisteredModel>;

@@ -96,8 +96,9 @@ export const api = {
   getRun: (run_id: string) => get<{ run: Run }>('runs/get', { run_id }),
   getHistory: (run_id: string, metric_key: string, page_token?: string) =>
     get<{ metrics?: Metric[]; next_page_token?: string }>('metrics/get-history', { run_id, metric_key, page_token, max_results: 25000 }),
-  getHistoryBulkInterval: (run_ids: string[], metric_key: string, max_results: number) =>
-    get<{ metrics?: Metric[] }>('metrics/get-history-bulk-interval', { run_ids, metric_key, max_results }),
+  /** One metric of up to 100 runs, sampled to about `max_results` steps (in [start_step, end_step] when given). */
+  getHistoryBulkInterval: (run_ids: string[], metric_key: string, max_results: number, start_step?: number, end_step?: number) =>
+    get<{ metrics?: Metric[] }>('metrics/get-history-bulk-interval', { run_ids, metric_key, max_results, start_step, end_step }),
   listArtifacts: (run_id: string, path?: string) =>
     get<{ root_uri?: string; files?: FileInfo[]; next_page_token?: string }>('artifacts/list', { run_id, path }),
 

@@ -36,6 +36,8 @@ export interface ChartSpec {
   xLabel?: string;
   yLabel?: string;
   height?: number;
+  /** Called when the x axis's range changes (a zoom, a reset, a redraw), with the zoomed range or null. */
+  onXRange?: (range: XRange | null) => void;
 }
 
 const resizer =
@@ -69,7 +71,10 @@ export function drawChart(el: ChartElement, spec: ChartSpec, keepX?: XRange | nu
     },
     legend: { show: (spec.labels.length > 1 || !!spec.scatter) && spec.labels.length <= 12 },
     cursor: { drag: { x: true, y: false, setScale: true } },
-    hooks: { draw: [() => drawnNow()] },
+    hooks: {
+      draw: [() => drawnNow()],
+      ...(spec.onXRange ? { setScale: [(u: uPlot, key: string) => key === 'x' && spec.onXRange!(zoomedRange(u))] } : {}),
+    },
     series: [
       { label: spec.xLabel ?? (spec.xMode === 'time' ? 'time' : 'step'), value: spec.categories ? (_u, v) => spec.categories![v] ?? '' : undefined },
       ...spec.labels.map(

@@ -1,17 +1,16 @@
 import { api } from '../api.ts';
-import { alignSeries, historyToSeries, scatterData, type Series } from '../chart-data.ts';
-import { chartFigure, PALETTE } from '../chart.ts';
+import { alignSeries, scatterData } from '../chart-data.ts';
+import { chartFigure, PALETTE, type XRange } from '../chart.ts';
+import { alignBulk, type BulkChart, pointsForWidth, spliceWindow } from '../compare-data.ts';
 import { diffRuns } from '../diff.ts';
 import { h, message, replace } from '../dom.ts';
 import { mapLimit } from '../map-limit.ts';
-import type { Metric, Run } from '../mlflow-types.ts';
+import type { Run } from '../mlflow-types.ts';
 import type { Page } from '../page.ts';
 import { href, type Route } from '../router.ts';
 
-/** Most runs one comparison loads. */
+/** Most runs one comparison loads (get-history-bulk-interval takes up to 100 runs a call). */
 export const MAX_COMPARE = 100;
-/** Points per run and metric asked of get-history-bulk-interval. */
-export const BULK_POINTS = 2500;
 
 /** Compare: overlaid metric charts, a diff table, and a param-vs-metric scatter. */
 export const comparePage: Page<Extract<Route, { page: 'compare' }>> = async (ctx, route) => {
@@ -28,7 +27,7 @@ export const comparePage: Page<Extract<Route, { page: 'compare' }>> = async (ctx
   ctx.view.append(status);
   let runs: Run[];
   try {
-    runs = await mapLimit(ids, 6, async (id) => (await api.getRun(id)).run);
+    runs = await loadRuns(ids);
   } catch (e) {
     replace(status, `Could not load the runs: ${(e as Error).message}`);
     status.className = 'msg msg-error';
@@ -146,7 +145,7 @@ export const comparePage: Page<Extract<Route, { page: 'compare' }>> = async (ctx
     performance.mark('compare-all-drawn');
     return;
   }
-  const slots = new Map<Element, string>();
+  const slots = new Map<HTMLElement, string>();
   for (const key of metricKeys) {
     const slot = h('figure', { class: 'chart-figure chart-slot', 'data-key': key, 'aria-busy': 'true' }, h('figcaption', null, h('span', { class: 'chart-title' }, key)), message('loading', 'Loading…'));
     slots.set(slot, key);
@@ -164,24 +163,58 @@ export const comparePage: Page<Extract<Route, { page: 'compare' }>> = async (ctx
     }
   };
   const drawnKeys = new Map<string, Promise<void>>();
-  const load = (slot: Element, key: string): Promise<void> =>
+  const load = (slot: HTMLElement, key: string): Promise<void> =>
     new Promise<void>((resolve) => {
       queue.push(async () => {
         try {
-          const byRun = await histories(runs, key);
+          const having = runs.filter((r) => r.data.metrics?.some((m) => m.key === key)).map((r) => r.info.run_id);
+          // About a step per pixel of the chart's width: what it can show; zooming in fetches the detail.
+          const points = pointsForWidth(slot.clientWidth - 16, devicePixelRatio);
+          const overview = alignBulk((await api.getHistoryBulkInterval(having, key, points)).metrics ?? [], having, points);
           if (!ctx.alive()) return;
-          const withData = runs.map((r, i) => ({ r, i })).filter(({ r }) => byRun.has(r.info.run_id));
+          const colourOf = new Map(runs.map((r, i) => [r.info.run_id, PALETTE[i % PALETTE.length]!]));
+          const byId = new Map(runs.map((r) => [r.info.run_id, r]));
+          let data = overview.data;
+          // The zoomed window whose every step is loaded (so zooming inside it again fetches nothing).
+          let detail: (XRange & { complete: boolean }) | null = null;
+          let fetching = 0;
+          let pending: XRange | null = null;
+          const onXRange = (range: XRange | null) => {
+            if (!range || overview.complete) return;
+            const start = Math.floor(range.min);
+            const end = Math.ceil(range.max);
+            const same = (w: XRange | null) => !!w && w.min === start && w.max === end;
+            // Loaded already: inside a complete window, or this very window (its sample is all there is).
+            if (detail && start >= detail.min && end <= detail.max && (detail.complete || same(detail))) return;
+            if (same(pending)) return;
+            pending = { min: start, max: end };
+            const want = pointsForWidth(fig.chart.clientWidth, devicePixelRatio);
+            const seq = ++fetching;
+            void api
+              .getHistoryBulkInterval(overview.runIds, key, want, start, end)
+              .then((res) => {
+                if (seq !== fetching || !ctx.alive()) return;
+                const part = alignBulk(res.metrics ?? [], overview.runIds, want);
+                detail = { min: start, max: end, complete: part.complete };
+                data = spliceWindow(overview, part, start, end);
+                fig.dispatchEvent(new Event('redraw'));
+              })
+              .catch(() => undefined)
+              .finally(() => seq === fetching && (pending = null));
+          };
           const fig = chartFigure(
             key,
-            (xMode) => ({
-              labels: withData.map(({ r }) => label(r)),
-              colors: withData.map(({ i }) => PALETTE[i % PALETTE.length]!),
-              data: alignSeries(withData.map(({ r }): Series => historyToSeries(byRun.get(r.info.run_id)!, xMode))),
+            () => ({
+              labels: overview.runIds.map((id) => label(byId.get(id)!)),
+              colors: overview.runIds.map((id) => colourOf.get(id)!),
+              data,
               yLabel: key,
+              onXRange,
             }),
             { xModes: ['step'] },
           );
           fig.dataset.key = key;
+          fig.dataset.points = String(points);
           slot.replaceWith(fig);
           await fig.chart.drawn;
         } catch (e) {
@@ -200,8 +233,8 @@ export const comparePage: Page<Extract<Route, { page: 'compare' }>> = async (ctx
       for (const e of entries) {
         if (!e.isIntersecting) continue;
         observer.unobserve(e.target);
-        const key = slots.get(e.target)!;
-        const p = load(e.target, key);
+        const key = slots.get(e.target as HTMLElement)!;
+        const p = load(e.target as HTMLElement, key);
         drawnKeys.set(key, p);
         now.push(p);
       }
@@ -226,18 +259,26 @@ function swatch(colour: string): HTMLElement {
   return el;
 }
 
-/** Histories of one metric for several runs, sampled by get-history-bulk-interval (100 runs a call). */
-async function histories(runs: Run[], key: string): Promise<Map<string, Metric[]>> {
-  const out = new Map<string, Metric[]>();
-  const having = runs.filter((r) => r.data.metrics?.some((m) => m.key === key)).map((r) => r.info.run_id);
-  for (let i = 0; i < having.length; i += 100) {
-    const res = await api.getHistoryBulkInterval(having.slice(i, i + 100), key, BULK_POINTS);
-    for (const m of res.metrics ?? []) {
-      const id = m.run_id!;
-      let list = out.get(id);
-      if (!list) out.set(id, (list = []));
-      list.push(m);
-    }
+/**
+ * The runs to compare, in the order asked for: the first with runs/get (for its experiment), the rest of
+ * that experiment with one runs/search (`run_id IN (…)`), any others (other experiments) with runs/get.
+ */
+async function loadRuns(ids: string[]): Promise<Run[]> {
+  const found = new Map<string, Run>();
+  const first = (await api.getRun(ids[0]!)).run;
+  found.set(first.info.run_id, first);
+  // Run ids are hex; anything else is looked up alone rather than quoted into a filter.
+  const searchable = ids.slice(1).filter((id) => /^[\w-]+$/.test(id));
+  if (searchable.length) {
+    const res = await api.searchRuns({
+      experiment_ids: [first.info.experiment_id],
+      filter: `attributes.run_id IN (${searchable.map((id) => `'${id}'`).join(', ')})`,
+      max_results: searchable.length,
+      run_view_type: 'ALL',
+    });
+    for (const r of res.runs ?? []) found.set(r.info.run_id, r);
   }
-  return out;
+  const rest = ids.filter((id) => !found.has(id));
+  for (const r of await mapLimit(rest, 6, async (id) => (await api.getRun(id)).run)) found.set(r.info.run_id, r);
+  return ids.map((id) => found.get(id)!);
 }

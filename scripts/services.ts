@@ -129,31 +129,43 @@ export function startTracker(cfg: LoopConfig, log?: (line: string) => void): Pro
   });
 }
 
-/** Starts the worker with `wrangler dev` (workerd; R2 and KV simulated, persisted in the state folder). */
-export function startWorker(
+/**
+ * Starts the worker with `wrangler dev` (workerd; R2 and KV simulated, persisted in the state folder).
+ * workerd aborts at start when another process holds the simulators' SQLite files for a moment
+ * (SQLITE_BUSY, e.g. the tracker's local edge opening them); that start is tried again.
+ */
+export async function startWorker(
   cfg: LoopConfig,
   log?: (line: string) => void,
   vars: Record<string, string> = {},
 ): Promise<Service> {
   const varArgs = Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
-  return spawnService({
-    name: 'worker',
-    args: [
-      join(ROOT, 'node_modules/wrangler/bin/wrangler.js'),
-      'dev',
-      '--ip', '127.0.0.1',
-      '--port', String(cfg.workerPort),
-      '--persist-to', cfg.stateDir,
-      '--inspector-port', '0',
-      '--show-interactive-dev-session=false',
-      ...varArgs,
-    ],
-    env: { WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },
-    url: `http://127.0.0.1:${cfg.workerPort}`,
-    readyPath: '/ping',
-    timeoutMs: 90_000,
-    log,
-  });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await spawnService({
+        name: 'worker',
+        args: [
+          join(ROOT, 'node_modules/wrangler/bin/wrangler.js'),
+          'dev',
+          '--ip', '127.0.0.1',
+          '--port', String(cfg.workerPort),
+          '--persist-to', cfg.stateDir,
+          '--inspector-port', '0',
+          '--show-interactive-dev-session=false',
+          ...varArgs,
+        ],
+        env: { WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },
+        url: `http://127.0.0.1:${cfg.workerPort}`,
+        readyPath: '/ping',
+        timeoutMs: 90_000,
+        log,
+      });
+    } catch (err) {
+      if (attempt >= 3 || !String((err as Error).message).includes('SQLITE_BUSY')) throw err;
+      log?.(`[worker] the state folder was busy at start (SQLITE_BUSY); starting again (${attempt + 1}/3)`);
+      await sleep(500 * attempt);
+    }
+  }
 }
 
 /** A TCP port that was free a moment ago. */

@@ -36,24 +36,27 @@ export interface LoopOptions {
 export async function startLoop(cfg: LoopConfig, opts: LoopOptions = {}): Promise<Loop> {
   const log = opts.log ?? (() => {});
   const echo = opts.verbose ? log : undefined;
-  const [tracker, worker] = await Promise.allSettled([startTracker(cfg, echo), startWorker(cfg, echo)]);
-  if (tracker.status === 'rejected' || worker.status === 'rejected') {
-    if (tracker.status === 'fulfilled') await tracker.value.stop();
-    if (worker.status === 'fulfilled') await worker.value.stop();
-    throw tracker.status === 'rejected' ? tracker.reason : (worker as PromiseRejectedResult).reason;
+  // One after the other: both open the simulators' SQLite files under the state folder, and two
+  // workerd processes creating them at once can fail with SQLITE_BUSY.
+  const tracker = await startTracker(cfg, echo);
+  let worker: Service;
+  try {
+    worker = await startWorker(cfg, echo);
+  } catch (err) {
+    await tracker.stop();
+    throw err;
   }
-  const services = [tracker.value, worker.value];
   const stop = async () => {
-    await Promise.all(services.map((s) => s.stop()));
+    await Promise.all([tracker.stop(), worker.stop()]);
   };
   try {
-    log(`tracker  ${tracker.value.url}`);
-    log(`worker   ${worker.value.url}`);
-    const client = new TrackerClient({ baseUrl: tracker.value.url });
+    log(`tracker  ${tracker.url}`);
+    log(`worker   ${worker.url}`);
+    const client = new TrackerClient({ baseUrl: tracker.url });
     await ensureDemoModelLive(client, log, opts.train);
-    const sampleBody = JSON.stringify({ features: await demoSample(tracker.value.url, client) });
-    const version = await waitForPrediction(worker.value.url, sampleBody);
-    return { tracker: tracker.value, worker: worker.value, client, version, sampleBody, stop };
+    const sampleBody = JSON.stringify({ features: await demoSample(tracker.url, client) });
+    const version = await waitForPrediction(worker.url, sampleBody);
+    return { tracker, worker, client, version, sampleBody, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -253,6 +253,11 @@ describe('TrackerClient', () => {
       expect(rec.to('edgeflow/deployments/rollback')[0]!.json).toEqual({ name });
       expect(d).toMatchObject({ model: name, from_version: '2', to_version: '1', kind: 'rollback' });
       expect((await client.getDeployment(name)).pointer?.version).toBe('1');
+
+      // Who acted is recorded as the client names it, a name beyond ASCII included.
+      const named = new TrackerClient({ baseUrl, actor: 'Łucja 王' });
+      await named.rollback(name);
+      expect((await client.getDeployment(name)).history[0]).toMatchObject({ to_version: '2', actor: 'Łucja 王' });
     });
   });
 

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { ACTOR_HEADER, encodeActorHeader } from '../../contracts/actor.ts';
 import { MetricLogger, type MetricLoggerOptions } from './metric-logger.ts';
 import {
   type DatasetInput,
@@ -435,7 +436,7 @@ export class TrackerClient {
     try {
       res = await this.#fetch(url, { method, body: opts.body, headers: {
           accept: 'application/json',
-          ...(this.#actor ? { 'x-edgeflow-actor': this.#actor } : {}),
+          ...(this.#actor ? { [ACTOR_HEADER]: encodeActorHeader(this.#actor) } : {}),
           ...opts.headers,
         } });
     } catch (err) {

@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API, openTrackerFixture, type TrackerFixture } from './testing/tracker-fixture.ts';
+import { describe, expect, it } from 'vitest';
+import { API, useTrackerFixture } from './testing/tracker-fixture.ts';
 
 describe('tracker app', () => {
-  let t: TrackerFixture;
-  beforeAll(async () => {
-    t = await openTrackerFixture();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTrackerFixture();
 
   it('answers /health', async () => {
     expect(await t.get('/health')).toEqual({ status: 200, body: { status: 'ok' } });

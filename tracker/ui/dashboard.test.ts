@@ -12,6 +12,8 @@ import { startTracker, type TrackerUnderTest } from './testing/tracker-under-tes
 const SHOTS = join(process.cwd(), 'test-artifacts', 'screenshots');
 const XSS_NAME = `<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>`;
 const MODEL = 'e2e-model';
+/** Who the dashboard acts as: not Latin-1 (Ł: a header cannot carry it raw), with a tag that must stay text. */
+const ACTOR_NAME = 'Łucja Zoë <ops>';
 /** wrangler.toml's POINTER_TTL_MS: how long the worker trusts a cached pointer. */
 const POINTER_TTL_MS = 2000;
 
@@ -464,14 +466,23 @@ describe('dashboard in Chromium', () => {
     await page.click('dialog.confirm [data-action=cancel]');
     expect(await livePointerVersion()).toBeNull();
 
+    // No name set under "Acting as": the dialog says "dashboard" will be recorded.
+    expect(await page.inputValue('#acting-as')).toBe('');
     await page.click('button[data-version="1"]');
+    expect(await page.textContent('#confirm-note')).toContain('done by “dashboard”');
     await page.click('dialog.confirm [data-action=confirm]');
     await poll(() => page.textContent('#live-version')).toBe('1');
     expect(await livePointerVersion()).toBe('1');
     expect(await waitForServed(features, '1')).toBeLessThan(POINTER_TTL_MS + 8000);
 
+    // A name, remembered by this browser across a reload, and named in the dialog.
+    await page.fill('#acting-as', `  ${ACTOR_NAME} `);
+    await page.reload();
+    await page.waitForSelector('#versions-table');
+    expect(await page.inputValue('#acting-as')).toBe(ACTOR_NAME);
     await page.click('button[data-version="2"]');
     expect(await page.textContent('dialog.confirm')).toContain('switches from version 1 to version 2');
+    expect(await page.textContent('#confirm-note')).toBe(`The deployment history will record this as done by “${ACTOR_NAME}”.`);
     await page.click('dialog.confirm [data-action=confirm]');
     await poll(() => page.textContent('#live-version')).toBe('2');
     expect(await livePointerVersion()).toBe('2');
@@ -480,16 +491,21 @@ describe('dashboard in Chromium', () => {
 
     await page.click('#rollback');
     expect(await page.textContent('dialog.confirm')).toContain('stop serving version 2 and serve version 1 again');
+    expect(await page.textContent('#confirm-note')).toContain(`done by “${ACTOR_NAME}”`);
     await page.click('dialog.confirm [data-action=confirm]');
     await poll(() => page.textContent('#live-version')).toBe('1');
     expect(await livePointerVersion()).toBe('1');
     expect(await waitForServed(features, '1')).toBeLessThan(POINTER_TTL_MS + 8000);
-    const history = await page.$$eval('#history-table tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(1, 4).map((td) => td.textContent)));
+    const history = await page.$$eval('#history-table tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(1, 5).map((td) => td.textContent)));
     expect(history).toEqual([
-      ['rollback', '2', '1'],
-      ['promote', '1', '2'],
-      ['promote', '—', '1'],
+      ['rollback', '2', '1', ACTOR_NAME],
+      ['promote', '1', '2', ACTOR_NAME],
+      ['promote', '—', '1', 'dashboard'],
     ]);
+    // The name is text, in the page and as the tracker recorded it.
+    expect(await page.locator('ops').count()).toBe(0);
+    const recorded = await tracker.api('GET', `/api/2.0/edgeflow/deployments/get?name=${MODEL}`);
+    expect(recorded.history.map((d: { actor: string }) => d.actor)).toEqual([ACTOR_NAME, ACTOR_NAME, 'dashboard']);
     expect(await page.textContent('#action-status')).toContain('now serves version 1');
     await shot('model-rolled-back');
 

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { modelFiles } from '../testing/model-files.ts';
-import { openTrackerFixture, type TrackerFixture } from '../testing/tracker-fixture.ts';
+import { useTrackerFixture } from '../testing/tracker-fixture.ts';
 
 /*
  * The request sequence MLflow 2.x's Python client sends (mlflow/store/tracking/rest_store.py,
@@ -62,15 +62,8 @@ const ErrorBody = z.object({ error_code: z.string(), message: z.string() });
 const Empty = z.object({}).strict();
 
 describe('MLflow 2.x Python client, replayed', () => {
-  let t: TrackerFixture;
+  const t = useTrackerFixture();
   const host = 'http://tracker.test';
-
-  beforeAll(async () => {
-    t = await openTrackerFixture();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
 
   /** requests.Session as rest_store uses it: GET → query params (lists repeated), others → JSON body. */
   async function call<T extends z.ZodType>(method: string, endpoint: string, json: Record<string, unknown>, schema: T, status = 200) {

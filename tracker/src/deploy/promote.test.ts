@@ -1,26 +1,19 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Pointer, pointerKey } from '../../../contracts/index.ts';
 import { createApp } from '../app.ts';
 import type { Edge } from '../edge/edge.ts';
 import { logModelRun, modelFiles, registerVersion, SIGNATURE } from '../testing/model-files.ts';
-import { API, openTrackerFixture, type TrackerFixture } from '../testing/tracker-fixture.ts';
+import { API, useTrackerFixture } from '../testing/tracker-fixture.ts';
 
 const EDGE_API = '/api/2.0/edgeflow';
 
 describe('promotion, rollback and the production alias', () => {
-  let t: TrackerFixture;
+  const t = useTrackerFixture();
   const promoteVia = (name: string, version: string, actor = 'ci') =>
     t.post(`${API}/registered-models/alias`, { name, alias: 'production', version }, { headers: { 'x-edgeflow-actor': actor } });
   const pointerRaw = (name: string) => t.edge.kv.get(pointerKey(name));
   const deployments = async (name: string) => (await t.get(`${EDGE_API}/deployments/get`, { name })).body;
-
-  beforeAll(async () => {
-    t = await openTrackerFixture();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
 
   it('refuses versions whose files are incomplete, naming what is wrong, and changes nothing', async () => {
     const noShard = modelFiles();

@@ -1,10 +1,13 @@
 import type { Context } from 'hono';
+import { ACTOR_HEADER, ANONYMOUS_ACTOR, DASHBOARD_ACTOR, decodeActor } from '../../../contracts/actor.ts';
 
-/** Header a client names itself with in deployment records (scripts send it; MLflow clients don't). */
-export const ACTOR_HEADER = 'x-edgeflow-actor';
-
-/** Who is making the request, for the deployment history: the actor header, else "anonymous". */
+/**
+ * Who is making the request, for the deployment history: the actor header (decoded, see
+ * `decodeActor`); else "dashboard" for a same-origin browser request (`Sec-Fetch-Site: same-origin`,
+ * which only the tracker's own pages send); else "anonymous".
+ */
 export function actorOf(c: Context): string {
-  const actor = c.req.header(ACTOR_HEADER)?.trim();
-  return actor ? actor.slice(0, 200) : 'anonymous';
+  const named = decodeActor(c.req.header(ACTOR_HEADER) ?? '');
+  if (named) return named;
+  return c.req.header('sec-fetch-site')?.trim().toLowerCase() === 'same-origin' ? DASHBOARD_ACTOR : ANONYMOUS_ACTOR;
 }

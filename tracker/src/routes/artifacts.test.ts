@@ -1,21 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API, openTrackerFixture, type TrackerFixture } from '../testing/tracker-fixture.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { API, useTrackerFixture } from '../testing/tracker-fixture.ts';
 
 const ART = '/api/2.0/mlflow-artifacts/artifacts';
 
 describe('artifact routes', () => {
-  let t: TrackerFixture;
+  const t = useTrackerFixture();
   let runId: string;
   let root: string;
 
   beforeAll(async () => {
-    t = await openTrackerFixture();
     const run = (await t.post(`${API}/runs/create`, {})).body.run;
     runId = run.info.run_id;
     root = `0/${runId}/artifacts`;
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   const put = (path: string, body: BodyInit) => t.app.request(`${ART}/${path}`, { method: 'PUT', body });

@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API, openTrackerFixture, type TrackerFixture } from '../testing/tracker-fixture.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { API, useTrackerFixture } from '../testing/tracker-fixture.ts';
 
 describe("MLflow's logging limits, at each boundary and one past it", () => {
-  let t: TrackerFixture;
+  const t = useTrackerFixture();
   let run_id: string;
 
   beforeAll(async () => {
-    t = await openTrackerFixture();
     run_id = (await t.post(`${API}/runs/create`, {})).body.run.info.run_id;
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   const metrics = (n: number, key = 'm') => Array.from({ length: n }, (_, i) => ({ key, value: i, timestamp: 1, step: i }));

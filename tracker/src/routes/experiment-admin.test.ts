@@ -1,18 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API, openTrackerFixture, type TrackerFixture } from '../testing/tracker-fixture.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { API, useTrackerFixture } from '../testing/tracker-fixture.ts';
 
 describe('experiments: search, update, delete, restore, tags, stats', () => {
-  let t: TrackerFixture;
+  const t = useTrackerFixture();
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
-    t = await openTrackerFixture();
     for (const name of ['alpha', 'beta', 'gamma', 'Delta']) {
       ids[name] = (await t.post(`${API}/experiments/create`, { name, tags: [{ key: 'team', value: name === 'beta' ? 'risk' : 'growth' }] })).body.experiment_id;
     }
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   const names = (body: { experiments?: { name: string }[] }) => (body.experiments ?? []).map((e) => e.name);

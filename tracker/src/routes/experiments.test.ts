@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API, openTrackerFixture, type TrackerFixture } from '../testing/tracker-fixture.ts';
+import { describe, expect, it } from 'vitest';
+import { API, useTrackerFixture } from '../testing/tracker-fixture.ts';
 
 describe('experiments routes', () => {
-  let t: TrackerFixture;
-  beforeAll(async () => {
-    t = await openTrackerFixture();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTrackerFixture();
 
   it('has the Default experiment with id "0"', async () => {
     const res = await t.get(`${API}/experiments/get`, { experiment_id: '0' });

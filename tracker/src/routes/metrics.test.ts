@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API, openTrackerFixture, type TrackerFixture } from '../testing/tracker-fixture.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { API, useTrackerFixture } from '../testing/tracker-fixture.ts';
 
 describe('metrics routes', () => {
-  let t: TrackerFixture;
+  const t = useTrackerFixture();
   let runId: string;
 
   beforeAll(async () => {
-    t = await openTrackerFixture();
     runId = (await t.post(`${API}/runs/create`, { experiment_id: '0' })).body.run.info.run_id;
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   it('answers get-history as JSON with MLflow shapes: NaN and ±Infinity as strings, exact doubles', async () => {

@@ -1,17 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { logModelRun, modelFiles, registerVersion } from '../testing/model-files.ts';
-import { API, openTrackerFixture, type TrackerFixture } from '../testing/tracker-fixture.ts';
+import { API, useTrackerFixture } from '../testing/tracker-fixture.ts';
 
 describe('registry: rename, update, delete, search, stages, tags', () => {
-  let t: TrackerFixture;
+  const t = useTrackerFixture();
   let runId: string;
 
   beforeAll(async () => {
-    t = await openTrackerFixture();
     runId = await logModelRun(t, modelFiles('a'));
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   const del = (path: string, body: unknown) => t.post(path, body, { method: 'DELETE' });

@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { logModelRun, modelFiles } from '../testing/model-files.ts';
-import { API, openTrackerFixture, type TrackerFixture } from '../testing/tracker-fixture.ts';
+import { API, useTrackerFixture } from '../testing/tracker-fixture.ts';
 
 describe('registered models, model versions and aliases', () => {
-  let t: TrackerFixture;
-  beforeAll(async () => {
-    t = await openTrackerFixture();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTrackerFixture();
 
   it('creates and gets a registered model; a duplicate is RESOURCE_ALREADY_EXISTS', async () => {
     const created = await t.post(`${API}/registered-models/create`, {

@@ -1,14 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API, openTrackerFixture, type TrackerFixture } from '../testing/tracker-fixture.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { API, useTrackerFixture } from '../testing/tracker-fixture.ts';
 
 describe('runs/search and run lifecycle', () => {
-  let t: TrackerFixture;
+  const t = useTrackerFixture();
   let exp: string;
   let other: string;
   const ids: string[] = [];
 
   beforeAll(async () => {
-    t = await openTrackerFixture();
     exp = (await t.post(`${API}/experiments/create`, { name: 'search' })).body.experiment_id;
     other = (await t.post(`${API}/experiments/create`, { name: 'other' })).body.experiment_id;
     // 30 runs: acc = i/30, opt alternates, team tag on even runs, start_time increasing
@@ -35,9 +34,6 @@ describe('runs/search and run lifecycle', () => {
       if (i % 5 === 0) await t.post(`${API}/runs/update`, { run_id, status: 'FINISHED', end_time: 5_000 + i });
     }
     await t.post(`${API}/runs/create`, { experiment_id: other, run_name: 'elsewhere' });
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   const search = async (body: Record<string, unknown>) => {

@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API, openTrackerFixture, type TrackerFixture } from '../testing/tracker-fixture.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { API, useTrackerFixture } from '../testing/tracker-fixture.ts';
 
 describe('runs and metrics routes', () => {
-  let t: TrackerFixture;
+  const t = useTrackerFixture();
   let experimentId: string;
 
   beforeAll(async () => {
-    t = await openTrackerFixture();
     experimentId = (await t.post(`${API}/experiments/create`, { name: 'runs' })).body.experiment_id;
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   const createRun = async (body: Record<string, unknown> = {}) => {

@@ -1,27 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type LibsqlStore, openStore } from './libsql-store.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { useTempStore } from '../testing/temp-store.ts';
+import type { LibsqlStore } from './libsql-store.ts';
 
 describe('group commit of logging requests', () => {
-  let dir: string;
-  let store: LibsqlStore;
+  const db = useTempStore({ prefix: 'edgeflow-group-' });
 
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'edgeflow-group-'));
-    store = await openStore({ url: `file:${join(dir, 'tracker.db')}` });
-  });
-  afterAll(async () => {
-    await store?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  const newRun = async () => (await store.createRun({ experiment_id: '0' })).info.run_id;
+  const newRun = async () => (await db.store.createRun({ experiment_id: '0' })).info.run_id;
   const count = async (runId: string, key?: string) =>
     Number(
       (
-        await store.client.execute({
+        await db.store.client.execute({
           sql: `SELECT count(*) AS n FROM metrics WHERE run_uuid = ?${key ? ' AND key = ?' : ''}`,
           args: key ? [runId, key] : [runId],
         })
@@ -30,11 +18,11 @@ describe('group commit of logging requests', () => {
 
   it('stores every one of many concurrent single writes, in fewer transactions than writes', async () => {
     const runs = [await newRun(), await newRun()];
-    const batch = vi.spyOn(store.client, 'batch');
+    const batch = vi.spyOn(db.store.client, 'batch');
     try {
       await Promise.all(
         Array.from({ length: 200 }, (_, i) =>
-          store.logBatch(runs[i % 2]!, { metrics: [{ key: `k${i % 3}`, value: i, timestamp: 1000 + i, step: i }] }),
+          db.store.logBatch(runs[i % 2]!, { metrics: [{ key: `k${i % 3}`, value: i, timestamp: 1000 + i, step: i }] }),
         ),
       );
       // the first write goes alone while the others queue; the rest share a few commits
@@ -44,32 +32,32 @@ describe('group commit of logging requests', () => {
     }
     expect((await count(runs[0]!)) + (await count(runs[1]!))).toBe(200);
     // latest values follow (step, timestamp), not the order the writes were grouped in
-    const latest = Object.fromEntries((await store.getRun(runs[1]!)).data.metrics.map((m) => [m.key, m.step]));
+    const latest = Object.fromEntries((await db.store.getRun(runs[1]!)).data.metrics.map((m) => [m.key, m.step]));
     expect(latest).toEqual({ k0: 195, k1: 199, k2: 197 });
   });
 
   it('keeps the latest value right when a later point arrives first in the same group', async () => {
     const run = await newRun();
     await Promise.all([
-      store.logBatch(run, { metrics: [{ key: 'loss', value: 0.9, timestamp: 1, step: 9 }] }),
-      store.logBatch(run, { metrics: [{ key: 'loss', value: 0.1, timestamp: 2, step: 10 }] }),
-      store.logBatch(run, { metrics: [{ key: 'loss', value: 0.5, timestamp: 3, step: 2 }] }),
-      store.logBatch(run, { metrics: [{ key: 'loss', value: 0.3, timestamp: 2, step: 10 }] }),
+      db.store.logBatch(run, { metrics: [{ key: 'loss', value: 0.9, timestamp: 1, step: 9 }] }),
+      db.store.logBatch(run, { metrics: [{ key: 'loss', value: 0.1, timestamp: 2, step: 10 }] }),
+      db.store.logBatch(run, { metrics: [{ key: 'loss', value: 0.5, timestamp: 3, step: 2 }] }),
+      db.store.logBatch(run, { metrics: [{ key: 'loss', value: 0.3, timestamp: 2, step: 10 }] }),
     ]);
-    expect((await store.getRun(run)).data.metrics).toEqual([{ key: 'loss', value: 0.3, timestamp: 2, step: 10 }]);
+    expect((await db.store.getRun(run)).data.metrics).toEqual([{ key: 'loss', value: 0.3, timestamp: 2, step: 10 }]);
   });
 
   it('fails only the write for an unknown or deleted run; the others of its group are stored', async () => {
     const good = await newRun();
     const deleted = await newRun();
-    await store.client.execute({ sql: "UPDATE runs SET lifecycle_stage = 'deleted' WHERE run_uuid = ?", args: [deleted] });
+    await db.store.client.execute({ sql: "UPDATE runs SET lifecycle_stage = 'deleted' WHERE run_uuid = ?", args: [deleted] });
     const point = (step: number) => ({ metrics: [{ key: 'm', value: step, timestamp: 1, step }] });
     const results = await Promise.allSettled([
-      store.logBatch(good, point(1)),
-      store.logBatch('f'.repeat(32), point(2)),
-      store.logBatch(good, point(3)),
-      store.logBatch(deleted, point(4)),
-      store.logBatch(good, point(5)),
+      db.store.logBatch(good, point(1)),
+      db.store.logBatch('f'.repeat(32), point(2)),
+      db.store.logBatch(good, point(3)),
+      db.store.logBatch(deleted, point(4)),
+      db.store.logBatch(good, point(5)),
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled']);
     expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'RESOURCE_DOES_NOT_EXIST' });
@@ -81,7 +69,7 @@ describe('group commit of logging requests', () => {
   it('retries each write alone when the group transaction fails, so the failure stays with its own request', async () => {
     const run = await newRun();
     // A write the database itself refuses (as a full disk or a constraint would).
-    await store.client.execute(
+    await db.store.client.execute(
       "CREATE TRIGGER refuse_boom BEFORE INSERT ON metrics WHEN NEW.key = 'boom' BEGIN SELECT RAISE(ABORT, 'boom refused'); END",
     );
     try {
@@ -91,8 +79,8 @@ describe('group commit of logging requests', () => {
         { metrics: [{ key: 'b', value: 3, timestamp: 1, step: 3 }] },
       ];
       // Hold the write lock so all three queue and form one group.
-      const blocker = store.logBatch(run, { metrics: [{ key: 'z', value: 0, timestamp: 1, step: 0 }] });
-      const results = await Promise.allSettled(writes.map((w) => store.logBatch(run, w)));
+      const blocker = db.store.logBatch(run, { metrics: [{ key: 'z', value: 0, timestamp: 1, step: 0 }] });
+      const results = await Promise.allSettled(writes.map((w) => db.store.logBatch(run, w)));
       await blocker;
       expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
       expect(String((results[1] as PromiseRejectedResult).reason)).toContain('boom refused');
@@ -100,26 +88,26 @@ describe('group commit of logging requests', () => {
       expect(await count(run, 'a')).toBe(1);
       expect(await count(run, 'b')).toBe(1);
       expect(await count(run, 'boom')).toBe(0);
-      expect(Object.fromEntries((await store.getRun(run)).data.metrics.map((m) => [m.key, m.value]))).toEqual({
+      expect(Object.fromEntries((await db.store.getRun(run)).data.metrics.map((m) => [m.key, m.value]))).toEqual({
         a: 1,
         b: 3,
         z: 0,
       });
     } finally {
-      await store.client.execute('DROP TRIGGER refuse_boom');
+      await db.store.client.execute('DROP TRIGGER refuse_boom');
     }
   });
 
   it('refuses, alone and whole, a request of the group that would change a param an earlier one logged', async () => {
     const run = await newRun();
-    await store.logBatch(run, { params: [{ key: 'old', value: '1' }] });
-    const blocker = store.logBatch(run, { metrics: [{ key: 'z', value: 0, timestamp: 1, step: 0 }] });
+    await db.store.logBatch(run, { params: [{ key: 'old', value: '1' }] });
+    const blocker = db.store.logBatch(run, { metrics: [{ key: 'z', value: 0, timestamp: 1, step: 0 }] });
     const results = await Promise.allSettled([
-      store.logBatch(run, { params: [{ key: 'lr', value: '0.1' }], metrics: [{ key: 'a', value: 1, timestamp: 1, step: 1 }] }),
-      store.logBatch(run, { params: [{ key: 'lr', value: '0.2' }], metrics: [{ key: 'b', value: 1, timestamp: 1, step: 1 }] }),
-      store.logBatch(run, { params: [{ key: 'lr', value: '0.1' }], tags: [{ key: 't', value: 'first' }] }),
-      store.logBatch(run, { params: [{ key: 'old', value: '2' }], tags: [{ key: 'u', value: 'x' }] }),
-      store.logBatch(run, { tags: [{ key: 't', value: 'second' }, { key: 'mlflow.runName', value: 'renamed' }] }),
+      db.store.logBatch(run, { params: [{ key: 'lr', value: '0.1' }], metrics: [{ key: 'a', value: 1, timestamp: 1, step: 1 }] }),
+      db.store.logBatch(run, { params: [{ key: 'lr', value: '0.2' }], metrics: [{ key: 'b', value: 1, timestamp: 1, step: 1 }] }),
+      db.store.logBatch(run, { params: [{ key: 'lr', value: '0.1' }], tags: [{ key: 't', value: 'first' }] }),
+      db.store.logBatch(run, { params: [{ key: 'old', value: '2' }], tags: [{ key: 'u', value: 'x' }] }),
+      db.store.logBatch(run, { tags: [{ key: 't', value: 'second' }, { key: 'mlflow.runName', value: 'renamed' }] }),
     ]);
     await blocker;
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled']);
@@ -128,7 +116,7 @@ describe('group commit of logging requests', () => {
         `Attempted logging new value '0.2'.`,
     );
     expect((results[3] as PromiseRejectedResult).reason.message).toContain("key='old' was already logged with value='1'");
-    const after = await store.getRun(run);
+    const after = await db.store.getRun(run);
     expect(after.data.params).toEqual([
       { key: 'lr', value: '0.1' },
       { key: 'old', value: '1' },
@@ -143,53 +131,43 @@ describe('group commit of logging requests', () => {
   it('stores an identical point once, whether logged twice in a group, in a batch, or later again', async () => {
     const run = await newRun();
     const p = { key: 'dup', value: 0.25, timestamp: 7, step: 3 };
-    await Promise.all([store.logBatch(run, { metrics: [p] }), store.logBatch(run, { metrics: [p] })]);
-    await store.logBatch(run, { metrics: [p, p, { ...p, value: 0.5 }] });
-    await store.logBatch(run, { metrics: [p], params: [{ key: 'x', value: '1' }] });
-    await store.logBatch(run, { metrics: [{ ...p, value: Number.NaN }] });
-    await store.logBatch(run, { metrics: [{ ...p, value: Number.NaN }, { ...p, value: Number.NaN }] });
-    await store.logBatch(run, { metrics: [{ ...p, value: Number.NaN }], tags: [{ key: 't', value: 'v' }] });
-    const history = await store.getMetricHistory(run, 'dup', { max_results: 100 });
+    await Promise.all([db.store.logBatch(run, { metrics: [p] }), db.store.logBatch(run, { metrics: [p] })]);
+    await db.store.logBatch(run, { metrics: [p, p, { ...p, value: 0.5 }] });
+    await db.store.logBatch(run, { metrics: [p], params: [{ key: 'x', value: '1' }] });
+    await db.store.logBatch(run, { metrics: [{ ...p, value: Number.NaN }] });
+    await db.store.logBatch(run, { metrics: [{ ...p, value: Number.NaN }, { ...p, value: Number.NaN }] });
+    await db.store.logBatch(run, { metrics: [{ ...p, value: Number.NaN }], tags: [{ key: 't', value: 'v' }] });
+    const history = await db.store.getMetricHistory(run, 'dup', { max_results: 100 });
     // NaN (stored as NULL, which a unique index never finds equal) is deduplicated too, and sorts first
     expect(history.metrics.map((m) => m.value)).toEqual([Number.NaN, 0.25, 0.5]);
   });
 });
 
 describe('group commit of run creates and updates', () => {
-  let dir: string;
-  let store: LibsqlStore;
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'edgeflow-group-runs-'));
-    store = await openStore({ url: `file:${join(dir, 'tracker.db')}` });
-  });
-  afterAll(async () => {
-    await store?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const db = useTempStore({ prefix: 'edgeflow-group-runs-' });
 
   it('answers createRun with the run exactly as getRun reads it back, tags in SQLite key order', async () => {
-    const exp = await store.createExperiment({ name: 'answers', artifact_location: 's3://bucket/exp//' });
+    const exp = await db.store.createExperiment({ name: 'answers', artifact_location: 's3://bucket/exp//' });
     // UTF-16 order puts '\uffff' after '😀' (a surrogate pair); SQLite's (UTF-8 byte) order puts it before
     const tags = ['b', 'B', 'a', '😀', '\uffff', 'é', 'mlflow.user'].map((key, i) => ({ key, value: `v${i}` }));
-    const created = await store.createRun({ experiment_id: exp, run_name: 'first', start_time: 1234, tags });
-    expect(created).toEqual(await store.getRun(created.info.run_id));
+    const created = await db.store.createRun({ experiment_id: exp, run_name: 'first', start_time: 1234, tags });
+    expect(created).toEqual(await db.store.getRun(created.info.run_id));
     expect(created.info).toMatchObject({ run_name: 'first', user_id: 'v6', start_time: 1234, status: 'RUNNING', lifecycle_stage: 'active' });
     expect(created.info.artifact_uri).toBe(`s3://bucket/exp/${created.info.run_id}/artifacts`);
     expect(created.data.tags.map((t) => t.key)).toEqual(['B', 'a', 'b', 'mlflow.runName', 'mlflow.user', 'é', '\uffff', '😀']);
-    const plain = await store.createRun({ experiment_id: '0', user_id: 'me' });
-    expect(plain).toEqual(await store.getRun(plain.info.run_id));
+    const plain = await db.store.createRun({ experiment_id: '0', user_id: 'me' });
+    expect(plain).toEqual(await db.store.getRun(plain.info.run_id));
     expect(plain.info.end_time).toBeUndefined();
   });
 
   it('commits concurrent creates, logs and updates in fewer transactions than requests, each answered its own', async () => {
-    const batch = vi.spyOn(store.client, 'batch');
+    const batch = vi.spyOn(db.store.client, 'batch');
     let runs: Awaited<ReturnType<LibsqlStore['createRun']>>[];
     let infos: Awaited<ReturnType<LibsqlStore['updateRun']>>[];
     try {
-      runs = await Promise.all(Array.from({ length: 40 }, (_, i) => store.createRun({ experiment_id: '0', run_name: `c${i}`, start_time: i })));
-      await Promise.all(runs.map((r, i) => store.logBatch(r.info.run_id, { params: [{ key: 'i', value: String(i) }], metrics: [{ key: 'm', value: i, timestamp: 1, step: 0 }] })));
-      infos = await Promise.all(runs.map((r, i) => store.updateRun(r.info.run_id, { status: i % 2 ? 'FAILED' : 'FINISHED', end_time: 1000 + i })));
+      runs = await Promise.all(Array.from({ length: 40 }, (_, i) => db.store.createRun({ experiment_id: '0', run_name: `c${i}`, start_time: i })));
+      await Promise.all(runs.map((r, i) => db.store.logBatch(r.info.run_id, { params: [{ key: 'i', value: String(i) }], metrics: [{ key: 'm', value: i, timestamp: 1, step: 0 }] })));
+      infos = await Promise.all(runs.map((r, i) => db.store.updateRun(r.info.run_id, { status: i % 2 ? 'FAILED' : 'FINISHED', end_time: 1000 + i })));
       expect(batch.mock.calls.length).toBeLessThan(20);
     } finally {
       batch.mockRestore();
@@ -200,7 +178,7 @@ describe('group commit of run creates and updates', () => {
       runs.map((r, i) => [r.info.run_id, i % 2 ? 'FAILED' : 'FINISHED', 1000 + i]),
     );
     for (const [i, r] of runs.entries()) {
-      const back = await store.getRun(r.info.run_id);
+      const back = await db.store.getRun(r.info.run_id);
       expect(back.info).toEqual(infos[i]);
       expect(back.data.params).toEqual([{ key: 'i', value: String(i) }]);
       expect(back.data.metrics).toEqual([{ key: 'm', value: i, timestamp: 1, step: 0 }]);
@@ -208,18 +186,18 @@ describe('group commit of run creates and updates', () => {
   });
 
   it('fails only the create in a missing or deleted experiment, and the update of a missing or deleted run', async () => {
-    const gone = await store.createExperiment({ name: 'gone' });
-    await store.deleteExperiment(gone);
-    const live = (await store.createRun({ experiment_id: '0' })).info.run_id;
-    const deleted = (await store.createRun({ experiment_id: '0' })).info.run_id;
-    await store.deleteRun(deleted);
+    const gone = await db.store.createExperiment({ name: 'gone' });
+    await db.store.deleteExperiment(gone);
+    const live = (await db.store.createRun({ experiment_id: '0' })).info.run_id;
+    const deleted = (await db.store.createRun({ experiment_id: '0' })).info.run_id;
+    await db.store.deleteRun(deleted);
     const results = await Promise.allSettled([
-      store.createRun({ experiment_id: '0', run_name: 'ok' }),
-      store.createRun({ experiment_id: '424242' }),
-      store.createRun({ experiment_id: gone }),
-      store.updateRun(live, { status: 'KILLED' }),
-      store.updateRun('f'.repeat(32), { status: 'KILLED' }),
-      store.updateRun(deleted, { status: 'KILLED' }),
+      db.store.createRun({ experiment_id: '0', run_name: 'ok' }),
+      db.store.createRun({ experiment_id: '424242' }),
+      db.store.createRun({ experiment_id: gone }),
+      db.store.updateRun(live, { status: 'KILLED' }),
+      db.store.updateRun('f'.repeat(32), { status: 'KILLED' }),
+      db.store.updateRun(deleted, { status: 'KILLED' }),
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled', 'rejected', 'rejected']);
     const reason = (i: number) => (results[i] as PromiseRejectedResult).reason;
@@ -227,29 +205,29 @@ describe('group commit of run creates and updates', () => {
     expect(reason(2)).toMatchObject({ code: 'INVALID_PARAMETER_VALUE', message: expect.stringContaining("must be in the 'active' state") });
     expect(reason(4)).toMatchObject({ code: 'RESOURCE_DOES_NOT_EXIST' });
     expect(reason(5)).toMatchObject({ code: 'INVALID_PARAMETER_VALUE' });
-    expect((await store.getRun(deleted)).info.status).toBe('RUNNING');
-    expect((await store.getRun(live)).info.status).toBe('KILLED');
-    const { rows } = await store.client.execute({ sql: 'SELECT count(*) AS n FROM runs WHERE experiment_id = ?', args: [Number(gone)] });
+    expect((await db.store.getRun(deleted)).info.status).toBe('RUNNING');
+    expect((await db.store.getRun(live)).info.status).toBe('KILLED');
+    const { rows } = await db.store.client.execute({ sql: 'SELECT count(*) AS n FROM runs WHERE experiment_id = ?', args: [Number(gone)] });
     expect(Number(rows[0]!.n)).toBe(0);
   });
 
   it('applies renames in arrival order within a group, and each update answers the run after its own change', async () => {
-    const run = (await store.createRun({ experiment_id: '0', run_name: 'start' })).info.run_id;
+    const run = (await db.store.createRun({ experiment_id: '0', run_name: 'start' })).info.run_id;
     const [first, , second] = await Promise.all([
-      store.updateRun(run, { status: 'FINISHED', run_name: 'by-update' }),
-      store.logBatch(run, { tags: [{ key: 'mlflow.runName', value: 'by-tag' }] }),
-      store.updateRun(run, { end_time: 77 }),
+      db.store.updateRun(run, { status: 'FINISHED', run_name: 'by-update' }),
+      db.store.logBatch(run, { tags: [{ key: 'mlflow.runName', value: 'by-tag' }] }),
+      db.store.updateRun(run, { end_time: 77 }),
     ]);
     expect(first).toMatchObject({ status: 'FINISHED', run_name: 'by-update' });
     expect(first.end_time).toBeUndefined();
     expect(second).toMatchObject({ status: 'FINISHED', run_name: 'by-tag', end_time: 77 });
-    expect((await store.getRun(run)).data.tags).toContainEqual({ key: 'mlflow.runName', value: 'by-tag' });
+    expect((await db.store.getRun(run)).data.tags).toContainEqual({ key: 'mlflow.runName', value: 'by-tag' });
     const [, renamed] = await Promise.all([
-      store.logBatch(run, { tags: [{ key: 'mlflow.runName', value: 'tag-again' }] }),
-      store.updateRun(run, { run_name: 'update-last' }),
+      db.store.logBatch(run, { tags: [{ key: 'mlflow.runName', value: 'tag-again' }] }),
+      db.store.updateRun(run, { run_name: 'update-last' }),
     ]);
     expect(renamed.run_name).toBe('update-last');
-    const back = await store.getRun(run);
+    const back = await db.store.getRun(run);
     expect(back.info.run_name).toBe('update-last');
     expect(back.data.tags).toContainEqual({ key: 'mlflow.runName', value: 'update-last' });
   });

@@ -1,34 +1,21 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LibsqlStore, openStore } from './libsql-store.ts';
+import { describe, expect, it } from 'vitest';
+import { useTempStore } from '../testing/temp-store.ts';
 import { sampleSteps } from './metric-bulk-interval.ts';
 import type { Metric, MetricWithRunId } from './tracking-store.ts';
 
 describe('get-history-bulk-interval in the store', () => {
-  let dir: string;
-  let store: LibsqlStore;
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'edgeflow-bulk-'));
-    store = await openStore({ url: `file:${join(dir, 'tracker.db')}` });
-  });
-  afterAll(async () => {
-    await store?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const db = useTempStore({ prefix: 'edgeflow-bulk-' });
 
   const newRun = async (metrics: Metric[]) => {
-    const id = (await store.createRun({ experiment_id: '0' })).info.run_id;
-    for (let i = 0; i < metrics.length; i += 1000) await store.logBatch(id, { metrics: metrics.slice(i, i + 1000) });
+    const id = (await db.store.createRun({ experiment_id: '0' })).info.run_id;
+    for (let i = 0; i < metrics.length; i += 1000) await db.store.logBatch(id, { metrics: metrics.slice(i, i + 1000) });
     return id;
   };
   const history = (steps: number[], value = (s: number) => s / 10) => steps.map((step) => ({ key: 'loss', value: value(step), timestamp: 1000 + step, step }));
   const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
   const stepsOf = (points: MetricWithRunId[], runId: string) => points.filter((p) => p.run_id === runId).map((p) => p.step);
   const bulk = (run_ids: string[], max_results: number, window: { start_step?: number; end_step?: number } = {}) =>
-    store.getMetricHistoryBulkInterval({ run_ids, metric_key: 'loss', max_results, ...window });
+    db.store.getMetricHistoryBulkInterval({ run_ids, metric_key: 'loss', max_results, ...window });
 
   it('returns every step when they number at most max_results, in run order then step order', async () => {
     const a = await newRun(history(range(0, 9)));
@@ -85,7 +72,7 @@ describe('get-history-bulk-interval in the store', () => {
     const values = [0.45998085056783933, 0.25402894727675013, 0.1 + 0.2, 0.1, 1e-300, -2.5e-7, 5, 2 ** 53 + 2, 6.02214076e23, Number.MIN_VALUE, Number.MAX_VALUE];
     const odd = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
     const run = await newRun([...values, ...odd].map((value, step) => ({ key: 'loss', value, timestamp: 1, step })));
-    const text = await store.getMetricHistoryBulkIntervalJson({ run_ids: [run], metric_key: 'loss', max_results: 100 });
+    const text = await db.store.getMetricHistoryBulkIntervalJson({ run_ids: [run], metric_key: 'loss', max_results: 100 });
     const parsed = JSON.parse(text) as { metrics: { value: number | string }[] };
     expect(parsed.metrics.map((m) => m.value)).toEqual([...values, 'NaN', 'Infinity', '-Infinity']);
     expect(Object.keys(parsed)).toEqual(['metrics']);
@@ -96,9 +83,9 @@ describe('get-history-bulk-interval in the store', () => {
     const key = 'a "quoted" \\ key/é';
     const run = await newRun([{ key, value: 1, timestamp: 2, step: 3 }]);
     const empty = await newRun([]);
-    const text = await store.getMetricHistoryBulkIntervalJson({ run_ids: [empty, run, run], metric_key: key, max_results: 10 });
+    const text = await db.store.getMetricHistoryBulkIntervalJson({ run_ids: [empty, run, run], metric_key: key, max_results: 10 });
     expect(JSON.parse(text)).toEqual({ metrics: [{ key, value: 1, timestamp: 2, step: 3, run_id: run }] });
-    expect(await store.getMetricHistoryBulkIntervalJson({ run_ids: [empty], metric_key: key, max_results: 10 })).toBe('{"metrics":[]}');
+    expect(await db.store.getMetricHistoryBulkIntervalJson({ run_ids: [empty], metric_key: key, max_results: 10 })).toBe('{"metrics":[]}');
   });
 
   it('refuses an unknown run with RESOURCE_DOES_NOT_EXIST naming it', async () => {

@@ -1,31 +1,18 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LibsqlStore, openStore } from './libsql-store.ts';
+import { describe, expect, it } from 'vitest';
+import { useTempStore } from '../testing/temp-store.ts';
 import { decodeHistoryToken, encodeHistoryToken } from './metric-history.ts';
 import type { Metric } from './tracking-store.ts';
 
 describe('metric history pages', () => {
-  let dir: string;
-  let store: LibsqlStore;
+  const db = useTempStore({ prefix: 'edgeflow-history-' });
 
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'edgeflow-history-'));
-    store = await openStore({ url: `file:${join(dir, 'tracker.db')}` });
-  });
-  afterAll(async () => {
-    await store?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  const newRun = async () => (await store.createRun({ experiment_id: '0' })).info.run_id;
+  const newRun = async () => (await db.store.createRun({ experiment_id: '0' })).info.run_id;
   const readAll = async (runId: string, key: string, pageSize: number) => {
     const points: Metric[] = [];
     let token: string | undefined;
     let pages = 0;
     do {
-      const page = await store.getMetricHistory(runId, key, { max_results: pageSize, page_token: token });
+      const page = await db.store.getMetricHistory(runId, key, { max_results: pageSize, page_token: token });
       points.push(...page.metrics);
       token = page.next_page_token;
       pages++;
@@ -40,7 +27,7 @@ describe('metric history pages', () => {
     for (let step = 0; step < 4; step++) {
       for (const ts of [10, 20]) for (const value of values) metrics.push({ key: 'tie', value, timestamp: ts, step });
     }
-    await store.logBatch(run, { metrics: [...metrics].reverse() });
+    await db.store.logBatch(run, { metrics: [...metrics].reverse() });
     for (const size of [1, 2, 5, 7, 48, 100]) {
       const { points, pages } = await readAll(run, 'tie', size);
       expect(points, `page size ${size}`).toEqual(metrics);
@@ -50,25 +37,25 @@ describe('metric history pages', () => {
 
   it('answers no next token when the last page is exactly full, and an empty page for an unknown key', async () => {
     const run = await newRun();
-    await store.logBatch(run, { metrics: Array.from({ length: 20 }, (_, i) => ({ key: 'k', value: i, timestamp: 1, step: i })) });
-    const page = await store.getMetricHistory(run, 'k', { max_results: 20 });
+    await db.store.logBatch(run, { metrics: Array.from({ length: 20 }, (_, i) => ({ key: 'k', value: i, timestamp: 1, step: i })) });
+    const page = await db.store.getMetricHistory(run, 'k', { max_results: 20 });
     expect(page.metrics).toHaveLength(20);
     expect(page.next_page_token).toBeUndefined();
-    const first = await store.getMetricHistory(run, 'k', { max_results: 10 });
-    const second = await store.getMetricHistory(run, 'k', { max_results: 10, page_token: first.next_page_token });
+    const first = await db.store.getMetricHistory(run, 'k', { max_results: 10 });
+    const second = await db.store.getMetricHistory(run, 'k', { max_results: 10, page_token: first.next_page_token });
     expect(second.metrics.map((m) => m.step)).toEqual([10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
     expect(second.next_page_token).toBeUndefined();
-    expect(await store.getMetricHistory(run, 'nope', { max_results: 10 })).toEqual({ metrics: [] });
+    expect(await db.store.getMetricHistory(run, 'nope', { max_results: 10 })).toEqual({ metrics: [] });
   });
 
   it('keeps its place when points are logged between pages (a keyset, not an offset)', async () => {
     const run = await newRun();
-    await store.logBatch(run, { metrics: Array.from({ length: 10 }, (_, i) => ({ key: 'k', value: i, timestamp: 1, step: 10 + i })) });
-    const first = await store.getMetricHistory(run, 'k', { max_results: 5 });
+    await db.store.logBatch(run, { metrics: Array.from({ length: 10 }, (_, i) => ({ key: 'k', value: i, timestamp: 1, step: 10 + i })) });
+    const first = await db.store.getMetricHistory(run, 'k', { max_results: 5 });
     expect(first.metrics.map((m) => m.step)).toEqual([10, 11, 12, 13, 14]);
     // earlier steps logged late must not shift the next page
-    await store.logBatch(run, { metrics: [0, 1, 2].map((step) => ({ key: 'k', value: 0, timestamp: 1, step })) });
-    const second = await store.getMetricHistory(run, 'k', { max_results: 5, page_token: first.next_page_token });
+    await db.store.logBatch(run, { metrics: [0, 1, 2].map((step) => ({ key: 'k', value: 0, timestamp: 1, step })) });
+    const second = await db.store.getMetricHistory(run, 'k', { max_results: 5, page_token: first.next_page_token });
     expect(second.metrics.map((m) => m.step)).toEqual([15, 16, 17, 18, 19]);
   });
 
@@ -76,25 +63,25 @@ describe('metric history pages', () => {
     const run = await newRun();
     // The last two print wrong when the shortest form is chosen with SQLite's text-to-real conversion.
     const values = [0.1 + 0.2, Math.PI, 0.1, 1 / 3, 1e-300, -2.5e-7, 5, 123456789.12345679, 6.02214076e23, 2 ** 53 + 2, 0.45998085056783933, 0.25402894727675013];
-    await store.logBatch(run, { metrics: values.map((value, step) => ({ key: 'é/x y', value, timestamp: 1, step })) });
-    const text = await store.getMetricHistoryJson(run, 'é/x y', { max_results: 100 });
+    await db.store.logBatch(run, { metrics: values.map((value, step) => ({ key: 'é/x y', value, timestamp: 1, step })) });
+    const text = await db.store.getMetricHistoryJson(run, 'é/x y', { max_results: 100 });
     const parsed = JSON.parse(text) as { metrics: Metric[] };
     expect(parsed.metrics.map((m) => m.value)).toEqual(values);
     expect(parsed.metrics[0]).toEqual({ key: 'é/x y', value: 0.30000000000000004, timestamp: 1, step: 0 });
 
-    await store.logBatch(run, {
+    await db.store.logBatch(run, {
       metrics: [
         { key: 'odd', value: Number.NaN, timestamp: 1, step: 0 },
         { key: 'odd', value: Number.POSITIVE_INFINITY, timestamp: 1, step: 1 },
         { key: 'odd', value: Number.NEGATIVE_INFINITY, timestamp: 1, step: 2 },
       ],
     });
-    const odd = await store.getMetricHistoryJson(run, 'odd', { max_results: 100 });
+    const odd = await db.store.getMetricHistoryJson(run, 'odd', { max_results: 100 });
     expect(JSON.parse(odd).metrics.map((m: { value: unknown }) => m.value)).toEqual(['NaN', 'Infinity', '-Infinity']);
   });
 
   it('answers RESOURCE_DOES_NOT_EXIST for an unknown run and INVALID_PARAMETER_VALUE for a forged token', async () => {
-    await expect(store.getMetricHistory('0'.repeat(32), 'k', { max_results: 10 })).rejects.toMatchObject({
+    await expect(db.store.getMetricHistory('0'.repeat(32), 'k', { max_results: 10 })).rejects.toMatchObject({
       code: 'RESOURCE_DOES_NOT_EXIST',
     });
     const run = await newRun();
@@ -106,7 +93,7 @@ describe('metric history pages', () => {
       Buffer.from('[1,2,"abc"]').toString('base64url'),
     ];
     for (const page_token of forged) {
-      await expect(store.getMetricHistory(run, 'k', { max_results: 10, page_token }), page_token).rejects.toMatchObject({
+      await expect(db.store.getMetricHistory(run, 'k', { max_results: 10, page_token }), page_token).rejects.toMatchObject({
         code: 'INVALID_PARAMETER_VALUE',
       });
     }

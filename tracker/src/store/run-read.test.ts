@@ -1,27 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LibsqlStore, openStore } from './libsql-store.ts';
+import { describe, expect, it } from 'vitest';
+import { useTempStore } from '../testing/temp-store.ts';
 import { hydrateRuns } from './run-hydrate.ts';
 import { readRun } from './run-read.ts';
 
 describe('readRun (runs/get in one statement)', () => {
-  let dir: string;
-  let store: LibsqlStore;
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'edgeflow-run-read-'));
-    store = await openStore({ url: `file:${join(dir, 'tracker.db')}` });
-  });
-  afterAll(async () => {
-    await store?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const db = useTempStore({ prefix: 'edgeflow-run-read-' });
 
   it('reads what the search hydration reads: info, latest metrics, params, tags, inputs, each in order', async () => {
-    const { run_id } = (await store.createRun({ experiment_id: '0', run_name: 'full', tags: [{ key: 'z', value: '1' }, { key: 'a"\\', value: 'q"\\\n' }] })).info;
-    await store.logBatch(run_id, {
+    const { run_id } = (await db.store.createRun({ experiment_id: '0', run_name: 'full', tags: [{ key: 'z', value: '1' }, { key: 'a"\\', value: 'q"\\\n' }] })).info;
+    await db.store.logBatch(run_id, {
       metrics: [
         { key: 'loss', value: 0.1 + 0.2, timestamp: 5, step: 1 },
         { key: 'loss', value: 9, timestamp: 5, step: 0 },
@@ -32,13 +19,13 @@ describe('readRun (runs/get in one statement)', () => {
       ],
       params: [{ key: 'p2', value: '' }, { key: 'p1', value: 'é😀' }],
     });
-    await store.logInputs(run_id, [
+    await db.store.logInputs(run_id, [
       { dataset: { name: 'train', digest: 'd1', source_type: 'local', source: '{}', schema: '{"s":1}' }, tags: [{ key: 'mlflow.data.context', value: 'training' }, { key: 'b', value: '2' }] },
       { dataset: { name: 'eval', digest: 'd2', source_type: 'local', source: '{}', profile: '{"rows":3}' }, tags: [] },
     ]);
-    await store.updateRun(run_id, { status: 'FINISHED', end_time: 99 });
-    const run = await readRun(store.client, run_id);
-    expect(run).toEqual((await hydrateRuns(store.client, [run_id]))[0]);
+    await db.store.updateRun(run_id, { status: 'FINISHED', end_time: 99 });
+    const run = await readRun(db.store.client, run_id);
+    expect(run).toEqual((await hydrateRuns(db.store.client, [run_id]))[0]);
     expect(run!.info).toMatchObject({ status: 'FINISHED', end_time: 99, run_name: 'full' });
     expect(run!.data.metrics.map((m) => [m.key, m.value, m.step])).toEqual([
       ['big', 2 ** 53 + 2, 2 ** 40],
@@ -58,8 +45,8 @@ describe('readRun (runs/get in one statement)', () => {
   });
 
   it('reads a bare run with empty lists, and nothing for an unknown id', async () => {
-    const created = await store.createRun({ experiment_id: '0' });
-    expect(await readRun(store.client, created.info.run_id)).toEqual(created);
-    expect(await readRun(store.client, 'nope')).toBeUndefined();
+    const created = await db.store.createRun({ experiment_id: '0' });
+    expect(await readRun(db.store.client, created.info.run_id)).toEqual(created);
+    expect(await readRun(db.store.client, 'nope')).toBeUndefined();
   });
 });

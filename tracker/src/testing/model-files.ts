@@ -1,5 +1,7 @@
-import type { TrackerFixture } from './tracker-fixture.ts';
-import { API } from './tracker-fixture.ts';
+import { API, type TrackerFixture } from './tracker-fixture.ts';
+
+/** What these helpers use of a tracker fixture (`openTrackerFixture`'s or `useTrackerFixture`'s). */
+type Tracker = Pick<TrackerFixture, 'app' | 'get' | 'post'>;
 
 /** A valid signature.json for a 2-input binary model. */
 export const SIGNATURE = {
@@ -29,7 +31,7 @@ export function modelFiles(tag = 'v'): Record<string, string | Uint8Array> {
 }
 
 /** Uploads files through the proxied artifact API under a run's `model/` folder; returns the run id. */
-export async function logModelRun(t: TrackerFixture, files: Record<string, string | Uint8Array>): Promise<string> {
+export async function logModelRun(t: Tracker, files: Record<string, string | Uint8Array>): Promise<string> {
   const run = await t.post(`${API}/runs/create`, {});
   const { run_id, experiment_id } = run.body.run.info as { run_id: string; experiment_id: string };
   for (const [name, body] of Object.entries(files)) {
@@ -43,7 +45,7 @@ export async function logModelRun(t: TrackerFixture, files: Record<string, strin
 }
 
 /** Registers a version of `name` (creating the model if needed) from a run's `model/` folder. */
-export async function registerVersion(t: TrackerFixture, name: string, runId: string): Promise<string> {
+export async function registerVersion(t: Tracker, name: string, runId: string): Promise<string> {
   const model = await t.get(`${API}/registered-models/get`, { name });
   if (model.status === 404) await t.post(`${API}/registered-models/create`, { name });
   const res = await t.post(`${API}/model-versions/create`, { name, source: `runs:/${runId}/model`, run_id: runId });

@@ -1,11 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Hono } from 'hono';
+import { afterAll, beforeAll } from 'vitest';
 import { createApp } from '../app.ts';
 import type { Edge } from '../edge/edge.ts';
 import { openLocalEdge } from '../edge/local-edge.ts';
-import { type LibsqlStore, openStore } from '../store/libsql-store.ts';
+import type { LibsqlStore } from '../store/libsql-store.ts';
+import { openTempStore } from './temp-store.ts';
 
 /** A JSON answer of the app under test. */
 export interface Answer<T = any> {
@@ -28,9 +28,12 @@ export interface TrackerFixture {
 
 /** Opens a fresh tracker in a temp folder. */
 export async function openTrackerFixture(): Promise<TrackerFixture> {
-  const dir = mkdtempSync(join(tmpdir(), 'edgeflow-tracker-'));
-  const store = await openStore({ url: `file:${join(dir, 'db', 'tracker.db')}` });
-  const edge = await openLocalEdge({ stateDir: join(dir, 'state') });
+  const temp = await openTempStore({ prefix: 'edgeflow-tracker-', file: 'db/tracker.db' });
+  const { dir, store } = temp;
+  const edge = await openLocalEdge({ stateDir: join(dir, 'state') }).catch(async (error: unknown) => {
+    await temp.close();
+    throw error;
+  });
   const app = createApp({ store, edge });
   const answer = async (res: Response): Promise<Answer> => {
     const text = await res.text();
@@ -56,8 +59,47 @@ export async function openTrackerFixture(): Promise<TrackerFixture> {
     },
     async close() {
       await edge.close();
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
+      await temp.close();
+    },
+  };
+}
+
+/**
+ * A fresh tracker for the tests of the current `describe`: opened in `beforeAll` (before the hooks
+ * registered after this call), closed in `afterAll`. Use it inside tests and hooks (it throws before
+ * `beforeAll`).
+ */
+export function useTrackerFixture(): Omit<TrackerFixture, 'close'> {
+  let opened: TrackerFixture | undefined;
+  beforeAll(async () => {
+    opened = await openTrackerFixture();
+  });
+  afterAll(async () => {
+    await opened?.close();
+    opened = undefined;
+  });
+  const current = (): TrackerFixture => {
+    if (!opened) throw new Error('useTrackerFixture: the tracker is open only inside tests and hooks (after beforeAll)');
+    return opened;
+  };
+  return {
+    get dir() {
+      return current().dir;
+    },
+    get store() {
+      return current().store;
+    },
+    get edge() {
+      return current().edge;
+    },
+    get app() {
+      return current().app;
+    },
+    get(path, query) {
+      return current().get(path, query);
+    },
+    post(path, body, init) {
+      return current().post(path, body, init);
     },
   };
 }

@@ -1,3 +1,4 @@
+import { actorHeaders } from './actor.ts';
 import type {
   Deployment,
   Experiment,
@@ -47,7 +48,12 @@ async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Pr
       // Same-origin only, and a JSON content type: the server refuses cross-site state changes.
       credentials: 'same-origin',
       mode: 'same-origin',
-      headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json', accept: 'application/json' },
+      // State changes name who acts (the "Acting as" field), for the deployment history.
+      headers: {
+        accept: 'application/json',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(method === 'GET' ? {} : actorHeaders()),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (e) {

@@ -1,10 +1,11 @@
 import { h } from './dom.ts';
 
 /**
- * Asks for confirmation in a modal `<dialog>` that states what will change. Resolves true only when
- * the confirm button is pressed; Escape or Cancel resolve false.
+ * Asks for confirmation in a modal `<dialog>` that states what will change (and, in `note`, anything
+ * else worth knowing first, such as who will be recorded). Resolves true only when the confirm button
+ * is pressed; Escape or Cancel resolve false.
  */
-export function confirmDialog(title: string, body: string, confirmLabel: string): Promise<boolean> {
+export function confirmDialog(title: string, body: string, confirmLabel: string, note?: string): Promise<boolean> {
   return new Promise((resolve) => {
     const ok = h('button', { type: 'button', class: 'primary', 'data-action': 'confirm' }, confirmLabel);
     const cancel = h('button', { type: 'button', 'data-action': 'cancel' }, 'Cancel');
@@ -13,6 +14,7 @@ export function confirmDialog(title: string, body: string, confirmLabel: string)
       { class: 'confirm', 'aria-labelledby': 'confirm-title', 'aria-describedby': 'confirm-body' },
       h('h2', { id: 'confirm-title' }, title),
       h('p', { id: 'confirm-body' }, body),
+      note ? h('p', { id: 'confirm-note', class: 'hint' }, note) : null,
       h('div', { class: 'dialog-actions' }, cancel, ok),
     );
     let result = false;

@@ -1,3 +1,5 @@
+import { DASHBOARD_ACTOR, MAX_ACTOR_LENGTH } from '../../../../contracts/actor.ts';
+import { getActor, setActor } from '../actor.ts';
 import { api, ApiError } from '../api.ts';
 import { confirmDialog } from '../confirm.ts';
 import { h, message, replace } from '../dom.ts';
@@ -74,6 +76,7 @@ export const modelPage: Page<Extract<Route, { page: 'model' }>> = async (ctx, ro
     h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, h('a', { href: href.models() }, 'Models'), ' / '),
     h('h1', { tabindex: -1 }, name),
     live,
+    actingAsField(),
     actionStatus,
     h('section', { 'aria-labelledby': 's-versions' }, h('h2', { id: 's-versions' }, 'Versions'), versionsBox),
     h('section', { 'aria-labelledby': 's-history' }, h('h2', { id: 's-history' }, 'Deployment history'), historyBox),
@@ -133,7 +136,12 @@ export const modelPage: Page<Extract<Route, { page: 'model' }>> = async (ctx, ro
     const rollback = h('button', { type: 'button', class: 'danger', id: 'rollback', disabled: !p?.previous }, p?.previous ? `Roll back to version ${p.previous}` : 'Roll back');
     rollback.addEventListener('click', async () => {
       if (!p?.previous) return;
-      const ok = await confirmDialog(`Roll back ${name}?`, `The edge will stop serving version ${p.version} and serve version ${p.previous} again.`, `Roll back to version ${p.previous}`);
+      const ok = await confirmDialog(
+        `Roll back ${name}?`,
+        `The edge will stop serving version ${p.version} and serve version ${p.previous} again.`,
+        `Roll back to version ${p.previous}`,
+        recordedAs(),
+      );
       if (ok) await act(`Rolled back ${name}.`, () => api.rollback(name));
     });
     replace(
@@ -198,6 +206,7 @@ export const modelPage: Page<Extract<Route, { page: 'model' }>> = async (ctx, ro
                 `Promote ${name} version ${v.version}?`,
                 `Sets alias “${PRODUCTION}” on version ${v.version}: the edge switches ${from}to version ${v.version}.`,
                 `Promote version ${v.version}`,
+                recordedAs(),
               );
               if (ok) await act(`Promoted ${name} version ${v.version}.`, () => api.setAlias(name, PRODUCTION, v.version));
             });
@@ -243,3 +252,36 @@ export const modelPage: Page<Extract<Route, { page: 'model' }>> = async (ctx, ro
 
   await refresh();
 };
+
+/**
+ * "Acting as": the name this browser records with promotions and rollbacks (there are no accounts),
+ * remembered in localStorage and sent with every change the dashboard makes.
+ */
+function actingAsField(): HTMLElement {
+  const input = h('input', {
+    type: 'text',
+    id: 'acting-as',
+    maxlength: MAX_ACTOR_LENGTH,
+    autocomplete: 'name',
+    placeholder: 'your name',
+    'aria-describedby': 'acting-as-hint',
+  });
+  input.value = getActor();
+  input.addEventListener('input', () => setActor(input.value));
+  input.addEventListener('change', () => (input.value = setActor(input.value)));
+  return h(
+    'div',
+    { class: 'toolbar acting-as' },
+    h('label', { for: 'acting-as' }, 'Acting as'),
+    input,
+    h('span', { class: 'hint', id: 'acting-as-hint' }, `Recorded with promotions and rollbacks; kept in this browser. Empty: recorded as “${DASHBOARD_ACTOR}”.`),
+  );
+}
+
+/** The confirmation dialogs' note of who the deployment history will record. */
+function recordedAs(): string {
+  const name = getActor();
+  return name
+    ? `The deployment history will record this as done by “${name}”.`
+    : `The deployment history will record this as done by “${DASHBOARD_ACTOR}”: set “Acting as” to name yourself.`;
+}

@@ -6,7 +6,7 @@ import { type Client, type InArgs, type InStatement, createClient } from '@libsq
 import { and, asc, desc, eq, max } from 'drizzle-orm';
 import { type LibSQLDatabase, drizzle } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
-import { alreadyExists, invalid, MlflowError, notFound } from '../errors.ts';
+import { alreadyExists, invalid, notFound } from '../errors.ts';
 import { runName as generateRunName } from './run-name.ts';
 import * as s from './schema.ts';
 import type {
@@ -773,18 +773,4 @@ function refuseDuplicates(kind: 'param' | 'tag', items: { key: string }[]): void
         `Please ensure the request contains only one ${kind} value per ${kind} key.`,
     );
   }
-}
-
-function encodeOffset(offset: number): string {
-  return Buffer.from(JSON.stringify({ offset })).toString('base64url');
-}
-
-function decodeOffset(token: string): number {
-  try {
-    const { offset } = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { offset: unknown };
-    if (typeof offset === 'number' && Number.isSafeInteger(offset) && offset >= 0) return offset;
-  } catch {
-    // fall through
-  }
-  throw new MlflowError('INVALID_PARAMETER_VALUE', `Invalid page token '${token}'.`);
 }

@@ -1,5 +1,5 @@
 import type { Row } from '@libsql/client';
-import type { RunInfo, Tag } from './tracking-store.ts';
+import type { RunInfo } from './tracking-store.ts';
 
 /** The `runs` columns `runInfoOf` reads, in the order of a `SELECT` or `RETURNING` list. */
 export const RUN_COLUMNS = 'run_uuid, experiment_id, name, user_id, status, start_time, end_time, lifecycle_stage, artifact_uri';

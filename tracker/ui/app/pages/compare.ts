@@ -1,7 +1,7 @@
 import { api } from '../api.ts';
 import { alignSeries, scatterData } from '../chart-data.ts';
 import { chartFigure, PALETTE, type XRange } from '../chart.ts';
-import { alignBulk, type BulkChart, pointsForWidth, spliceWindow } from '../compare-data.ts';
+import { alignBulk, pointsForWidth, spliceWindow } from '../compare-data.ts';
 import { diffRuns } from '../diff.ts';
 import { h, message, replace } from '../dom.ts';
 import { mapLimit } from '../map-limit.ts';

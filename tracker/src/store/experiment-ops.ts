@@ -2,7 +2,7 @@ import type { Row } from '@libsql/client';
 import { alreadyExists, invalid, notFound } from '../errors.ts';
 import { EXPERIMENT_SEARCH } from '../search/search-spec.ts';
 import { encodePageToken } from '../search/page-token.ts';
-import { compareSql, direction, parseSearch, type SqlArg } from './search/sql-compare.ts';
+import { direction, filterConditions, parseSearch, type SqlArg } from './search/sql-compare.ts';
 import type { StoreContext } from './store-context.ts';
 import type { Experiment, ExperimentStats, SearchInput, SearchPage, ViewType } from './tracking-store.ts';
 
@@ -28,15 +28,10 @@ export async function searchExperiments(
 ): Promise<SearchPage<Experiment>> {
   const { filter, orderBy, offset } = parseSearch(EXPERIMENT_SEARCH, input);
   const args: SqlArg[] = [];
-  const where = [STAGE[input.view_type]];
-  for (const c of filter) {
-    if (c.type === 'tag') {
-      args.push(c.key);
-      where.push(`EXISTS (SELECT 1 FROM experiment_tags f WHERE f.experiment_id = e.experiment_id AND f.key = ? AND ${compareSql('f.value', c, args)})`);
-    } else {
-      where.push(compareSql(COLUMNS[c.key]!, c, args));
-    }
-  }
+  const where = [
+    STAGE[input.view_type],
+    ...filterConditions(filter, COLUMNS, { table: 'experiment_tags', join: 'f.experiment_id = e.experiment_id' }, args),
+  ];
   const order = orderBy.map((o) => `${COLUMNS[o.key]!} ${direction(o)}`);
   if (!orderBy.length) order.push('e.creation_time DESC');
   if (!orderBy.some((o) => o.key === 'experiment_id')) order.push('e.experiment_id ASC');

@@ -10,39 +10,38 @@ import { alreadyExists, invalid, notFound } from '../errors.ts';
 import { runName as generateRunName } from './run-name.ts';
 import * as s from './schema.ts';
 import type {
+  BulkIntervalInput,
   CreateModelVersionInput,
   CreateRunInput,
+  DatasetInput,
   Deployment,
   Experiment,
+  ExperimentStats,
   LogBatchInput,
   MetricHistoryPage,
+  MetricWithRunId,
   ModelVersion,
   RecordDeploymentInput,
   RegisteredModel,
   Run,
   RunInfo,
+  SearchInput,
+  SearchPage,
+  Stage,
   Tag,
   TrackingStore,
   UpdateRunInput,
+  ViewType,
 } from './tracking-store.ts';
 import { GroupCommit } from './group-commit.ts';
 import { metricHistoryJson, metricHistoryPage } from './metric-history.ts';
-import { type BulkIntervalInput, metricBulkInterval, metricBulkIntervalJson } from './metric-bulk-interval.ts';
+import { metricBulkInterval, metricBulkIntervalJson } from './metric-bulk-interval.ts';
 import { WriteLock } from './write-lock.ts';
 import * as experimentOps from './experiment-ops.ts';
 import * as registryOps from './registry-ops.ts';
 import { readRun } from './run-read.ts';
 import * as runOps from './run-ops.ts';
 import type { StoreContext } from './store-context.ts';
-import type {
-  DatasetInput,
-  ExperimentStats,
-  MetricWithRunId,
-  SearchInput,
-  SearchPage,
-  Stage,
-  ViewType,
-} from './tracking-store.ts';
 
 /** Options of `openStore`. */
 export interface StoreOptions {
@@ -632,13 +631,7 @@ export class LibsqlStore implements TrackingStore {
     return this.#lock.run(() => runOps.logInputs(this.#ctx, runId, inputs));
   }
 
-  getMetricHistoryBulkInterval(input: {
-    run_ids: string[];
-    metric_key: string;
-    start_step?: number;
-    end_step?: number;
-    max_results: number;
-  }): Promise<MetricWithRunId[]> {
+  getMetricHistoryBulkInterval(input: BulkIntervalInput): Promise<MetricWithRunId[]> {
     return metricBulkInterval(this.#client, input);
   }
 

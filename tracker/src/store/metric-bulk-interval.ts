@@ -1,16 +1,9 @@
 import type { Client, InStatement } from '@libsql/client';
 import { notFound } from '../errors.ts';
-import type { MetricWithRunId } from './tracking-store.ts';
-import { VALUE_JSON } from './value-sql.ts';
+import type { BulkIntervalInput, MetricWithRunId } from './tracking-store.ts';
+import { VALUE_JSON, parseMetricJson } from './value-sql.ts';
 
 /** What get-history-bulk-interval asks for (`start_step` and `end_step` come together or not at all). */
-export interface BulkIntervalInput {
-  run_ids: string[];
-  metric_key: string;
-  start_step?: number;
-  end_step?: number;
-  max_results: number;
-}
 
 /** Most points of one run get-history-bulk-interval returns (MLflow's MAX_RESULTS_GET_METRIC_HISTORY). */
 export const MAX_POINTS_PER_RUN = 25_000;
@@ -96,8 +89,7 @@ export async function metricBulkIntervalJson(client: Client, input: BulkInterval
 /** `metricBulkIntervalJson` as objects: values "NaN"/"Infinity"/"-Infinity" become numbers again. */
 export async function metricBulkInterval(client: Client, input: BulkIntervalInput): Promise<MetricWithRunId[]> {
   const text = await metricBulkIntervalJson(client, input);
-  const body = JSON.parse(text, (k, v: unknown) => (k === 'value' && typeof v === 'string' ? Number(v) : v)) as { metrics: MetricWithRunId[] };
-  return body.metrics;
+  return parseMetricJson<{ metrics: MetricWithRunId[] }>(text).metrics;
 }
 
 /**

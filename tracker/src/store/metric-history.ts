@@ -1,7 +1,7 @@
 import type { Client } from '@libsql/client';
 import { MlflowError, notFound } from '../errors.ts';
 import type { MetricHistoryPage } from './tracking-store.ts';
-import { VALUE_JSON } from './value-sql.ts';
+import { VALUE_JSON, parseMetricJson } from './value-sql.ts';
 
 /** Where a page of a metric's history ends: its last point in (step, timestamp, value) order. */
 export interface HistoryCursor {
@@ -101,5 +101,5 @@ export async function metricHistoryPage(
   pageToken?: string,
 ): Promise<MetricHistoryPage> {
   const text = await metricHistoryJson(client, runId, key, maxResults, pageToken);
-  return JSON.parse(text, (k, v: unknown) => (k === 'value' && typeof v === 'string' ? Number(v) : v)) as MetricHistoryPage;
+  return parseMetricJson<MetricHistoryPage>(text);
 }

@@ -2,7 +2,7 @@ import type { InStatement, Row } from '@libsql/client';
 import { alreadyExists, invalid, MlflowError, notFound } from '../errors.ts';
 import { encodePageToken } from '../search/page-token.ts';
 import { MODEL_VERSION_SEARCH, REGISTERED_MODEL_SEARCH } from '../search/search-spec.ts';
-import { compareSql, direction, parseSearch, type SqlArg } from './search/sql-compare.ts';
+import { direction, filterConditions, parseSearch, type SqlArg } from './search/sql-compare.ts';
 import type { StoreContext } from './store-context.ts';
 import { type ModelVersion, type SearchInput, type SearchPage, type Stage, STAGES } from './tracking-store.ts';
 
@@ -43,15 +43,7 @@ const MODEL_COLUMNS: Record<string, string> = {
 export async function searchRegisteredModelNames({ client }: StoreContext, input: SearchInput): Promise<SearchPage<string>> {
   const { filter, orderBy, offset } = parseSearch(REGISTERED_MODEL_SEARCH, input);
   const args: SqlArg[] = [];
-  const where = ['1 = 1'];
-  for (const c of filter) {
-    if (c.type === 'tag') {
-      args.push(c.key);
-      where.push(`EXISTS (SELECT 1 FROM registered_model_tags f WHERE f.name = m.name AND f.key = ? AND ${compareSql('f.value', c, args)})`);
-    } else {
-      where.push(compareSql(MODEL_COLUMNS[c.key]!, c, args));
-    }
-  }
+  const where = ['1 = 1', ...filterConditions(filter, MODEL_COLUMNS, { table: 'registered_model_tags', join: 'f.name = m.name' }, args)];
   const order = orderBy.map((o) => `${MODEL_COLUMNS[o.key]!} ${direction(o)}`);
   if (!orderBy.some((o) => o.key === 'name')) order.push('m.name ASC');
   const { rows } = await client.execute({
@@ -131,18 +123,10 @@ const VERSION_COLUMNS: Record<string, string> = {
 export async function searchModelVersions(ctx: StoreContext, input: SearchInput): Promise<SearchPage<ModelVersion>> {
   const { filter, orderBy, offset } = parseSearch(MODEL_VERSION_SEARCH, input);
   const args: SqlArg[] = [];
-  const where = ["v.status != 'PENDING_REGISTRATION'"];
-  for (const c of filter) {
-    if (c.type === 'tag') {
-      args.push(c.key);
-      where.push(
-        'EXISTS (SELECT 1 FROM model_version_tags f WHERE f.name = v.name AND f.version = v.version AND f.key = ? AND ' +
-          `${compareSql('f.value', c, args)})`,
-      );
-    } else {
-      where.push(compareSql(VERSION_COLUMNS[c.key]!, c, args));
-    }
-  }
+  const where = [
+    "v.status != 'PENDING_REGISTRATION'",
+    ...filterConditions(filter, VERSION_COLUMNS, { table: 'model_version_tags', join: 'f.name = v.name AND f.version = v.version' }, args),
+  ];
   const order = orderBy.map((o) => `${VERSION_COLUMNS[o.key]!} ${direction(o)}`);
   if (!orderBy.length) order.push('v.last_updated_time DESC');
   if (!orderBy.some((o) => o.key === 'name')) order.push('v.name ASC');

@@ -200,6 +200,15 @@ export interface LogBatchInput {
   tags?: Tag[];
 }
 
+/** Input of get-history-bulk-interval: one metric of several runs, sampled to `max_results` steps. */
+export interface BulkIntervalInput {
+  run_ids: string[];
+  metric_key: string;
+  start_step?: number;
+  end_step?: number;
+  max_results: number;
+}
+
 /** A page of a metric's history. */
 export interface MetricHistoryPage {
   metrics: Metric[];
@@ -294,21 +303,9 @@ export interface TrackingStore {
   /** Records datasets a run used (deduplicated per experiment by name and digest). */
   logInputs(runId: string, inputs: DatasetInput[]): Promise<void>;
   /** Sampled history of one metric of several runs (MLflow's get-history-bulk-interval). */
-  getMetricHistoryBulkInterval(input: {
-    run_ids: string[];
-    metric_key: string;
-    start_step?: number;
-    end_step?: number;
-    max_results: number;
-  }): Promise<MetricWithRunId[]>;
+  getMetricHistoryBulkInterval(input: BulkIntervalInput): Promise<MetricWithRunId[]>;
   /** `getMetricHistoryBulkInterval` as the JSON body get-history-bulk-interval replies with (built by SQLite, exact values). */
-  getMetricHistoryBulkIntervalJson(input: {
-    run_ids: string[];
-    metric_key: string;
-    start_step?: number;
-    end_step?: number;
-    max_results: number;
-  }): Promise<string>;
+  getMetricHistoryBulkIntervalJson(input: BulkIntervalInput): Promise<string>;
 
   searchRegisteredModels(input: SearchInput): Promise<SearchPage<RegisteredModel>>;
   renameRegisteredModel(name: string, newName: string): Promise<RegisteredModel>;

@@ -16,3 +16,8 @@ export const VALUE_JSON = printed('"');
 
 /** The value as text (special values bare), for rows that JSON is built from later. */
 export const VALUE_TEXT = printed('');
+
+/** Parses JSON built with `VALUE_JSON`: the "NaN"/"Infinity"/"-Infinity" values become numbers again. */
+export function parseMetricJson<T>(text: string): T {
+  return JSON.parse(text, (k, v: unknown) => (k === 'value' && typeof v === 'string' ? Number(v) : v)) as T;
+}

@@ -35,6 +35,23 @@ export function compareSql(column: string, c: Pick<Comparison, 'comparator' | 'v
   return `${column} ${op} ?`;
 }
 
+/**
+ * The SQL conditions of an experiment, model or version filter: a tag comparison as an EXISTS over the
+ * entity's tag table (`f`, joined to the entity by `tag.join`), any other on its column from `columns`.
+ */
+export function filterConditions(
+  filter: readonly Comparison[],
+  columns: Record<string, string>,
+  tag: { table: string; join: string },
+  args: SqlArg[],
+): string[] {
+  return filter.map((c) => {
+    if (c.type !== 'tag') return compareSql(columns[c.key]!, c, args);
+    args.push(c.key);
+    return `EXISTS (SELECT 1 FROM ${tag.table} f WHERE ${tag.join} AND f.key = ? AND ${compareSql('f.value', c, args)})`;
+  });
+}
+
 /** A LIKE pattern (`%` any run, `_` one character) as the equivalent GLOB pattern. */
 export function likeToGlob(pattern: string): string {
   let out = '';

@@ -225,14 +225,8 @@ export interface CreateModelVersionInput {
   tags?: Tag[];
 }
 
-/** Input of `recordDeployment`. */
-export interface RecordDeploymentInput {
-  model: string;
-  from_version: string | null;
-  to_version: string;
-  kind: DeploymentKind;
-  actor: string;
-  created_at: number;
+/** Input of `recordDeployment`: the record without its id. */
+export interface RecordDeploymentInput extends Omit<Deployment, 'id'> {
   /** An alias to point at `to_version` in the same transaction (the production alias). */
   alias?: string;
 }

@@ -16,6 +16,8 @@ export interface Answer<T = any> {
 /** A real tracker for tests: a libSQL file with the real migrations, a real local edge, the real app. */
 export interface TrackerFixture {
   dir: string;
+  /** Its local R2/KV state: `wrangler dev --persist-to` this folder and the worker serves what it promotes. */
+  stateDir: string;
   store: LibsqlStore;
   edge: Edge;
   app: Hono;
@@ -30,7 +32,8 @@ export interface TrackerFixture {
 export async function openTrackerFixture(): Promise<TrackerFixture> {
   const temp = await openTempStore({ prefix: 'edgeflow-tracker-', file: 'db/tracker.db' });
   const { dir, store } = temp;
-  const edge = await openLocalEdge({ stateDir: join(dir, 'state') }).catch(async (error: unknown) => {
+  const stateDir = join(dir, 'state');
+  const edge = await openLocalEdge({ stateDir }).catch(async (error: unknown) => {
     await temp.close();
     throw error;
   });
@@ -41,6 +44,7 @@ export async function openTrackerFixture(): Promise<TrackerFixture> {
   };
   return {
     dir,
+    stateDir,
     store,
     edge,
     app,
@@ -85,6 +89,9 @@ export function useTrackerFixture(): Omit<TrackerFixture, 'close'> {
   return {
     get dir() {
       return current().dir;
+    },
+    get stateDir() {
+      return current().stateDir;
     },
     get store() {
       return current().store;

@@ -33,7 +33,10 @@ export interface ApiKeyKv {
  */
 export async function createApiKey(kv: ApiKeyKv, name: string): Promise<{ key: string; kvKey: string }> {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
-  const key = `ef_${btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`;
+  const key = `ef_${btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '')}`;
   const kvKey = await apiKeyKvKey(key);
   const stored: StoredApiKey = { name, createdAt: new Date().toISOString() };
   await kv.put(kvKey, JSON.stringify(stored));

@@ -4,12 +4,14 @@
  * the edge `EDGEFLOW_EDGE` names (local wrangler state or Cloudflare). The key is printed once.
  * `npm run api-key -- revoke <key>` deletes it.
  */
-import { openEdge } from '../tracker/src/edge/open-edge.ts';
+
 import { createApiKey, revokeApiKey } from '../contracts/api-key.ts';
+import { openEdge } from '../tracker/src/edge/open-edge.ts';
 import { runCli } from './cli.ts';
 
 runCli('npm run api-key -- create <name> | revoke <key>', 2, async ([command, arg]) => {
-  if (command !== 'create' && command !== 'revoke') throw new Error(`unknown command "${command}"; use create or revoke`);
+  if (command !== 'create' && command !== 'revoke')
+    throw new Error(`unknown command "${command}"; use create or revoke`);
   const edge = await openEdge(process.env);
   try {
     if (command === 'create') {

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Miniflare } from 'miniflare';
 import { pointerKey } from '../contracts/index.ts';
-import { buildBenchModel, type BenchModel } from './bench/edge-models.ts';
+import { type BenchModel, buildBenchModel } from './bench/edge-models.ts';
 import { childPids, cpuSeconds, rssMiB } from './bench/edge-proc.ts';
 import { runWrk, type WrkTarget } from './bench/edge-wrk.ts';
 import { BUNDLE_LIMIT, buildWorker, kib } from './build-worker.ts';
@@ -33,8 +33,11 @@ async function main(): Promise<void> {
   const outdir = await mkdtemp(join(tmpdir(), 'edgeflow-bundle-'));
   try {
     const { files, rawBytes, gzipBytes } = await buildWorker(outdir);
-    console.log(`bundle: ${files.join(', ')} — ${kib(rawBytes)} raw, ${kib(gzipBytes)} gzip (limit ${kib(BUNDLE_LIMIT)})`);
-    if (gzipBytes > BUNDLE_LIMIT) throw new Error(`the bundle is ${kib(gzipBytes)} gzip, over the ${kib(BUNDLE_LIMIT)} limit`);
+    console.log(
+      `bundle: ${files.join(', ')} — ${kib(rawBytes)} raw, ${kib(gzipBytes)} gzip (limit ${kib(BUNDLE_LIMIT)})`,
+    );
+    if (gzipBytes > BUNDLE_LIMIT)
+      throw new Error(`the bundle is ${kib(gzipBytes)} gzip, over the ${kib(BUNDLE_LIMIT)} limit`);
     for (const backend of backendsToRun()) await benchBackend(outdir, backend);
   } finally {
     await rm(outdir, { recursive: true, force: true });
@@ -43,7 +46,10 @@ async function main(): Promise<void> {
 }
 
 function backendsToRun(): string[] {
-  return (process.env.BENCH_BACKENDS ?? 'auto,cpu,wasm').split(',').map((s) => s.trim()).filter(Boolean);
+  return (process.env.BENCH_BACKENDS ?? 'auto,cpu,wasm')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 async function benchBackend(outdir: string, backend: string): Promise<void> {
@@ -109,16 +115,33 @@ async function benchBackend(outdir: string, backend: string): Promise<void> {
       [large, large2],
     ] as const) {
       const flip = await flipTime(kv, predict(from), to);
-      rows.push({ what: `${label} flip ${from.name} ${from.version}→${to.version}`, conns: 1, rps: '', p50: '', cpu: '', note: flip });
+      rows.push({
+        what: `${label} flip ${from.name} ${from.version}→${to.version}`,
+        conns: 1,
+        rps: '',
+        p50: '',
+        cpu: '',
+        note: flip,
+      });
     }
     const metrics = await (await fetch(`${base}/metrics`)).text();
     for (const line of metrics.split('\n')) {
-      if (line.startsWith('edgeflow_predict_requests_total') && !line.includes('status="200"')) console.log(`${label} not 200: ${line}`);
+      if (line.startsWith('edgeflow_predict_requests_total') && !line.includes('status="200"'))
+        console.log(`${label} not 200: ${line}`);
     }
-    const backends = [...metrics.matchAll(/edgeflow_model_loaded_bytes\{model="(\w+)",version="(\d+)",backend="([\w-]+)"\} (\d+)/g)]
+    const backends = [
+      ...metrics.matchAll(/edgeflow_model_loaded_bytes\{model="(\w+)",version="(\d+)",backend="([\w-]+)"\} (\d+)/g),
+    ]
       .map((m) => `${m[1]}@${m[2]}:${m[3]}`)
       .join(' ');
-    rows.push({ what: `${label} workerd memory`, conns: '', rps: '', p50: '', cpu: '', note: `${rssMiB(pid).toFixed(0)} MiB RSS; loaded ${backends}` });
+    rows.push({
+      what: `${label} workerd memory`,
+      conns: '',
+      rps: '',
+      p50: '',
+      cpu: '',
+      note: `${rssMiB(pid).toFixed(0)} MiB RSS; loaded ${backends}`,
+    });
   } finally {
     await mf.dispose();
   }
@@ -130,7 +153,11 @@ async function expectOk(t: WrkTarget): Promise<void> {
 }
 
 /** Flips the pointer to `to` while predicting back to back; time until `to` answers, and any failure. */
-async function flipTime(kv: { put(k: string, v: string): Promise<unknown> }, target: WrkTarget, to: BenchModel): Promise<string> {
+async function flipTime(
+  kv: { put(k: string, v: string): Promise<unknown> },
+  target: WrkTarget,
+  to: BenchModel,
+): Promise<string> {
   const init = { method: 'POST', body: target.body, headers: { 'content-type': 'application/json' } };
   await kv.put(pointerKey(to.name), JSON.stringify(to.pointer));
   const start = performance.now();
@@ -157,11 +184,15 @@ function printTable(): void {
   const width = (k: keyof Row) => Math.max(...all.map((r) => String(r[k]).length));
   const keys: Array<keyof Row> = ['what', 'conns', 'rps', 'p50', 'cpu', 'note'];
   for (const [i, r] of all.entries()) {
-    console.log(keys.map((k) => String(r[k]).padEnd(width(k))).join('  ').trimEnd());
+    console.log(
+      keys
+        .map((k) => String(r[k]).padEnd(width(k)))
+        .join('  ')
+        .trimEnd(),
+    );
     if (i === 0) console.log(keys.map((k) => '-'.repeat(width(k))).join('  '));
   }
 }
-
 
 main().catch((error: unknown) => {
   console.error(`bench:edge failed: ${error instanceof Error ? error.message : String(error)}`);

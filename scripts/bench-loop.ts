@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type LoopConfig, freePort, startWorker } from './services.ts';
+import { freePort, type LoopConfig, startWorker } from './services.ts';
 import { startLoop } from './start.ts';
 
 const WARM_REQUESTS = 300;
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   const width = Math.max(...rows.map(([k]) => k.length));
-  console.log('\nloop bench (real tracker + wrangler dev on this machine; latency includes wrangler dev\'s proxy)');
+  console.log("\nloop bench (real tracker + wrangler dev on this machine; latency includes wrangler dev's proxy)");
   for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
 }
 

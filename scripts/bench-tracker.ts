@@ -52,13 +52,20 @@ async function measure(
   for (let i = 0; i < repeats; i++) samples.push(await once());
   rows.push({ name, unit, target, higher, samples });
   const values = samples.map((s) => fmt(s.value)).join(', ');
-  console.log(`  ${name}: ${values} ${unit}${samples.some((s) => s.error) ? ` — ${samples.find((s) => s.error)!.error}` : ''}`);
+  console.log(
+    `  ${name}: ${values} ${unit}${samples.some((s) => s.error) ? ` — ${samples.find((s) => s.error)!.error}` : ''}`,
+  );
 }
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'edgeflow-bench-tracker-'));
   const port = await freePort();
-  const tracker = await startTracker({ trackerPort: port, workerPort: 0, dataDir: join(dir, 'data'), stateDir: join(dir, 'state') });
+  const tracker = await startTracker({
+    trackerPort: port,
+    workerPort: 0,
+    dataDir: join(dir, 'data'),
+    stateDir: join(dir, 'state'),
+  });
   const http = new BenchClient(tracker.url);
   const db = createClient({ url: `file:${join(dir, 'data', 'tracker.db')}` });
   try {
@@ -71,22 +78,36 @@ async function main(): Promise<void> {
     await logMetricSingles(ctx, 500, 16);
     await runLifecycle(ctx, 100, 8);
 
-    await measure('log-batch 1,000 points, 1 run, 1 in flight', 'points/s', 80_000, true, () => logBatchOneRun(ctx, 100, 1));
-    await measure('log-batch 1,000 points, 1 run, 4 in flight', 'points/s', 80_000, true, () => logBatchOneRun(ctx, 100, 4));
-    await measure('log-batch 1,000 points, 8 runs at once', 'points/s', 80_000, true, () => logBatchManyRuns(ctx, 8, 20));
-    await measure('log-metric single requests, 16 in flight', 'req/s', 2_000, true, () => logMetricSingles(ctx, 4_000, 16));
-    await measure('create + log-batch(2p,2m) + update, 8 in flight', 'runs/s', 500, true, () => runLifecycle(ctx, 1_000, 8));
+    await measure('log-batch 1,000 points, 1 run, 1 in flight', 'points/s', 80_000, true, () =>
+      logBatchOneRun(ctx, 100, 1),
+    );
+    await measure('log-batch 1,000 points, 1 run, 4 in flight', 'points/s', 80_000, true, () =>
+      logBatchOneRun(ctx, 100, 4),
+    );
+    await measure('log-batch 1,000 points, 8 runs at once', 'points/s', 80_000, true, () =>
+      logBatchManyRuns(ctx, 8, 20),
+    );
+    await measure('log-metric single requests, 16 in flight', 'req/s', 2_000, true, () =>
+      logMetricSingles(ctx, 4_000, 16),
+    );
+    await measure('create + log-batch(2p,2m) + update, 8 in flight', 'runs/s', 500, true, () =>
+      runLifecycle(ctx, 1_000, 8),
+    );
 
     const historyRun = await seedHistory(ctx, 100_000);
     await readHistory(ctx, historyRun, 100_000);
-    await measure('get-history 100,000 points, all pages', 'ms', 250, false, () => readHistory(ctx, historyRun, 100_000));
+    await measure('get-history 100,000 points, all pages', 'ms', 250, false, () =>
+      readHistory(ctx, historyRun, 100_000),
+    );
 
     if (await hasSearch(ctx)) {
       const search = await http.ok('experiments/create', { name: 'bench-search' });
       const id = search.experiment_id as string;
       const t = performance.now();
       await seedSearchRuns(ctx, id, SEARCH_RUNS, 8);
-      console.log(`  seeded ${SEARCH_RUNS} runs × 10 params × 10 metrics in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+      console.log(
+        `  seeded ${SEARCH_RUNS} runs × 10 params × 10 metrics in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+      );
       const filtered = {
         experiment_ids: [id],
         filter: "metrics.m3 > 0.5 and params.p1 = 'v2'",
@@ -97,8 +118,22 @@ async function main(): Promise<void> {
       const queries = Math.max(REPEATS, 20);
       await searchOnce(ctx, filtered, 1);
       await searchOnce(ctx, first, 100);
-      await measure(`search-runs ${SEARCH_RUNS} runs, metric+param filter, order by metric`, 'ms', 50, false, () => searchOnce(ctx, filtered, 1), queries);
-      await measure(`search-runs ${SEARCH_RUNS} runs, no filter, first 100`, 'ms', 20, false, () => searchOnce(ctx, first, 100), queries);
+      await measure(
+        `search-runs ${SEARCH_RUNS} runs, metric+param filter, order by metric`,
+        'ms',
+        50,
+        false,
+        () => searchOnce(ctx, filtered, 1),
+        queries,
+      );
+      await measure(
+        `search-runs ${SEARCH_RUNS} runs, no filter, first 100`,
+        'ms',
+        20,
+        false,
+        () => searchOnce(ctx, first, 100),
+        queries,
+      );
     } else {
       for (const [name, target] of [
         ['search-runs 10000 runs, metric+param filter, order by metric', 50],
@@ -120,7 +155,8 @@ async function main(): Promise<void> {
 function printTable(): boolean {
   let failed = false;
   const lines = rows.map((r) => {
-    if (!r.samples.length) return [r.name, r.note ?? 'n/a', '0', `${r.higher ? '≥' : '<'} ${fmt(r.target)} ${r.unit}`, 'n/a'];
+    if (!r.samples.length)
+      return [r.name, r.note ?? 'n/a', '0', `${r.higher ? '≥' : '<'} ${fmt(r.target)} ${r.unit}`, 'n/a'];
     const med = median(r.samples.map((s) => s.value));
     const error = r.samples.find((s) => s.error)?.error;
     const pass = !error && (r.higher ? med >= r.target : med < r.target);
@@ -135,7 +171,11 @@ function printTable(): boolean {
   });
   const head = ['case', 'median', 'runs', 'target', 'result'];
   const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   console.log(`\n${line(head)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
   for (const l of lines) console.log(line(l));
   return failed;

@@ -16,7 +16,15 @@ import type { Page } from 'playwright-core';
 import { openStore } from '../tracker/src/store/libsql-store.ts';
 import { launchChromium } from '../tracker/ui/testing/chromium.ts';
 import { fillForUiBench, UI_FILL, type UiFilled } from './bench/ui-fill.ts';
-import { chartRedraw, compareAllCharts, compareFirstView, runPageCharts, runsFirstRender, runsTableChange, timeToMark } from './bench/ui-measure.ts';
+import {
+  chartRedraw,
+  compareAllCharts,
+  compareFirstView,
+  runPageCharts,
+  runsFirstRender,
+  runsTableChange,
+  timeToMark,
+} from './bench/ui-measure.ts';
 import { freePort, type Service, startTracker } from './services.ts';
 
 const REPEATS = Math.max(1, Number(process.env.BENCH_REPEATS ?? 5));
@@ -76,17 +84,31 @@ async function main(): Promise<void> {
   let tracker: Service | undefined;
   let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
   try {
-    console.log(`filling the store with ${RUNS} runs (+${UI_FILL.compareRuns} to compare, 1 of ${UI_FILL.bigChartPoints} points)…`);
+    console.log(
+      `filling the store with ${RUNS} runs (+${UI_FILL.compareRuns} to compare, 1 of ${UI_FILL.bigChartPoints} points)…`,
+    );
     const store = await openStore({ url: `file:${join(dataDir, 'tracker.db')}` });
     let filled: UiFilled;
     try {
-      filled = await fillForUiBench(store, { ...UI_FILL, runs: RUNS, runsWithHistory: Math.round((RUNS * UI_FILL.runsWithHistory) / UI_FILL.runs) }, 8, (l) => console.log(l));
+      filled = await fillForUiBench(
+        store,
+        { ...UI_FILL, runs: RUNS, runsWithHistory: Math.round((RUNS * UI_FILL.runsWithHistory) / UI_FILL.runs) },
+        8,
+        (l) => console.log(l),
+      );
     } finally {
       await store.close();
     }
-    console.log(`filled: ${filled.points.toLocaleString('en')} metric points in ${(filled.ms / 1000).toFixed(1)} s (store directly, 8 writes in flight)`);
+    console.log(
+      `filled: ${filled.points.toLocaleString('en')} metric points in ${(filled.ms / 1000).toFixed(1)} s (store directly, 8 writes in flight)`,
+    );
 
-    tracker = await startTracker({ trackerPort: await freePort(), workerPort: 0, dataDir, stateDir: join(dir, 'state') });
+    tracker = await startTracker({
+      trackerPort: await freePort(),
+      workerPort: 0,
+      dataDir,
+      stateDir: join(dir, 'state'),
+    });
     const base = tracker.url;
     browser = await launchChromium();
     const page: Page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -100,7 +122,9 @@ async function main(): Promise<void> {
     console.log(`measuring, ${REPEATS} repeats each:`);
 
     const runsUrl = `${base}/experiments/${filled.experimentId}`;
-    await measure(`runs table first render (${RUNS.toLocaleString('en')} runs, 100 a page)`, 1000, () => runsFirstRender(page, base, filled.experimentId));
+    await measure(`runs table first render (${RUNS.toLocaleString('en')} runs, 100 a page)`, 1000, () =>
+      runsFirstRender(page, base, filled.experimentId),
+    );
     await measure('runs table sort by a metric (server)', 300, async (i) => {
       await runsFirstRender(page, base, filled.experimentId);
       return runsTableChange(page, { sort: `metrics.m${i % 10}` });
@@ -114,14 +138,24 @@ async function main(): Promise<void> {
       await page.waitForFunction(() => performance.getEntriesByName('runs-rendered').length > 0);
       return runsTableChange(page, { filter: `metrics.m1 > 0.${5 + (i % 4)} and params.p2 = 'v3'` });
     });
-    await measure('run page with 10 charts (100 steps each)', 1000, () => runPageCharts(page, base, filled.chartRunId, 10));
+    await measure('run page with 10 charts (100 steps each)', 1000, () =>
+      runPageCharts(page, base, filled.chartRunId, 10),
+    );
     const compareName = `compare ${filled.compareRunIds.length} runs × ${UI_FILL.compareSteps.toLocaleString('en')} steps`;
-    await measure(`${compareName}: first screen`, 1000, () => compareFirstView(page, base, filled.compareRunIds, UI_FILL.compareSteps));
-    await measure(`${compareName}: all 10 charts (scrolled)`, null, () => compareAllCharts(page, base, filled.compareRunIds, 10));
+    await measure(`${compareName}: first screen`, 1000, () =>
+      compareFirstView(page, base, filled.compareRunIds, UI_FILL.compareSteps),
+    );
+    await measure(`${compareName}: all 10 charts (scrolled)`, null, () =>
+      compareAllCharts(page, base, filled.compareRunIds, 10),
+    );
     await timeToMark(page, `${base}/runs/${filled.bigChartRunId}`, 'run-charts-drawn', 60_000);
-    await measure(`chart of ${UI_FILL.bigChartPoints.toLocaleString('en')} points (data → pixels)`, 300, () => chartRedraw(page, UI_FILL.bigChartPoints));
-    await measure(`run page with a ${UI_FILL.bigChartPoints.toLocaleString('en')}-point chart (fetch + draw)`, null, () =>
-      timeToMark(page, `${base}/runs/${filled.bigChartRunId}`, 'run-charts-drawn', 60_000),
+    await measure(`chart of ${UI_FILL.bigChartPoints.toLocaleString('en')} points (data → pixels)`, 300, () =>
+      chartRedraw(page, UI_FILL.bigChartPoints),
+    );
+    await measure(
+      `run page with a ${UI_FILL.bigChartPoints.toLocaleString('en')}-point chart (fetch + draw)`,
+      null,
+      () => timeToMark(page, `${base}/runs/${filled.bigChartRunId}`, 'run-charts-drawn', 60_000),
     );
     if (errors.length) rows.push({ name: 'page errors', target: 0, samples: [], error: errors.join('; ') });
 
@@ -136,6 +170,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  console.error('bench:ui failed:', e instanceof Error ? e.stack ?? e.message : e);
+  console.error('bench:ui failed:', e instanceof Error ? (e.stack ?? e.message) : e);
   process.exit(1);
 });

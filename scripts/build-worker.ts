@@ -3,7 +3,7 @@
  * bundle's size and fails when it is over 1 MB gzip (issue 4's limit; CI runs this).
  */
 import { execFile } from 'node:child_process';
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -46,7 +46,9 @@ export const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const outdir = resolve(process.argv[2] ?? join(ROOT, 'dist/worker'));
   const b = await buildWorker(outdir);
-  console.log(`worker bundle in ${outdir}: ${b.files.join(', ')} — ${kib(b.rawBytes)} raw, ${kib(b.gzipBytes)} gzip (limit ${kib(BUNDLE_LIMIT)})`);
+  console.log(
+    `worker bundle in ${outdir}: ${b.files.join(', ')} — ${kib(b.rawBytes)} raw, ${kib(b.gzipBytes)} gzip (limit ${kib(BUNDLE_LIMIT)})`,
+  );
   if (b.gzipBytes > BUNDLE_LIMIT) {
     console.error(`the bundle is over the ${kib(BUNDLE_LIMIT)} gzip limit`);
     process.exit(1);

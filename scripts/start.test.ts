@@ -7,9 +7,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MODEL_JSON_FILE, SIGNATURE_FILE } from '../contracts/index.ts';
 import type { TrackerClient } from '../tracker/client/index.ts';
-import { loadModelFromFiles, predictWithSignature, readModelJson, readSignature, weightPaths } from './lib/model-files.ts';
 import type { ModelFiles } from './lib/model-files.ts';
-import { type LoopConfig, freePort, sleep } from './services.ts';
+import {
+  loadModelFromFiles,
+  predictWithSignature,
+  readModelJson,
+  readSignature,
+  weightPaths,
+} from './lib/model-files.ts';
+import { freePort, type LoopConfig, sleep } from './services.ts';
 import { DEMO_MODEL, type Loop, startLoop } from './start.ts';
 import { trainAndLog } from './train.ts';
 
@@ -91,7 +97,11 @@ describe('the whole loop on real processes', () => {
 
   it('refuses to promote a version without model files, and keeps serving the live one', async () => {
     const run = await loop.client.createRun({ experimentId: '0', runName: 'no-artifacts' });
-    const empty = await loop.client.createModelVersion({ name: DEMO_MODEL, source: `runs:/${run.run_id}/model`, runId: run.run_id });
+    const empty = await loop.client.createModelVersion({
+      name: DEMO_MODEL,
+      source: `runs:/${run.run_id}/model`,
+      runId: run.run_id,
+    });
     await expect(loop.client.setAlias(DEMO_MODEL, 'production', empty.version)).rejects.toMatchObject({
       errorCode: 'INVALID_PARAMETER_VALUE',
     });
@@ -147,7 +157,10 @@ async function versionFiles(loop: Loop, version: string): Promise<ModelFiles> {
     expect(res.status, name).toBe(200);
     return new Uint8Array(await res.arrayBuffer());
   };
-  const files: ModelFiles = { [MODEL_JSON_FILE]: await get(MODEL_JSON_FILE), [SIGNATURE_FILE]: await get(SIGNATURE_FILE) };
+  const files: ModelFiles = {
+    [MODEL_JSON_FILE]: await get(MODEL_JSON_FILE),
+    [SIGNATURE_FILE]: await get(SIGNATURE_FILE),
+  };
   for (const path of weightPaths(readModelJson(files))) files[path] = await get(path);
   return files;
 }

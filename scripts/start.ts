@@ -5,7 +5,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { TrackerClient } from '../tracker/client/index.ts';
-import { type LoopConfig, type Service, loopConfig, sleep, startTracker, startWorker } from './services.ts';
+import { type LoopConfig, loopConfig, type Service, sleep, startTracker, startWorker } from './services.ts';
 import { trainAndLog } from './train.ts';
 
 /** The demo model's registered name (the worker's DEFAULT_MODEL in wrangler.toml). */

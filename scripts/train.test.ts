@@ -1,9 +1,9 @@
 import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
+import { type ServerType, serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TrackerClient } from '../tracker/client/index.ts';
 import { openTrackerFixture, type TrackerFixture } from '../tracker/src/testing/tracker-fixture.ts';
-import { loadModelFromFiles, predictWithSignature, readSignature, type ModelFiles } from './lib/model-files.ts';
+import { loadModelFromFiles, type ModelFiles, predictWithSignature, readSignature } from './lib/model-files.ts';
 import { trainAndLog } from './train.ts';
 
 describe('trainAndLog against a real tracker over HTTP', () => {
@@ -43,7 +43,13 @@ describe('trainAndLog against a real tracker over HTTP', () => {
     expect(run.info.status).toBe('FINISHED');
     expect(run.info.run_name).toBe('mlp-64x32-e3-s42');
     const params = Object.fromEntries(run.data.params.map((p: { key: string; value: string }) => [p.key, p.value]));
-    expect(params).toMatchObject({ epochs: '3', n_samples: '600', hidden_units: '64,32', random_state: '42', test_size: '0.2' });
+    expect(params).toMatchObject({
+      epochs: '3',
+      n_samples: '600',
+      hidden_units: '64,32',
+      random_state: '42',
+      test_size: '0.2',
+    });
     const tags = Object.fromEntries(run.data.tags.map((t: { key: string; value: string }) => [t.key, t.value]));
     expect(tags['mlflow.source.name']).toBe('scripts/train.ts');
     const latest = Object.fromEntries(run.data.metrics.map((m: { key: string; value: number }) => [m.key, m.value]));
@@ -51,20 +57,30 @@ describe('trainAndLog against a real tracker over HTTP', () => {
     expect(latest.test_accuracy).toBe(result.metrics.accuracy);
     expect(result.metrics.roc_auc).toBeGreaterThan(0.85);
     for (const key of ['loss', 'accuracy', 'val_loss', 'val_accuracy', 'val_auc']) {
-      const history = await fixture.get('/api/2.0/mlflow/metrics/get-history', { run_id: result.runId, metric_key: key });
+      const history = await fixture.get('/api/2.0/mlflow/metrics/get-history', {
+        run_id: result.runId,
+        metric_key: key,
+      });
       expect(history.body.metrics.map((m: { step: number }) => m.step)).toEqual([0, 1, 2]);
     }
 
-    const version = (await fixture.get('/api/2.0/mlflow/model-versions/get', { name: 'fraud-detector-test', version: '1' }))
-      .body.model_version;
-    expect(version).toMatchObject({ source: `runs:/${result.runId}/model`, run_id: result.runId, aliases: ['production'] });
+    const version = (
+      await fixture.get('/api/2.0/mlflow/model-versions/get', { name: 'fraud-detector-test', version: '1' })
+    ).body.model_version;
+    expect(version).toMatchObject({
+      source: `runs:/${result.runId}/model`,
+      run_id: result.runId,
+      aliases: ['production'],
+    });
     const { pointer } = await client.getDeployment('fraud-detector-test');
     expect(pointer?.version).toBe('1');
 
     // the uploaded files are the trained model: downloaded back, they predict what it predicts
     const files: ModelFiles = {};
     for (const name of ['model.json', 'group1-shard1of1.bin', 'signature.json']) {
-      const res = await fetch(`${baseUrl}/api/2.0/mlflow-artifacts/artifacts/${run.info.experiment_id}/${result.runId}/artifacts/model/${name}`);
+      const res = await fetch(
+        `${baseUrl}/api/2.0/mlflow-artifacts/artifacts/${run.info.experiment_id}/${result.runId}/artifacts/model/${name}`,
+      );
       expect(res.status).toBe(200);
       files[name] = new Uint8Array(await res.arrayBuffer());
     }

@@ -13,7 +13,7 @@ import { fitLogger } from '../tracker/client/fit-logger.ts';
 import { TrackerClient } from '../tracker/client/index.ts';
 import type { BinaryMetrics } from './lib/metrics.ts';
 import { contentTypeOf, type ModelFiles } from './lib/model-files.ts';
-import { DEMO_CONFIG, trainDemoModel, type DemoConfig } from './lib/train-demo.ts';
+import { DEMO_CONFIG, type DemoConfig, type DemoTrainingResult, trainDemoModel } from './lib/train-demo.ts';
 
 /** Options of `trainAndLog`: the training hyperparameters plus where and how to log. */
 export interface TrainAndLogOptions extends Partial<DemoConfig> {
@@ -81,7 +81,7 @@ export async function trainAndLog(client: TrackerClient, opts: TrainAndLogOption
   log(`run ${runId} (${runName}) in experiment ${experiment}`);
 
   const metrics = client.metricLogger(runId);
-  let result;
+  let result: DemoTrainingResult;
   try {
     const epochs = fitLogger(metrics);
     result = await trainDemoModel(config, async (epoch, logs, ms) => {
@@ -97,7 +97,12 @@ export async function trainAndLog(client: TrackerClient, opts: TrainAndLogOption
     const now = Date.now();
     await client.logBatch(runId, {
       metrics: [
-        ...Object.entries(result.testMetrics).map(([key, value]) => ({ key: `${TEST_METRIC_PREFIX}${key}`, value, timestamp: now, step: 0 })),
+        ...Object.entries(result.testMetrics).map(([key, value]) => ({
+          key: `${TEST_METRIC_PREFIX}${key}`,
+          value,
+          timestamp: now,
+          step: 0,
+        })),
         { key: 'train_time_s', value: result.trainMs / 1000, timestamp: now, step: 0 },
       ],
       params: [],
@@ -121,7 +126,11 @@ export async function trainAndLog(client: TrackerClient, opts: TrainAndLogOption
   let version: string | undefined;
   if (register || promote) {
     await client.ensureRegisteredModel(model);
-    const created = await client.createModelVersion({ name: model, source: `runs:/${runId}/${MODEL_ARTIFACT_DIR}`, runId });
+    const created = await client.createModelVersion({
+      name: model,
+      source: `runs:/${runId}/${MODEL_ARTIFACT_DIR}`,
+      runId,
+    });
     version = String(created.version);
     log(`registered ${model} version ${version}`);
     if (promote) {

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { MODEL_JSON_FILE, versionPrefix, type Pointer, type Signature } from '../../contracts/index.ts';
-import { modelToFiles, type ModelFiles } from '../lib/model-files.ts';
+import { MODEL_JSON_FILE, type Pointer, type Signature, versionPrefix } from '../../contracts/index.ts';
+import { type ModelFiles, modelToFiles } from '../lib/model-files.ts';
 
 /** A bench model: its files, the pointer that promotes it, and a valid input row. */
 export interface BenchModel {
@@ -19,7 +19,12 @@ export interface BenchModel {
  * A dense MLP `[inputs, ...hidden, outputs]` with random (seeded) weights: relu hidden layers, a sigmoid
  * output for 1 unit (binary) or softmax otherwise (multiclass), standardized inputs.
  */
-export async function buildBenchModel(name: string, version: string, units: number[], seed: number): Promise<BenchModel> {
+export async function buildBenchModel(
+  name: string,
+  version: string,
+  units: number[],
+  seed: number,
+): Promise<BenchModel> {
   tf.env().set('PROD', true);
   await tf.setBackend('cpu');
   const [inputs, ...rest] = units as [number, ...number[]];

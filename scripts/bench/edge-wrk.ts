@@ -30,17 +30,31 @@ export async function runWrk(target: WrkTarget, connections: number, seconds: nu
   const script = join(tmpdir(), `edgeflow-wrk-${process.pid}-${Math.random().toString(36).slice(2)}.lua`);
   const lines: string[] = [];
   if (target.body !== undefined) {
-    lines.push('wrk.method = "POST"', `wrk.body = ${luaString(target.body)}`, 'wrk.headers["content-type"] = "application/json"');
+    lines.push(
+      'wrk.method = "POST"',
+      `wrk.body = ${luaString(target.body)}`,
+      'wrk.headers["content-type"] = "application/json"',
+    );
   }
-  for (const [k, v] of Object.entries(target.headers ?? {})) lines.push(`wrk.headers[${luaString(k)}] = ${luaString(v)}`);
+  for (const [k, v] of Object.entries(target.headers ?? {}))
+    lines.push(`wrk.headers[${luaString(k)}] = ${luaString(v)}`);
   if (process.env.BENCH_DEBUG) {
-    lines.push('local shown = 0', 'function response(status, headers, body)', '  if status ~= 200 and shown < 3 then shown = shown + 1; io.stderr:write(status .. " " .. string.sub(body, 1, 300) .. "\\n") end', 'end');
+    lines.push(
+      'local shown = 0',
+      'function response(status, headers, body)',
+      '  if status ~= 200 and shown < 3 then shown = shown + 1; io.stderr:write(status .. " " .. string.sub(body, 1, 300) .. "\\n") end',
+      'end',
+    );
   }
   await writeFile(script, `${lines.join('\n')}\n`);
   const threads = Math.min(2, connections);
-  const { stdout, stderr } = await run('wrk', ['-t', String(threads), '-c', String(connections), '-d', `${seconds}s`, '--latency', '-s', script, target.url], {
-    maxBuffer: 1 << 20,
-  });
+  const { stdout, stderr } = await run(
+    'wrk',
+    ['-t', String(threads), '-c', String(connections), '-d', `${seconds}s`, '--latency', '-s', script, target.url],
+    {
+      maxBuffer: 1 << 20,
+    },
+  );
   if (process.env.BENCH_DEBUG) process.stderr.write(stderr);
   return parseWrk(stdout);
 }
@@ -52,10 +66,20 @@ export function parseWrk(out: string): WrkResult {
   const non2xx = Number(out.match(/Non-2xx or 3xx responses: (\d+)/)?.[1] ?? 0);
   const socket = out.match(/Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/);
   const socketErrors = socket ? socket.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0;
-  const errorText = [non2xx ? `${non2xx} non-2xx` : '', socketErrors ? `socket ${socket!.slice(1).join('/')} (connect/read/write/timeout)` : '']
+  const errorText = [
+    non2xx ? `${non2xx} non-2xx` : '',
+    socketErrors ? `socket ${socket!.slice(1).join('/')} (connect/read/write/timeout)` : '',
+  ]
     .filter(Boolean)
     .join(', ');
-  return { requests, rps, p50ms: latencyMs(out, '50%'), p99ms: latencyMs(out, '99%'), errors: non2xx + socketErrors, errorText };
+  return {
+    requests,
+    rps,
+    p50ms: latencyMs(out, '50%'),
+    p99ms: latencyMs(out, '99%'),
+    errors: non2xx + socketErrors,
+    errorText,
+  };
 }
 
 function latencyMs(out: string, pct: string): number {

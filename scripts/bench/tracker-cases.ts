@@ -19,7 +19,11 @@ let seq = 0;
 
 /** Creates a run and returns its id. */
 export async function createRun(ctx: BenchContext, name = `bench-${++seq}`): Promise<string> {
-  const body = await ctx.http.ok('runs/create', { experiment_id: ctx.experimentId, run_name: name, start_time: Date.now() });
+  const body = await ctx.http.ok('runs/create', {
+    experiment_id: ctx.experimentId,
+    run_name: name,
+    start_time: Date.now(),
+  });
   return body.run.info.run_id as string;
 }
 
@@ -78,18 +82,32 @@ export async function logBatchManyRuns(ctx: BenchContext, runs: number, batchesP
   const stored = await countPoints(ctx, runIds);
   const lost = runs * batchesPerRun * 1000 - stored;
   const failure = failures.find(Boolean);
-  return { value: (runs * batchesPerRun * 1000) / seconds, error: failure ?? (lost ? `${lost} points lost` : undefined) };
+  return {
+    value: (runs * batchesPerRun * 1000) / seconds,
+    error: failure ?? (lost ? `${lost} points lost` : undefined),
+  };
 }
 
 /**
  * Single log-metric requests, `inFlight` at a time, spread over `runs` runs and 4 keys: requests/s.
  * Checks every point was stored and each key's latest value is the last step's.
  */
-export async function logMetricSingles(ctx: BenchContext, requests: number, inFlight: number, runs = 4): Promise<Sample> {
+export async function logMetricSingles(
+  ctx: BenchContext,
+  requests: number,
+  inFlight: number,
+  runs = 4,
+): Promise<Sample> {
   const runIds = await Promise.all(Array.from({ length: runs }, () => createRun(ctx)));
   const bodies = Array.from({ length: requests }, (_, i) => {
     const step = Math.floor(i / (runs * 4));
-    return JSON.stringify({ run_id: runIds[i % runs], key: `m${Math.floor(i / runs) % 4}`, value: step, timestamp: T0 + step, step });
+    return JSON.stringify({
+      run_id: runIds[i % runs],
+      key: `m${Math.floor(i / runs) % 4}`,
+      value: step,
+      timestamp: T0 + step,
+      step,
+    });
   });
   let failure: string | undefined;
   const t = performance.now();
@@ -158,7 +176,8 @@ export async function readHistory(ctx: BenchContext, runId: string, points: numb
       max_results: 25_000,
       ...(token ? { page_token: token } : {}),
     });
-    if (r.status !== 200) return { value: Number.NaN, error: `get-history ${r.status}: ${JSON.stringify(r.body).slice(0, 200)}` };
+    if (r.status !== 200)
+      return { value: Number.NaN, error: `get-history ${r.status}: ${JSON.stringify(r.body).slice(0, 200)}` };
     const page = r.body.metrics as { step: number }[];
     for (const m of page) {
       if (m.step <= lastStep) unordered = true;
@@ -179,20 +198,38 @@ export async function hasSearch(ctx: BenchContext): Promise<boolean> {
 }
 
 /** Seeds `count` runs, each with 10 params (p0..p9) and 10 metrics (m0..m9), `inFlight` at a time. */
-export async function seedSearchRuns(ctx: BenchContext, experimentId: string, count: number, inFlight: number): Promise<void> {
+export async function seedSearchRuns(
+  ctx: BenchContext,
+  experimentId: string,
+  count: number,
+  inFlight: number,
+): Promise<void> {
   await pool(count, inFlight, async (i) => {
-    const body = await ctx.http.ok('runs/create', { experiment_id: experimentId, run_name: `s${i}`, start_time: T0 + i });
+    const body = await ctx.http.ok('runs/create', {
+      experiment_id: experimentId,
+      run_name: `s${i}`,
+      start_time: T0 + i,
+    });
     const runId = body.run.info.run_id as string;
     await ctx.http.ok('runs/log-batch', {
       run_id: runId,
       params: Array.from({ length: 10 }, (_, k) => ({ key: `p${k}`, value: `v${(i * (k + 1)) % 10}` })),
-      metrics: Array.from({ length: 10 }, (_, k) => ({ key: `m${k}`, value: ((i * 7919 + k * 104729) % 10007) / 10007, timestamp: T0, step: 0 })),
+      metrics: Array.from({ length: 10 }, (_, k) => ({
+        key: `m${k}`,
+        value: ((i * 7919 + k * 104729) % 10007) / 10007,
+        timestamp: T0,
+        step: 0,
+      })),
     });
   });
 }
 
 /** One search request's latency in ms; checks the answer has runs. */
-export async function searchOnce(ctx: BenchContext, body: Record<string, unknown>, expectRuns: number): Promise<Sample> {
+export async function searchOnce(
+  ctx: BenchContext,
+  body: Record<string, unknown>,
+  expectRuns: number,
+): Promise<Sample> {
   const t = performance.now();
   const r = await ctx.http.post('runs/search', body);
   const ms = performance.now() - t;

@@ -1,5 +1,5 @@
-import type { Metric } from '../../tracker/src/store/tracking-store.ts';
 import type { LibsqlStore } from '../../tracker/src/store/libsql-store.ts';
+import type { Metric } from '../../tracker/src/store/tracking-store.ts';
 
 /** How big the UI bench's data is. */
 export interface UiFillSize {
@@ -67,7 +67,13 @@ async function pool(count: number, inFlight: number, fn: (i: number) => Promise<
   await Promise.all(Array.from({ length: Math.min(inFlight, count) }, work));
 }
 
-async function logHistory(store: LibsqlStore, runId: string, run: number, keys: number, steps: number): Promise<number> {
+async function logHistory(
+  store: LibsqlStore,
+  runId: string,
+  run: number,
+  keys: number,
+  steps: number,
+): Promise<number> {
   let batch: Metric[] = [];
   let n = 0;
   for (let k = 0; k < keys; k++) {
@@ -88,14 +94,24 @@ async function logHistory(store: LibsqlStore, runId: string, run: number, keys: 
  * Fills a tracker's store directly (the fastest path: no HTTP, no JSON), with `inFlight` writes at
  * once: the big experiment, the compare experiment and the big-chart run.
  */
-export async function fillForUiBench(store: LibsqlStore, size: UiFillSize = UI_FILL, inFlight = 8, log: (line: string) => void = () => {}): Promise<UiFilled> {
+export async function fillForUiBench(
+  store: LibsqlStore,
+  size: UiFillSize = UI_FILL,
+  inFlight = 8,
+  log: (line: string) => void = () => {},
+): Promise<UiFilled> {
   const t0 = performance.now();
   let points = 0;
   const experimentId = await store.createExperiment({ name: 'bench-10k' });
   const runIds: string[] = new Array(size.runs);
   const historyEvery = Math.max(1, Math.floor(size.runs / Math.max(1, size.runsWithHistory)));
   await pool(size.runs, inFlight, async (i) => {
-    const run = await store.createRun({ experiment_id: experimentId, run_name: `run-${String(i).padStart(5, '0')}`, start_time: T0 + i * 1000, tags: [{ key: 'team', value: i % 3 ? 'risk' : 'growth' }] });
+    const run = await store.createRun({
+      experiment_id: experimentId,
+      run_name: `run-${String(i).padStart(5, '0')}`,
+      start_time: T0 + i * 1000,
+      tags: [{ key: 'team', value: i % 3 ? 'risk' : 'growth' }],
+    });
     const id = run.info.run_id;
     runIds[i] = id;
     const withHistory = i % historyEvery === 0 && i / historyEvery < size.runsWithHistory;
@@ -106,7 +122,12 @@ export async function fillForUiBench(store: LibsqlStore, size: UiFillSize = UI_F
     await store.logBatch(id, {
       params: paramsOf(i),
       // The latest value of each metric (for runs with history: one more step at the end).
-      metrics: Array.from({ length: METRICS }, (_, k) => ({ key: `m${k}`, value: value(i, k, 0), timestamp: T0 + i * 1000 + 999, step: withHistory ? size.historySteps : 0 })),
+      metrics: Array.from({ length: METRICS }, (_, k) => ({
+        key: `m${k}`,
+        value: value(i, k, 0),
+        timestamp: T0 + i * 1000 + 999,
+        step: withHistory ? size.historySteps : 0,
+      })),
     });
     points += METRICS;
     await store.updateRun(id, { status: 'FINISHED', end_time: T0 + i * 1000 + 500 + (i % 97) * 10 });
@@ -116,7 +137,11 @@ export async function fillForUiBench(store: LibsqlStore, size: UiFillSize = UI_F
   const compareExperimentId = await store.createExperiment({ name: 'bench-compare' });
   const compareRunIds: string[] = new Array(size.compareRuns);
   await pool(size.compareRuns, inFlight, async (i) => {
-    const run = await store.createRun({ experiment_id: compareExperimentId, run_name: `cmp-${String(i).padStart(2, '0')}`, start_time: T0 + i * 1000 });
+    const run = await store.createRun({
+      experiment_id: compareExperimentId,
+      run_name: `cmp-${String(i).padStart(2, '0')}`,
+      start_time: T0 + i * 1000,
+    });
     compareRunIds[i] = run.info.run_id;
     await store.logBatch(run.info.run_id, { params: paramsOf(i) });
     const n = await logHistory(store, run.info.run_id, i, METRICS, size.compareSteps);

@@ -9,7 +9,10 @@ import type { Page } from 'playwright-core';
 /** Loads `url` and waits for the performance mark `mark`; returns its time since navigation start. */
 export async function timeToMark(page: Page, url: string, mark: string, timeoutMs = 30_000): Promise<number> {
   await page.goto(url, { waitUntil: 'commit' });
-  await page.waitForFunction((m) => performance.getEntriesByName(m).length > 0, mark, { timeout: timeoutMs, polling: 50 });
+  await page.waitForFunction((m) => performance.getEntriesByName(m).length > 0, mark, {
+    timeout: timeoutMs,
+    polling: 50,
+  });
   return page.evaluate((m) => performance.getEntriesByName(m)[0]!.startTime, mark);
 }
 
@@ -45,7 +48,11 @@ export async function runsTableChange(page: Page, action: { sort: string } | { f
     }
     await done;
     const ms = performance.now() - t0;
-    return { ms, rows: box.querySelectorAll('#runs-table tbody tr').length, error: document.querySelector('#filter-error')?.textContent ?? '' };
+    return {
+      ms,
+      rows: box.querySelectorAll('#runs-table tbody tr').length,
+      error: document.querySelector('#filter-error')?.textContent ?? '',
+    };
   }, action);
   if (error) throw new Error(`the table answered with an error: ${error}`);
   if (rows === 0) throw new Error(`no rows after ${JSON.stringify(action)}`);
@@ -64,11 +71,23 @@ export async function runPageCharts(page: Page, baseUrl: string, runId: string, 
  * Compare: navigation start → the diff table and the overlaid charts on the first screen drawn (charts
  * further down load as they come near the viewport). Checks the drawn charts' shape.
  */
-export async function compareFirstView(page: Page, baseUrl: string, runIds: string[], pointsPerSeries: number): Promise<number> {
+export async function compareFirstView(
+  page: Page,
+  baseUrl: string,
+  runIds: string[],
+  pointsPerSeries: number,
+): Promise<number> {
   const ms = await timeToMark(page, `${baseUrl}/compare?runs=${runIds.join(',')}`, 'compare-drawn');
   const shape = await compareShape(page);
-  if (shape.charts < 1 || shape.series !== runIds.length + 1 || shape.points < Math.min(pointsPerSeries, shape.asked) || !shape.diff) {
-    throw new Error(`compare drew ${JSON.stringify(shape)}, expected charts of ${runIds.length} series × ${pointsPerSeries} points`);
+  if (
+    shape.charts < 1 ||
+    shape.series !== runIds.length + 1 ||
+    shape.points < Math.min(pointsPerSeries, shape.asked) ||
+    !shape.diff
+  ) {
+    throw new Error(
+      `compare drew ${JSON.stringify(shape)}, expected charts of ${runIds.length} series × ${pointsPerSeries} points`,
+    );
   }
   return ms;
 }
@@ -84,7 +103,10 @@ export async function compareAllCharts(page: Page, baseUrl: string, runIds: stri
       await new Promise((r) => requestAnimationFrame(r));
     }
   });
-  await page.waitForFunction(() => performance.getEntriesByName('compare-all-drawn').length > 0, null, { timeout: 60_000, polling: 50 });
+  await page.waitForFunction(() => performance.getEntriesByName('compare-all-drawn').length > 0, null, {
+    timeout: 60_000,
+    polling: 50,
+  });
   const shape = await compareShape(page);
   if (shape.charts !== charts) throw new Error(`compare drew ${shape.charts} charts, expected ${charts}`);
   return page.evaluate(() => performance.getEntriesByName('compare-all-drawn')[0]!.startTime);
@@ -92,8 +114,16 @@ export async function compareAllCharts(page: Page, baseUrl: string, runIds: stri
 
 function compareShape(page: Page) {
   return page.evaluate(() => {
-    const els = [...document.querySelectorAll('#compare-charts .chart')].filter((el) => (el as { uplot?: unknown }).uplot) as (HTMLElement & { uplot: { data: unknown[][] } })[];
-    return { charts: els.length, series: els[0]?.uplot.data.length ?? 0, points: els[0]?.uplot.data[0]?.length ?? 0, asked: Number(els[0]?.closest<HTMLElement>('figure')?.dataset.points ?? Infinity), diff: !!document.querySelector('#diff-table') };
+    const els = [...document.querySelectorAll('#compare-charts .chart')].filter(
+      (el) => (el as { uplot?: unknown }).uplot,
+    ) as (HTMLElement & { uplot: { data: unknown[][] } })[];
+    return {
+      charts: els.length,
+      series: els[0]?.uplot.data.length ?? 0,
+      points: els[0]?.uplot.data[0]?.length ?? 0,
+      asked: Number(els[0]?.closest<HTMLElement>('figure')?.dataset.points ?? Infinity),
+      diff: !!document.querySelector('#diff-table'),
+    };
   });
 }
 
@@ -101,7 +131,11 @@ function compareShape(page: Page) {
 export async function chartRedraw(page: Page, points: number): Promise<number> {
   const { ms, n } = await page.evaluate(async () => {
     const fig = document.querySelector('#charts figure')!;
-    const chart = fig.querySelector('.chart') as HTMLElement & { drawn?: Promise<void>; drawMs?: number; uplot?: { data: unknown[][] } };
+    const chart = fig.querySelector('.chart') as HTMLElement & {
+      drawn?: Promise<void>;
+      drawMs?: number;
+      uplot?: { data: unknown[][] };
+    };
     const box = fig.querySelector<HTMLInputElement>('input[type=checkbox]')!;
     box.click();
     await chart.drawn;

@@ -65,10 +65,20 @@ describe('makeClassification', () => {
     const { X } = makeClassification({ ...DEMO_DATASET, nSamples: 400, shuffle: false });
     const informative = X.map((r) => r.slice(0, 15));
     for (let j = 15; j < 20; j++) {
-      expect(maxResidual(informative, X.map((r) => r[j]!))).toBeLessThan(1e-6);
+      expect(
+        maxResidual(
+          informative,
+          X.map((r) => r[j]!),
+        ),
+      ).toBeLessThan(1e-6);
     }
     // while an informative feature is not a combination of the other informative ones
-    expect(maxResidual(X.map((r) => r.slice(1, 15)), X.map((r) => r[0]!))).toBeGreaterThan(0.5);
+    expect(
+      maxResidual(
+        X.map((r) => r.slice(1, 15)),
+        X.map((r) => r[0]!),
+      ),
+    ).toBeGreaterThan(0.5);
   });
 
   it('flips about flipY/2 of the labels', () => {
@@ -116,7 +126,12 @@ describe('stratifiedSplit', () => {
   it('allots odd counts by largest remainder', () => {
     // 7 zeros, 3 ones, test 0.25 → ceil(2.5) = 3 rows: 2.1 → 2 zeros, 0.9 → 1 one
     const ys = [0, 0, 0, 0, 0, 0, 0, 1, 1, 1];
-    const s = stratifiedSplit(ys.map((v) => [v]), ys, 0.25, 1);
+    const s = stratifiedSplit(
+      ys.map((v) => [v]),
+      ys,
+      0.25,
+      1,
+    );
     expect([count(s.yTest, 0), count(s.yTest, 1)]).toEqual([2, 1]);
   });
 

@@ -1,4 +1,4 @@
-import { createRng, permutation, shuffleInPlace, type Rng } from './random.ts';
+import { createRng, permutation, type Rng, shuffleInPlace } from './random.ts';
 
 /** Options of `makeClassification`; defaults follow scikit-learn's `make_classification`. */
 export interface MakeClassificationOptions {
@@ -61,9 +61,7 @@ export function makeClassification(options: MakeClassificationOptions = {}): Dat
   }
   const rng = createRng(seed);
 
-  const perCluster = Array.from({ length: nClusters }, () =>
-    Math.floor(nSamples / nClasses / nClustersPerClass),
-  );
+  const perCluster = Array.from({ length: nClusters }, () => Math.floor(nSamples / nClasses / nClustersPerClass));
   const assigned = perCluster.reduce((a, b) => a + b, 0);
   for (let i = 0; i < nSamples - assigned; i++) perCluster[i % nClusters]! += 1;
 
@@ -152,9 +150,7 @@ export function stratifiedSplit(X: number[][], y: number[], testSize = 0.2, seed
   const exact = classes.map((c) => (nTest * byClass.get(c)!.length) / n);
   const take = exact.map(Math.floor);
   let left = nTest - take.reduce((a, b) => a + b, 0);
-  const byRemainder = classes
-    .map((_, i) => i)
-    .sort((a, b) => exact[b]! - take[b]! - (exact[a]! - take[a]!) || a - b);
+  const byRemainder = classes.map((_, i) => i).sort((a, b) => exact[b]! - take[b]! - (exact[a]! - take[a]!) || a - b);
   for (const i of byRemainder) {
     if (left === 0) break;
     take[i]! += 1;

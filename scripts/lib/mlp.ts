@@ -92,7 +92,8 @@ export async function trainMlp(
       loss: lastValue(fitted.history.loss),
       accuracy: lastValue(fitted.history.acc ?? fitted.history.accuracy),
       val_loss: binaryCrossEntropy(validation.y, probs),
-      val_accuracy: probs.reduce((hits, p, i) => hits + Number((p >= 0.5 ? 1 : 0) === validation.y[i]), 0) / probs.length,
+      val_accuracy:
+        probs.reduce((hits, p, i) => hits + Number((p >= 0.5 ? 1 : 0) === validation.y[i]), 0) / probs.length,
       val_auc: rocAuc(validation.y, probs),
     };
     history.push(logs);

@@ -8,16 +8,16 @@ import { Signature } from '../../contracts/index.ts';
 import { makeClassification } from './make-classification.ts';
 import { buildMlp, predictProbabilities, trainMlp } from './mlp.ts';
 import {
-  WEIGHTS_FILE,
   buildSignature,
   loadModelFromFiles,
+  type ModelFiles,
   modelToFiles,
   predictWithSignature,
   readModelFiles,
   readModelJson,
   readSignature,
+  WEIGHTS_FILE,
   writeModelFiles,
-  type ModelFiles,
 } from './model-files.ts';
 import { applyStandardizer, fitStandardizer } from './standardize.ts';
 import { initBackend } from './tf-backend.ts';
@@ -36,11 +36,16 @@ describe('model files', () => {
     const { X, y } = makeClassification({ nSamples: 300, nFeatures: 6, nInformative: 4, nRedundant: 2, seed: 5 });
     const standardizer = fitStandardizer(X);
     model = buildMlp({ inputDim: 6, hiddenUnits: [8, 4], learningRate: 0.01, seed: 5 });
-    await trainMlp(model, { X: applyStandardizer(X, standardizer), y }, { X: applyStandardizer(X, standardizer), y }, {
-      epochs: 2,
-      batchSize: 32,
-      seed: 5,
-    });
+    await trainMlp(
+      model,
+      { X: applyStandardizer(X, standardizer), y },
+      { X: applyStandardizer(X, standardizer), y },
+      {
+        epochs: 2,
+        batchSize: 32,
+        seed: 5,
+      },
+    );
     signature = buildSignature({ standardizer, sample: X[0]! });
     files = await modelToFiles(model, signature);
     rows = X.slice(0, 40);

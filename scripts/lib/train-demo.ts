@@ -1,9 +1,9 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Signature } from '../../contracts/index.ts';
 import { DEMO_DATASET, makeClassification, stratifiedSplit } from './make-classification.ts';
-import { binaryMetrics, type BinaryMetrics } from './metrics.ts';
-import { buildMlp, predictProbabilities, trainMlp, type EpochLogs } from './mlp.ts';
-import { buildSignature, modelToFiles, type ModelFiles } from './model-files.ts';
+import { type BinaryMetrics, binaryMetrics } from './metrics.ts';
+import { buildMlp, type EpochLogs, predictProbabilities, trainMlp } from './mlp.ts';
+import { buildSignature, type ModelFiles, modelToFiles } from './model-files.ts';
 import { applyStandardizer, fitStandardizer } from './standardize.ts';
 import { initBackend, type NodeBackend } from './tf-backend.ts';
 

@@ -18,7 +18,9 @@ describe('fitLogger', () => {
 
   /** Every stored point of a metric, read with the tracker's get-history. */
   async function history(runId: string, key: string): Promise<{ value: number; step: number }[]> {
-    const res = await fetch(`${tracker.url}/api/2.0/mlflow/metrics/get-history?${new URLSearchParams({ run_id: runId, metric_key: key })}`);
+    const res = await fetch(
+      `${tracker.url}/api/2.0/mlflow/metrics/get-history?${new URLSearchParams({ run_id: runId, metric_key: key })}`,
+    );
     expect(res.status).toBe(200);
     return ((await res.json()) as { metrics?: { value: number; step: number }[] }).metrics ?? [];
   }
@@ -30,9 +32,21 @@ describe('fitLogger', () => {
 
     const model = tfl.sequential({ layers: [tfl.layers.dense({ units: 1, inputShape: [2], activation: 'sigmoid' })] });
     model.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy', metrics: ['accuracy'] });
-    const xs = tf.tensor2d([[0, 0], [0, 1], [1, 0], [1, 1], [0.5, 0.5], [1, 0.2]]);
+    const xs = tf.tensor2d([
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+      [0.5, 0.5],
+      [1, 0.2],
+    ]);
     const ys = tf.tensor2d([[0], [1], [1], [1], [1], [1]]);
-    await model.fit(xs, ys, { epochs: 3, validationSplit: 1 / 3, verbose: 0, callbacks: new tfl.CustomCallback(fitLogger(logger)) });
+    await model.fit(xs, ys, {
+      epochs: 3,
+      validationSplit: 1 / 3,
+      verbose: 0,
+      callbacks: new tfl.CustomCallback(fitLogger(logger)),
+    });
     await logger.close();
 
     const keys = (await client.getRun(run.run_id)).data.metrics.map((m) => m.key);

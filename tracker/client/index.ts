@@ -1,16 +1,13 @@
-export { type ModelStage, type Page, type SearchOptions, TrackerClient, type TrackerClientOptions, type ViewType } from './tracker-client.ts';
-export { TrackerError, isTrackerError } from './tracker-error.ts';
+export { type EpochCallback, fitLogger } from './fit-logger.ts';
 export { MetricLogger, type MetricLoggerOptions } from './metric-logger.ts';
-export { fitLogger, type EpochCallback } from './fit-logger.ts';
-export { BATCH_LIMITS, splitBatch } from './split-batch.ts';
 export type {
   DatasetInput,
   Deployment,
-  Experiment,
-  MetricWithRunId,
   DeploymentRecord,
+  Experiment,
   KeyValue,
   Metric,
+  MetricWithRunId,
   ModelVersion,
   Pointer,
   RegisteredModel,
@@ -18,3 +15,13 @@ export type {
   RunInfo,
   RunStatus,
 } from './schemas.ts';
+export { BATCH_LIMITS, splitBatch } from './split-batch.ts';
+export {
+  type ModelStage,
+  type Page,
+  type SearchOptions,
+  TrackerClient,
+  type TrackerClientOptions,
+  type ViewType,
+} from './tracker-client.ts';
+export { isTrackerError, TrackerError } from './tracker-error.ts';

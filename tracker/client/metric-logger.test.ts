@@ -39,15 +39,21 @@ describe('MetricLogger', () => {
     };
     const rec = recordingFetch(slow);
     const client = new TrackerClient({ baseUrl: opts.viaProxy ? proxy.url : tracker.url, fetch: rec.fetch });
-    const batches = () => rec.to('mlflow/runs/log-batch').map((c) => (c.json as { metrics: { key: string; value: number; step: number }[] }).metrics);
+    const batches = () =>
+      rec
+        .to('mlflow/runs/log-batch')
+        .map((c) => (c.json as { metrics: { key: string; value: number; step: number }[] }).metrics);
     return { client, rec, batches, overlapped: () => overlapped };
   }
 
-  const newRun = async () => (await new TrackerClient({ baseUrl: tracker.url }).createRun({ experimentId: '0', runName: 'logger' })).run_id;
+  const newRun = async () =>
+    (await new TrackerClient({ baseUrl: tracker.url }).createRun({ experimentId: '0', runName: 'logger' })).run_id;
 
   /** A metric's stored history, read with the tracker's get-history. */
   async function history(runId: string, key: string): Promise<{ value: number; step: number; timestamp: number }[]> {
-    const res = await fetch(`${tracker.url}/api/2.0/mlflow/metrics/get-history?${new URLSearchParams({ run_id: runId, metric_key: key })}`);
+    const res = await fetch(
+      `${tracker.url}/api/2.0/mlflow/metrics/get-history?${new URLSearchParams({ run_id: runId, metric_key: key })}`,
+    );
     expect(res.status).toBe(200);
     return ((await res.json()) as { metrics?: { value: number; step: number; timestamp: number }[] }).metrics ?? [];
   }
@@ -59,7 +65,12 @@ describe('MetricLogger', () => {
     for (let i = 0; i < 95; i++) logger.log('m', i, i, 1);
     await logger.close();
     expect(s.batches().map((b) => b.length)).toEqual([10, 10, 10, 10, 10, 10, 10, 10, 10, 5]);
-    expect(s.batches().flat().map((m) => m.value)).toEqual(Array.from({ length: 95 }, (_, i) => i));
+    expect(
+      s
+        .batches()
+        .flat()
+        .map((m) => m.value),
+    ).toEqual(Array.from({ length: 95 }, (_, i) => i));
     expect(s.overlapped()).toBe(false);
     expect((await history(runId, 'm')).map((m) => m.value)).toEqual(Array.from({ length: 95 }, (_, i) => i));
   });
@@ -71,7 +82,12 @@ describe('MetricLogger', () => {
     logger.log('a', 1);
     logger.log('a', 2); // starts a background send that takes 30 ms
     await logger.flush();
-    expect(s.batches().flat().map((m) => m.value)).toEqual([1, 2]);
+    expect(
+      s
+        .batches()
+        .flat()
+        .map((m) => m.value),
+    ).toEqual([1, 2]);
     expect((await history(runId, 'a')).map((m) => m.value)).toEqual([1, 2]);
   });
 
@@ -142,7 +158,10 @@ describe('MetricLogger', () => {
     const runId = await newRun();
     const s = setUp({ viaProxy: true });
     const logger = s.client.metricLogger(runId, { maxBatch: 1, flushMs: 60_000 });
-    proxy.failNext((r) => r.path.endsWith('/log-batch'), { status: 500, body: JSON.stringify({ error_code: 'INTERNAL_ERROR', message: 'boom' }) });
+    proxy.failNext((r) => r.path.endsWith('/log-batch'), {
+      status: 500,
+      body: JSON.stringify({ error_code: 'INTERNAL_ERROR', message: 'boom' }),
+    });
     logger.log('a', 1); // background send fails
     // sent (the buffer emptied), then put back when the 500 came
     await expect.poll(() => s.batches().length === 1 && logger.pending === 1).toBe(true);

@@ -96,7 +96,9 @@ export class MetricLogger {
         this.#buffer.unshift(...batch);
         throw err;
       }
-      throw new TrackerError(err.errorCode, err.status, `${err.message} (${batch.length} metric points dropped)`, { cause: err });
+      throw new TrackerError(err.errorCode, err.status, `${err.message} (${batch.length} metric points dropped)`, {
+        cause: err,
+      });
     }
     if (this.#buffer.length >= this.#maxBatch) void this.#enqueue().catch(() => {});
     else if (this.#buffer.length && !this.#timer && !this.#closed) {

@@ -7,7 +7,13 @@ import { Pointer } from '../../contracts/pointer.ts';
  * "NaN"/"Infinity") and strict where a wrong answer would mislead the caller.
  */
 
-const int64 = z.union([z.number().int(), z.string().regex(/^-?\d+$/).transform(Number)]);
+const int64 = z.union([
+  z.number().int(),
+  z
+    .string()
+    .regex(/^-?\d+$/)
+    .transform(Number),
+]);
 const optionalInt64 = int64.nullish().transform((v) => v ?? undefined);
 const double = z.union([
   z.number(),
@@ -89,7 +95,10 @@ export type Experiment = z.output<typeof Experiment>;
 export const RunsPage = z.object({ runs: z.array(Run).default([]), next_page_token: optionalString });
 
 /** A page of experiments/search. */
-export const ExperimentsPage = z.object({ experiments: z.array(Experiment).default([]), next_page_token: optionalString });
+export const ExperimentsPage = z.object({
+  experiments: z.array(Experiment).default([]),
+  next_page_token: optionalString,
+});
 
 /** One point of get-history-bulk-interval: a metric point with its run. */
 export const MetricWithRunId = MetricSchema.extend({ run_id: z.string() });
@@ -134,10 +143,16 @@ export const RegisteredModel = z.object({
 export type RegisteredModel = z.output<typeof RegisteredModel>;
 
 /** A page of model-versions/search. */
-export const ModelVersionsPage = z.object({ model_versions: z.array(ModelVersion).default([]), next_page_token: optionalString });
+export const ModelVersionsPage = z.object({
+  model_versions: z.array(ModelVersion).default([]),
+  next_page_token: optionalString,
+});
 
 /** A page of registered-models/search. */
-export const RegisteredModelsPage = z.object({ registered_models: z.array(RegisteredModel).default([]), next_page_token: optionalString });
+export const RegisteredModelsPage = z.object({
+  registered_models: z.array(RegisteredModel).default([]),
+  next_page_token: optionalString,
+});
 
 /** One pointer flip as the tracker records it (who, when, from → to). */
 export const DeploymentRecord = z.object({

@@ -77,14 +77,25 @@ describe('TrackerClient', () => {
 
     it('createRun sends MLflow create-run and returns run.info', async () => {
       const experimentId = await client.getOrCreateExperiment(unique('exp'));
-      const info = await client.createRun({ experimentId, runName: 'mlp', tags: { 'mlflow.user': 'me' }, startTime: 1_700_000_000_000 });
+      const info = await client.createRun({
+        experimentId,
+        runName: 'mlp',
+        tags: { 'mlflow.user': 'me' },
+        startTime: 1_700_000_000_000,
+      });
       expect(rec.to('mlflow/runs/create')[0]!.json).toEqual({
         experiment_id: experimentId,
         run_name: 'mlp',
         start_time: 1_700_000_000_000,
         tags: [{ key: 'mlflow.user', value: 'me' }],
       });
-      expect(info).toMatchObject({ experiment_id: experimentId, run_name: 'mlp', status: 'RUNNING', start_time: 1_700_000_000_000, lifecycle_stage: 'active' });
+      expect(info).toMatchObject({
+        experiment_id: experimentId,
+        run_name: 'mlp',
+        status: 'RUNNING',
+        start_time: 1_700_000_000_000,
+        lifecycle_stage: 'active',
+      });
       expect(info.artifact_uri).toBe(`mlflow-artifacts:/${experimentId}/${info.run_id}/artifacts`);
       const run = await client.getRun(info.run_id);
       expect(run.data.tags).toContainEqual({ key: 'mlflow.user', value: 'me' });
@@ -110,7 +121,13 @@ describe('TrackerClient', () => {
         ],
         tags: [],
       });
-      expect(rec.to('mlflow/runs/log-metric')[0]!.json).toEqual({ run_id, key: 'loss', value: 0.5, timestamp: 1000, step: 3 });
+      expect(rec.to('mlflow/runs/log-metric')[0]!.json).toEqual({
+        run_id,
+        key: 'loss',
+        value: 0.5,
+        timestamp: 1000,
+        step: 3,
+      });
       expect(rec.to('mlflow/runs/log-metric')[1]!.json).toMatchObject({ value: 'NaN', step: 0 });
       expect(rec.to('mlflow/runs/set-tag')[0]!.json).toEqual({ run_id, key: 'stage', value: 'dev' });
       const update = rec.to('mlflow/runs/update')[0]!.json as Record<string, unknown>;
@@ -133,7 +150,9 @@ describe('TrackerClient', () => {
       const tags = Array.from({ length: 120 }, (_, i) => ({ key: `t${i}`, value: String(i) }));
       await client.logBatch(run_id, { metrics, params, tags });
 
-      const sent = rec.to('mlflow/runs/log-batch').map((c) => c.json as { metrics: unknown[]; params: unknown[]; tags: unknown[] });
+      const sent = rec
+        .to('mlflow/runs/log-batch')
+        .map((c) => c.json as { metrics: unknown[]; params: unknown[]; tags: unknown[] });
       for (const b of sent) {
         expect(b.metrics.length).toBeLessThanOrEqual(1000);
         expect(b.params.length).toBeLessThanOrEqual(100);
@@ -163,10 +182,14 @@ describe('TrackerClient', () => {
       await client.logArtifact(info.run_id, 'model/model.json', '{"format":"layers-model"}', 'application/json');
       await client.logArtifact(info.run_id, 'model/group1 shard#1.bin', new Uint8Array([1, 2, 3]));
       const [json, bin] = rec.calls.filter((c) => c.method === 'PUT');
-      expect(json!.path).toBe(`/api/2.0/mlflow-artifacts/artifacts/${info.experiment_id}/${info.run_id}/artifacts/model/model.json`);
+      expect(json!.path).toBe(
+        `/api/2.0/mlflow-artifacts/artifacts/${info.experiment_id}/${info.run_id}/artifacts/model/model.json`,
+      );
       expect(json!.headers['content-type']).toBe('application/json');
       expect(new TextDecoder().decode(json!.body)).toBe('{"format":"layers-model"}');
-      expect(bin!.path).toBe(`/api/2.0/mlflow-artifacts/artifacts/${info.experiment_id}/${info.run_id}/artifacts/model/group1%20shard%231.bin`);
+      expect(bin!.path).toBe(
+        `/api/2.0/mlflow-artifacts/artifacts/${info.experiment_id}/${info.run_id}/artifacts/model/group1%20shard%231.bin`,
+      );
       expect(bin!.headers['content-type']).toBe('application/octet-stream');
       // Read back through the same API.
       const back = await fetch(`${baseUrl}${bin!.path}`);
@@ -186,7 +209,9 @@ describe('TrackerClient', () => {
     it('refuses paths that escape the run', async () => {
       const info = await newRun();
       for (const p of ['../x', '/abs', 'a//b', 'a/./b', '']) {
-        await expect(client.logArtifact(info.run_id, p, 'x')).rejects.toMatchObject({ errorCode: 'INVALID_PARAMETER_VALUE' });
+        await expect(client.logArtifact(info.run_id, p, 'x')).rejects.toMatchObject({
+          errorCode: 'INVALID_PARAMETER_VALUE',
+        });
       }
     });
   });
@@ -196,7 +221,10 @@ describe('TrackerClient', () => {
       const name = unique('model');
       expect(await client.getRegisteredModel(name)).toBeNull();
       await client.createRegisteredModel(name);
-      await expect(client.createRegisteredModel(name)).rejects.toMatchObject({ errorCode: 'RESOURCE_ALREADY_EXISTS', status: 400 });
+      await expect(client.createRegisteredModel(name)).rejects.toMatchObject({
+        errorCode: 'RESOURCE_ALREADY_EXISTS',
+        status: 400,
+      });
       await client.ensureRegisteredModel(name);
       await client.ensureRegisteredModel(unique('model'));
       const m = await client.getRegisteredModel(name);
@@ -208,16 +236,32 @@ describe('TrackerClient', () => {
       const name = unique('model');
       const run = await newRun();
       await client.ensureRegisteredModel(name);
-      const v1 = await client.createModelVersion({ name, source: `runs:/${run.run_id}/model`, runId: run.run_id, description: 'first' });
-      expect(rec.to('mlflow/model-versions/create')[0]!.json).toEqual({ name, source: `runs:/${run.run_id}/model`, run_id: run.run_id, description: 'first' });
+      const v1 = await client.createModelVersion({
+        name,
+        source: `runs:/${run.run_id}/model`,
+        runId: run.run_id,
+        description: 'first',
+      });
+      expect(rec.to('mlflow/model-versions/create')[0]!.json).toEqual({
+        name,
+        source: `runs:/${run.run_id}/model`,
+        run_id: run.run_id,
+        description: 'first',
+      });
       expect(v1).toMatchObject({ name, version: '1', source: `runs:/${run.run_id}/model`, run_id: run.run_id });
       expect(await client.getModelVersion(name, '1')).toMatchObject({ version: '1', description: 'first' });
-      await expect(client.getModelVersion(name, '9')).rejects.toMatchObject({ errorCode: 'RESOURCE_DOES_NOT_EXIST', status: 404 });
+      await expect(client.getModelVersion(name, '9')).rejects.toMatchObject({
+        errorCode: 'RESOURCE_DOES_NOT_EXIST',
+        status: 404,
+      });
 
       expect(await client.getModelVersionByAlias(name, 'champion')).toBeNull();
       await client.setAlias(name, 'champion', '1');
       expect(rec.to('mlflow/registered-models/alias').at(-1)!.json).toEqual({ name, alias: 'champion', version: '1' });
-      expect(await client.getModelVersionByAlias(name, 'champion')).toMatchObject({ version: '1', aliases: ['champion'] });
+      expect(await client.getModelVersionByAlias(name, 'champion')).toMatchObject({
+        version: '1',
+        aliases: ['champion'],
+      });
       expect((await client.getRegisteredModel(name))!.aliases).toEqual([{ alias: 'champion', version: '1' }]);
 
       await client.deleteAlias(name, 'champion');
@@ -231,14 +275,24 @@ describe('TrackerClient', () => {
       const name = unique('model');
       const run = await newRun();
       // A servable version's files (the real tracker checks them before it promotes).
-      const modelJson = { format: 'layers-model', modelTopology: {}, weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights: [] }] };
-      const signature = { inputs: [{ name: 'f0', dtype: 'float32' }], output: { kind: 'regression' }, format: 'tfjs-layers', sample: [0] };
+      const modelJson = {
+        format: 'layers-model',
+        modelTopology: {},
+        weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights: [] }],
+      };
+      const signature = {
+        inputs: [{ name: 'f0', dtype: 'float32' }],
+        output: { kind: 'regression' },
+        format: 'tfjs-layers',
+        sample: [0],
+      };
       await client.logArtifact(run.run_id, 'model/model.json', JSON.stringify(modelJson), 'application/json');
       await client.logArtifact(run.run_id, 'model/group1-shard1of1.bin', new Uint8Array(4));
       await client.logArtifact(run.run_id, 'model/signature.json', JSON.stringify(signature), 'application/json');
       await client.ensureRegisteredModel(name);
       expect(await client.getDeployment(name)).toEqual({ pointer: null, history: [] });
-      for (let i = 0; i < 2; i++) await client.createModelVersion({ name, source: `runs:/${run.run_id}/model`, runId: run.run_id });
+      for (let i = 0; i < 2; i++)
+        await client.createModelVersion({ name, source: `runs:/${run.run_id}/model`, runId: run.run_id });
       await client.setAlias(name, 'production', '1');
       await client.setAlias(name, 'production', '2');
       const state = await client.getDeployment(name);
@@ -267,22 +321,34 @@ describe('TrackerClient', () => {
       expect(err).toBeInstanceOf(TrackerError);
       expect(err.errorCode).toBe('RESOURCE_DOES_NOT_EXIST');
       expect(err.status).toBe(404);
-      expect(err.message).toMatch(/GET \/api\/2\.0\/mlflow\/runs\/get\?run_id=no-such-run: RESOURCE_DOES_NOT_EXIST: .*no-such-run/);
+      expect(err.message).toMatch(
+        /GET \/api\/2\.0\/mlflow\/runs\/get\?run_id=no-such-run: RESOURCE_DOES_NOT_EXIST: .*no-such-run/,
+      );
     });
 
     it('refuses a changed param with INVALID_PARAMETER_VALUE', async () => {
       const { run_id } = await newRun();
       await client.logParams(run_id, { lr: 1 });
-      await expect(client.logParams(run_id, { lr: 2 })).rejects.toMatchObject({ errorCode: 'INVALID_PARAMETER_VALUE', status: 400 });
+      await expect(client.logParams(run_id, { lr: 2 })).rejects.toMatchObject({
+        errorCode: 'INVALID_PARAMETER_VALUE',
+        status: 400,
+      });
     });
 
     it('a non-JSON error body still gives a TrackerError with the status', async () => {
       proxy.failNext(() => true, { status: 502, body: '<html>Bad Gateway</html>', contentType: 'text/html' });
-      await expect(faulty.getRun('x')).rejects.toMatchObject({ errorCode: 'INTERNAL_ERROR', status: 502, message: expect.stringContaining('Bad Gateway') });
+      await expect(faulty.getRun('x')).rejects.toMatchObject({
+        errorCode: 'INTERNAL_ERROR',
+        status: 502,
+        message: expect.stringContaining('Bad Gateway'),
+      });
     });
 
     it('an answer of the wrong shape is INVALID_RESPONSE naming the field', async () => {
-      proxy.failNext(() => true, { status: 200, body: JSON.stringify({ run: { info: { run_id: 'x', status: 'SLEEPING' } } }) });
+      proxy.failNext(() => true, {
+        status: 200,
+        body: JSON.stringify({ run: { info: { run_id: 'x', status: 'SLEEPING' } } }),
+      });
       const err = (await faulty.getRun('x').catch((e: unknown) => e)) as TrackerError;
       expect(err.errorCode).toBe('INVALID_RESPONSE');
       expect(err.message).toMatch(/run\.info\.status/);
@@ -299,7 +365,11 @@ describe('TrackerClient', () => {
         });
       });
       const dead = new TrackerClient({ baseUrl: `http://127.0.0.1:${port}` });
-      await expect(dead.getOrCreateExperiment('x')).rejects.toMatchObject({ errorCode: 'UNREACHABLE', status: 0, retriable: true });
+      await expect(dead.getOrCreateExperiment('x')).rejects.toMatchObject({
+        errorCode: 'UNREACHABLE',
+        status: 0,
+        retriable: true,
+      });
     });
 
     it('a connection dropped mid-request is UNREACHABLE too, and retriable', async () => {
@@ -321,7 +391,9 @@ describe('TrackerClient', () => {
       const batches = rec.to('mlflow/runs/log-batch').map((c) => (c.json as { metrics: { step: number }[] }).metrics);
       expect(batches.map((b) => b.length)).toEqual([100, 100, 50]);
       expect(batches.flat().map((m) => m.step)).toEqual(Array.from({ length: 250 }, (_, i) => i));
-      expect((await client.getRun(run_id)).data.metrics).toEqual([{ key: 'loss', value: 1 / 250, step: 249, timestamp: 1249 }]);
+      expect((await client.getRun(run_id)).data.metrics).toEqual([
+        { key: 'loss', value: 1 / 250, step: 249, timestamp: 1249 },
+      ]);
       expect(() => logger.log('loss', 1)).toThrow(/closed/);
     });
 
@@ -339,7 +411,10 @@ describe('TrackerClient', () => {
     it('keeps points through a 503 and sends them on close; surfaces the error once', async () => {
       const { run_id } = await newRun();
       const logger = faulty.metricLogger(run_id, { maxBatch: 2, flushMs: 60_000 });
-      proxy.failNext((r) => r.path.endsWith('/log-batch'), { status: 503, body: JSON.stringify({ error_code: 'TEMPORARILY_UNAVAILABLE', message: 'busy' }) });
+      proxy.failNext((r) => r.path.endsWith('/log-batch'), {
+        status: 503,
+        body: JSON.stringify({ error_code: 'TEMPORARILY_UNAVAILABLE', message: 'busy' }),
+      });
       logger.log('x', 1, 0);
       logger.log('x', 2, 1); // full: background send, answered 503
       await expect.poll(() => logger.pending === 2 && rec.to('mlflow/runs/log-batch').length === 1).toBe(true);
@@ -348,7 +423,10 @@ describe('TrackerClient', () => {
       expect(logger.pending).toBe(2);
       logger.log('x', 3, 2);
       await logger.close();
-      const sent = rec.to('mlflow/runs/log-batch').slice(1).flatMap((c) => (c.json as { metrics: { value: number }[] }).metrics.map((m) => m.value));
+      const sent = rec
+        .to('mlflow/runs/log-batch')
+        .slice(1)
+        .flatMap((c) => (c.json as { metrics: { value: number }[] }).metrics.map((m) => m.value));
       expect(sent).toEqual([1, 2, 3]);
       expect((await client.getRun(run_id)).data.metrics[0]).toMatchObject({ key: 'x', value: 3, step: 2 });
     });

@@ -4,7 +4,7 @@ import { MetricLogger, type MetricLoggerOptions } from './metric-logger.ts';
 import {
   type DatasetInput,
   Deployment,
-  DeploymentRecord,
+  type DeploymentRecord,
   DeploymentState,
   Experiment,
   ExperimentsPage,
@@ -17,11 +17,11 @@ import {
   RegisteredModel,
   RegisteredModelsPage,
   Run,
-  RunInfo,
+  type RunInfo,
   RunsPage,
 } from './schemas.ts';
 import { splitBatch } from './split-batch.ts';
-import { TrackerError, isTrackerError } from './tracker-error.ts';
+import { isTrackerError, TrackerError } from './tracker-error.ts';
 
 /** Options of a `TrackerClient`. */
 export interface TrackerClientOptions {
@@ -83,7 +83,11 @@ export class TrackerClient {
     const existing = await this.#experimentByName(name);
     if (existing) return existing;
     try {
-      const { experiment_id } = await this.#post('mlflow/experiments/create', { name }, z.object({ experiment_id: z.string() }));
+      const { experiment_id } = await this.#post(
+        'mlflow/experiments/create',
+        { name },
+        z.object({ experiment_id: z.string() }),
+      );
       return experiment_id;
     } catch (err) {
       // Someone else created it between our two calls.
@@ -97,9 +101,17 @@ export class TrackerClient {
 
   async #experimentByName(name: string): Promise<string | null> {
     try {
-      const { experiment } = await this.#get('mlflow/experiments/get-by-name', { experiment_name: name }, z.object({ experiment: Experiment }));
+      const { experiment } = await this.#get(
+        'mlflow/experiments/get-by-name',
+        { experiment_name: name },
+        z.object({ experiment: Experiment }),
+      );
       if (experiment.lifecycle_stage === 'deleted') {
-        throw new TrackerError('INVALID_STATE', 400, `experiment "${name}" is deleted; restore it or pick another name`);
+        throw new TrackerError(
+          'INVALID_STATE',
+          400,
+          `experiment "${name}" is deleted; restore it or pick another name`,
+        );
       }
       return experiment.experiment_id;
     } catch (err) {
@@ -109,7 +121,12 @@ export class TrackerClient {
   }
 
   /** Starts a run (status RUNNING, `startTime` default now). */
-  async createRun(opts: { experimentId: string; runName?: string; tags?: Record<string, string>; startTime?: number }): Promise<RunInfo> {
+  async createRun(opts: {
+    experimentId: string;
+    runName?: string;
+    tags?: Record<string, string>;
+    startTime?: number;
+  }): Promise<RunInfo> {
     const body = {
       experiment_id: opts.experimentId,
       run_name: opts.runName,
@@ -129,11 +146,18 @@ export class TrackerClient {
 
   /** Logs params (values turned into strings) through log-batch, 100 a request. */
   async logParams(runId: string, params: Record<string, string | number | boolean>): Promise<void> {
-    await this.logBatch(runId, { params: Object.entries(params).map(([key, value]) => ({ key, value: String(value) })) });
+    await this.logBatch(runId, {
+      params: Object.entries(params).map(([key, value]) => ({ key, value: String(value) })),
+    });
   }
 
   /** Logs one metric point (`timestamp` default now, `step` default 0). */
-  async logMetric(runId: string, key: string, value: number, opts: { step?: number; timestamp?: number } = {}): Promise<void> {
+  async logMetric(
+    runId: string,
+    key: string,
+    value: number,
+    opts: { step?: number; timestamp?: number } = {},
+  ): Promise<void> {
     await this.#post(
       'mlflow/runs/log-metric',
       { run_id: runId, key, value: wireDouble(value), timestamp: opts.timestamp ?? Date.now(), step: opts.step ?? 0 },
@@ -176,7 +200,9 @@ export class TrackerClient {
   }
 
   /** Every run matching a search, page after page. */
-  async *searchAllRuns(opts: Omit<SearchOptions, 'pageToken'> & { experimentIds: string[]; viewType?: ViewType }): AsyncGenerator<Run> {
+  async *searchAllRuns(
+    opts: Omit<SearchOptions, 'pageToken'> & { experimentIds: string[]; viewType?: ViewType },
+  ): AsyncGenerator<Run> {
     let pageToken: string | undefined;
     do {
       const page = await this.searchRuns({ ...opts, pageToken });
@@ -202,7 +228,11 @@ export class TrackerClient {
 
   /** Records the datasets a run used (lineage from the run to its data). */
   async logInputs(runId: string, datasets: DatasetInput[]): Promise<void> {
-    await this.#post('mlflow/runs/log-inputs', { run_id: runId, datasets: datasets.map((d) => ({ tags: d.tags ?? [], dataset: d.dataset })) }, Empty);
+    await this.#post(
+      'mlflow/runs/log-inputs',
+      { run_id: runId, datasets: datasets.map((d) => ({ tags: d.tags ?? [], dataset: d.dataset })) },
+      Empty,
+    );
   }
 
   /** One metric of several runs (at most 100), sampled to `maxResults` steps (default 2,500) for charts. */
@@ -215,13 +245,23 @@ export class TrackerClient {
     if (opts.startStep !== undefined) query.start_step = String(opts.startStep);
     if (opts.endStep !== undefined) query.end_step = String(opts.endStep);
     if (opts.maxResults !== undefined) query.max_results = String(opts.maxResults);
-    const { metrics } = await this.#get('mlflow/metrics/get-history-bulk-interval', query, z.object({ metrics: z.array(MetricWithRunId).default([]) }));
+    const { metrics } = await this.#get(
+      'mlflow/metrics/get-history-bulk-interval',
+      query,
+      z.object({ metrics: z.array(MetricWithRunId).default([]) }),
+    );
     return metrics;
   }
 
   /** One page of experiments (active ones unless `viewType` says otherwise), newest first by default. */
-  async searchExperiments(opts: SearchOptions & { viewType?: ViewType } = {}): Promise<Page<z.output<typeof Experiment>>> {
-    const page = await this.#post('mlflow/experiments/search', { view_type: opts.viewType, ...searchBody(opts) }, ExperimentsPage);
+  async searchExperiments(
+    opts: SearchOptions & { viewType?: ViewType } = {},
+  ): Promise<Page<z.output<typeof Experiment>>> {
+    const page = await this.#post(
+      'mlflow/experiments/search',
+      { view_type: opts.viewType, ...searchBody(opts) },
+      ExperimentsPage,
+    );
     return toPage(page.experiments, page.next_page_token);
   }
 
@@ -259,7 +299,11 @@ export class TrackerClient {
   async logArtifact(runId: string, path: string, body: Uint8Array | string, contentType?: string): Promise<void> {
     const segments = path.split('/');
     if (!path || path.startsWith('/') || segments.some((s) => s === '' || s === '.' || s === '..')) {
-      throw new TrackerError('INVALID_PARAMETER_VALUE', 400, `artifact path must be relative, without empty, "." or ".." parts: "${path}"`);
+      throw new TrackerError(
+        'INVALID_PARAMETER_VALUE',
+        400,
+        `artifact path must be relative, without empty, "." or ".." parts: "${path}"`,
+      );
     }
     const root = await this.#artifactRoot(runId);
     const url = `${this.baseUrl}/api/2.0/mlflow-artifacts/artifacts/${root}/${segments.map(encodeURIComponent).join('/')}`;
@@ -285,7 +329,10 @@ export class TrackerClient {
         `run ${runId} has artifact_uri "${uri}"; only mlflow-artifacts:/ (the tracker's proxied artifact store) is supported`,
       );
     }
-    return m[1]!.split('/').map((s) => encodeURIComponent(decodeURIComponent(s))).join('/');
+    return m[1]!
+      .split('/')
+      .map((s) => encodeURIComponent(decodeURIComponent(s)))
+      .join('/');
   }
 
   // --- model registry -------------------------------------------------------------------------
@@ -307,7 +354,11 @@ export class TrackerClient {
   /** A registered model with its latest versions and aliases, or null when there is none. */
   async getRegisteredModel(name: string): Promise<RegisteredModel | null> {
     try {
-      const { registered_model } = await this.#get('mlflow/registered-models/get', { name }, z.object({ registered_model: RegisteredModel }));
+      const { registered_model } = await this.#get(
+        'mlflow/registered-models/get',
+        { name },
+        z.object({ registered_model: RegisteredModel }),
+      );
       return registered_model;
     } catch (err) {
       if (isTrackerError(err, 'RESOURCE_DOES_NOT_EXIST')) return null;
@@ -316,15 +367,28 @@ export class TrackerClient {
   }
 
   /** Registers a new version of a model from `source` (e.g. `runs:/<run_id>/model`). */
-  async createModelVersion(opts: { name: string; source: string; runId?: string; description?: string }): Promise<ModelVersion> {
+  async createModelVersion(opts: {
+    name: string;
+    source: string;
+    runId?: string;
+    description?: string;
+  }): Promise<ModelVersion> {
     const body = { name: opts.name, source: opts.source, run_id: opts.runId, description: opts.description };
-    const { model_version } = await this.#post('mlflow/model-versions/create', body, z.object({ model_version: ModelVersion }));
+    const { model_version } = await this.#post(
+      'mlflow/model-versions/create',
+      body,
+      z.object({ model_version: ModelVersion }),
+    );
     return model_version;
   }
 
   /** One model version. */
   async getModelVersion(name: string, version: string): Promise<ModelVersion> {
-    const { model_version } = await this.#get('mlflow/model-versions/get', { name, version }, z.object({ model_version: ModelVersion }));
+    const { model_version } = await this.#get(
+      'mlflow/model-versions/get',
+      { name, version },
+      z.object({ model_version: ModelVersion }),
+    );
     return model_version;
   }
 
@@ -350,15 +414,27 @@ export class TrackerClient {
    * Moves a version to a stage. Production promotes it to the edge (the files are checked first);
    * the live version cannot leave Production unless another version takes its place.
    */
-  async transitionModelVersionStage(name: string, version: string, stage: ModelStage, archiveExistingVersions = false): Promise<ModelVersion> {
+  async transitionModelVersionStage(
+    name: string,
+    version: string,
+    stage: ModelStage,
+    archiveExistingVersions = false,
+  ): Promise<ModelVersion> {
     const body = { name, version, stage, archive_existing_versions: archiveExistingVersions };
-    return (await this.#post('mlflow/model-versions/transition-stage', body, z.object({ model_version: ModelVersion }))).model_version;
+    return (await this.#post('mlflow/model-versions/transition-stage', body, z.object({ model_version: ModelVersion })))
+      .model_version;
   }
 
   /** Sets a model version's description. */
   async updateModelVersion(name: string, version: string, description: string): Promise<ModelVersion> {
     const answer = z.object({ model_version: ModelVersion });
-    return (await this.#call('PATCH', this.#url('mlflow/model-versions/update'), jsonBody({ name, version, description }, answer))).model_version;
+    return (
+      await this.#call(
+        'PATCH',
+        this.#url('mlflow/model-versions/update'),
+        jsonBody({ name, version, description }, answer),
+      )
+    ).model_version;
   }
 
   /** Deletes a model version and its files (refused while it is live at the edge). */
@@ -384,7 +460,11 @@ export class TrackerClient {
   /** The version an alias points at, or null when the alias (or model) does not exist. */
   async getModelVersionByAlias(name: string, alias: string): Promise<ModelVersion | null> {
     try {
-      const { model_version } = await this.#get('mlflow/registered-models/alias', { name, alias }, z.object({ model_version: ModelVersion }));
+      const { model_version } = await this.#get(
+        'mlflow/registered-models/alias',
+        { name, alias },
+        z.object({ model_version: ModelVersion }),
+      );
       return model_version;
     } catch (err) {
       if (isTrackerError(err, 'RESOURCE_DOES_NOT_EXIST')) return null;
@@ -409,7 +489,8 @@ export class TrackerClient {
 
   #url(endpoint: string, query?: Query): string {
     const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query ?? {})) for (const v of Array.isArray(value) ? value : [value]) params.append(key, v);
+    for (const [key, value] of Object.entries(query ?? {}))
+      for (const v of Array.isArray(value) ? value : [value]) params.append(key, v);
     const qs = query ? `?${params.toString()}` : '';
     return `${this.baseUrl}/api/2.0/${endpoint}${qs}`;
   }
@@ -434,13 +515,22 @@ export class TrackerClient {
     const where = `${method} ${url.replace(this.baseUrl, '')}`;
     let res: Response;
     try {
-      res = await this.#fetch(url, { method, body: opts.body, headers: {
+      res = await this.#fetch(url, {
+        method,
+        body: opts.body,
+        headers: {
           accept: 'application/json',
           ...(this.#actor ? { [ACTOR_HEADER]: encodeActorHeader(this.#actor) } : {}),
           ...opts.headers,
-        } });
+        },
+      });
     } catch (err) {
-      throw new TrackerError('UNREACHABLE', 0, `cannot reach the tracker at ${this.baseUrl} (${where}): ${errorText(err)}`, { cause: err });
+      throw new TrackerError(
+        'UNREACHABLE',
+        0,
+        `cannot reach the tracker at ${this.baseUrl} (${where}): ${errorText(err)}`,
+        { cause: err },
+      );
     }
     const text = await res.text();
     let json: unknown;
@@ -451,12 +541,17 @@ export class TrackerClient {
     }
     if (!res.ok) {
       const e = json as { error_code?: unknown; message?: unknown } | undefined;
-      const code = typeof e?.error_code === 'string' ? e.error_code : res.status >= 500 ? 'INTERNAL_ERROR' : `HTTP_${res.status}`;
+      const code =
+        typeof e?.error_code === 'string' ? e.error_code : res.status >= 500 ? 'INTERNAL_ERROR' : `HTTP_${res.status}`;
       const message = typeof e?.message === 'string' ? e.message : text.slice(0, 500) || res.statusText;
       throw new TrackerError(code, res.status, `${where}: ${code}: ${message}`);
     }
     if (json === undefined) {
-      throw new TrackerError('INVALID_RESPONSE', res.status, `${where}: the tracker answered ${res.status} with a body that is not JSON: ${text.slice(0, 200)}`);
+      throw new TrackerError(
+        'INVALID_RESPONSE',
+        res.status,
+        `${where}: the tracker answered ${res.status} with a body that is not JSON: ${text.slice(0, 200)}`,
+      );
     }
     const parsed = opts.schema.safeParse(json);
     if (!parsed.success) {
@@ -484,7 +579,10 @@ function toPage<T>(items: T[], nextPageToken: string | undefined): Page<T> {
   return nextPageToken ? { items, nextPageToken } : { items };
 }
 
-function jsonBody<T extends z.ZodType>(body: unknown, schema: T): { body: string; headers: Record<string, string>; schema: T } {
+function jsonBody<T extends z.ZodType>(
+  body: unknown,
+  schema: T,
+): { body: string; headers: Record<string, string>; schema: T } {
   return { body: JSON.stringify(body), headers: { 'content-type': 'application/json' }, schema };
 }
 

@@ -4,7 +4,11 @@ import { trackerConfig } from './config.ts';
 
 describe('trackerConfig', () => {
   it('defaults to port 5000 and data/tracker.db', () => {
-    expect(trackerConfig({})).toEqual({ port: 5000, dbUrl: `file:${join('data', 'tracker.db')}`, dbAuthToken: undefined });
+    expect(trackerConfig({})).toEqual({
+      port: 5000,
+      dbUrl: `file:${join('data', 'tracker.db')}`,
+      dbAuthToken: undefined,
+    });
   });
 
   it('reads the port, data folder, database URL and token', () => {

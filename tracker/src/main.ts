@@ -1,9 +1,9 @@
 import { serve } from '@hono/node-server';
+import { mountDashboard } from '../ui/mount.ts';
 import { createApp } from './app.ts';
 import { trackerConfig } from './config.ts';
 import { openEdge } from './edge/open-edge.ts';
 import { openStore } from './store/libsql-store.ts';
-import { mountDashboard } from '../ui/mount.ts';
 
 async function main(): Promise<void> {
   const config = trackerConfig(process.env);

@@ -4,8 +4,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DemoTrainingResult, trainDemoModel } from '../../scripts/lib/train-demo.ts';
 import { freePort, type Service, sleep, startWorker } from '../../scripts/services.ts';
-import { trainDemoModel, type DemoTrainingResult } from '../../scripts/lib/train-demo.ts';
 import { launchChromium } from './testing/chromium.ts';
 import { startTracker, type TrackerUnderTest } from './testing/tracker-under-test.ts';
 
@@ -31,11 +31,26 @@ let worker: Service | undefined;
 /** expect.poll with room for a loaded 2-core machine. */
 const poll = <T>(fn: () => Promise<T> | T, timeout = 10_000) => expect.poll(fn, { timeout, interval: 50 });
 
-async function logRun(name: string, lr: string, acc: number, lossScale: number, extraTags: { key: string; value: string }[] = []): Promise<string> {
+async function logRun(
+  name: string,
+  lr: string,
+  acc: number,
+  lossScale: number,
+  extraTags: { key: string; value: string }[] = [],
+): Promise<string> {
   const t0 = Date.UTC(2026, 0, 1);
-  const { run } = await tracker.api('POST', '/api/2.0/mlflow/runs/create', { experiment_id: experimentId, run_name: name, start_time: t0 });
+  const { run } = await tracker.api('POST', '/api/2.0/mlflow/runs/create', {
+    experiment_id: experimentId,
+    run_name: name,
+    start_time: t0,
+  });
   const id: string = run.info.run_id;
-  const metrics = Array.from({ length: 50 }, (_, i) => ({ key: 'loss', value: lossScale / (i + 1), step: i, timestamp: t0 + i * 1000 }));
+  const metrics = Array.from({ length: 50 }, (_, i) => ({
+    key: 'loss',
+    value: lossScale / (i + 1),
+    step: i,
+    timestamp: t0 + i * 1000,
+  }));
   metrics.push({ key: 'acc', value: acc, step: 49, timestamp: t0 + 49_000 });
   await tracker.api('POST', '/api/2.0/mlflow/runs/log-batch', {
     run_id: id,
@@ -53,7 +68,12 @@ async function logRun(name: string, lr: string, acc: number, lossScale: number, 
 /** Uploads a trained TFJS model (model.json, weights, signature.json) as the run's `model/` artifacts. */
 async function uploadModel(runId: string, files: Record<string, Uint8Array>): Promise<void> {
   for (const [file, body] of Object.entries(files)) {
-    const res = await tracker.raw('PUT', `/api/2.0/mlflow-artifacts/artifacts/${experimentId}/${runId}/artifacts/model/${file}`, new Blob([body as Uint8Array<ArrayBuffer>]), { 'content-type': 'application/octet-stream' });
+    const res = await tracker.raw(
+      'PUT',
+      `/api/2.0/mlflow-artifacts/artifacts/${experimentId}/${runId}/artifacts/model/${file}`,
+      new Blob([body as Uint8Array<ArrayBuffer>]),
+      { 'content-type': 'application/octet-stream' },
+    );
     expect(res.status, `upload ${file}`).toBeLessThan(300);
   }
 }
@@ -95,7 +115,8 @@ async function runNamesInTable(): Promise<string[]> {
 }
 
 type Uplotted = { uplot: { data: number[][]; scales: { x: { min: number; max: number }; y: { distr: number } } } };
-const chartData = (sel: string) => page.locator(sel).evaluate((el) => (el as unknown as Uplotted).uplot.data.map((a) => Array.from(a)));
+const chartData = (sel: string) =>
+  page.locator(sel).evaluate((el) => (el as unknown as Uplotted).uplot.data.map((a) => Array.from(a)));
 const chartX = (sel: string) =>
   page.locator(sel).evaluate((el) => {
     const s = (el as unknown as Uplotted).uplot.scales.x;
@@ -115,11 +136,15 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   tracker = await startTracker();
   // The worker on the tracker's R2/KV state, and a small real model, get ready while the browser tests run.
-  workerReady = freePort().then((workerPort) => startWorker({ trackerPort: 0, workerPort, dataDir: '', stateDir: tracker.stateDir }));
+  workerReady = freePort().then((workerPort) =>
+    startWorker({ trackerPort: 0, workerPort, dataDir: '', stateDir: tracker.stateDir }),
+  );
   workerReady.then((w) => (worker = w)).catch(() => undefined);
   modelReady = trainDemoModel({ nSamples: 600, epochs: 2, hiddenUnits: [8] });
   modelReady.catch(() => undefined);
-  ({ experiment_id: experimentId } = await tracker.api('POST', '/api/2.0/mlflow/experiments/create', { name: 'ui-e2e' }));
+  ({ experiment_id: experimentId } = await tracker.api('POST', '/api/2.0/mlflow/experiments/create', {
+    name: 'ui-e2e',
+  }));
   runIds.alpha = await logRun('alpha', '0.1', 0.8, 1);
   runIds.beta = await logRun('beta', '0.01', 0.9, 2);
   runIds.xss = await logRun(XSS_NAME, '0.5', 0.7, 3);
@@ -136,7 +161,7 @@ afterAll(async () => {
 
 describe('dashboard in Chromium', () => {
   it('lists experiments with their run counts and last activity, linking to their runs', async () => {
-    await page.goto(tracker.url + '/');
+    await page.goto(`${tracker.url}/`);
     const link = page.getByRole('link', { name: 'ui-e2e' });
     await poll(() => link.getAttribute('href')).toBe(`/experiments/${experimentId}`);
     const row = page.locator(`tr[data-experiment-id="${experimentId}"]`);
@@ -191,7 +216,11 @@ describe('dashboard in Chromium', () => {
   it('pages through runs with the server’s page tokens', async () => {
     const { experiment_id } = await tracker.api('POST', '/api/2.0/mlflow/experiments/create', { name: 'ui-paging' });
     const names = Array.from({ length: 30 }, (_, i) => `r${String(i).padStart(2, '0')}`);
-    await Promise.all(names.map((run_name, i) => tracker.api('POST', '/api/2.0/mlflow/runs/create', { experiment_id, run_name, start_time: 1_000 + i })));
+    await Promise.all(
+      names.map((run_name, i) =>
+        tracker.api('POST', '/api/2.0/mlflow/runs/create', { experiment_id, run_name, start_time: 1_000 + i }),
+      ),
+    );
     await page.goto(`${tracker.url}/experiments/${experiment_id}?sort=attributes.run_name&dir=ASC&size=25`);
     await page.waitForSelector('#runs-table tbody tr');
     expect(await runNamesInTable()).toEqual(names.slice(0, 25));
@@ -218,7 +247,12 @@ describe('dashboard in Chromium', () => {
     expect(page.url()).toContain('filter=params.lr');
 
     const bad = 'metrics.acc >>> 1';
-    const serverError = await tracker.raw('POST', '/api/2.0/mlflow/runs/search', JSON.stringify({ experiment_ids: [experimentId], filter: bad }), { 'content-type': 'application/json' });
+    const serverError = await tracker.raw(
+      'POST',
+      '/api/2.0/mlflow/runs/search',
+      JSON.stringify({ experiment_ids: [experimentId], filter: bad }),
+      { 'content-type': 'application/json' },
+    );
     expect(serverError.status).toBe(400);
     const { message } = (await serverError.json()) as { message: string };
     await page.fill('#run-filter', bad);
@@ -260,7 +294,14 @@ describe('dashboard in Chromium', () => {
       const c = el.querySelector('canvas')!;
       const px = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
       let n = 0;
-      for (let i = 0; i < px.length; i += 4) if (Math.abs(px[i]! - 0x4e) < 40 && Math.abs(px[i + 1]! - 0x79) < 40 && Math.abs(px[i + 2]! - 0xa7) < 40 && px[i + 3]! > 100) n++;
+      for (let i = 0; i < px.length; i += 4)
+        if (
+          Math.abs(px[i]! - 0x4e) < 40 &&
+          Math.abs(px[i + 1]! - 0x79) < 40 &&
+          Math.abs(px[i + 2]! - 0xa7) < 40 &&
+          px[i + 3]! > 100
+        )
+          n++;
       return n;
     });
     expect(coloured).toBeGreaterThan(150);
@@ -322,10 +363,18 @@ describe('dashboard in Chromium', () => {
     const { experiment_id } = await tracker.api('POST', '/api/2.0/mlflow/experiments/create', { name: 'ui-long' });
     const ids: string[] = [];
     for (const [r, scale] of [1, 2].entries()) {
-      const { run } = await tracker.api('POST', '/api/2.0/mlflow/runs/create', { experiment_id, run_name: `long-${r}` });
+      const { run } = await tracker.api('POST', '/api/2.0/mlflow/runs/create', {
+        experiment_id,
+        run_name: `long-${r}`,
+      });
       ids.push(run.info.run_id);
       for (let from = 0; from < 3000; from += 1000) {
-        const metrics = Array.from({ length: 1000 }, (_, i) => ({ key: 'long', value: scale * (from + i), step: from + i, timestamp: 1 }));
+        const metrics = Array.from({ length: 1000 }, (_, i) => ({
+          key: 'long',
+          value: scale * (from + i),
+          step: from + i,
+          timestamp: 1,
+        }));
         await tracker.api('POST', '/api/2.0/mlflow/runs/log-batch', { run_id: run.info.run_id, metrics });
       }
     }
@@ -343,15 +392,29 @@ describe('dashboard in Chromium', () => {
     expect(overview[0]!.at(-1)).toBe(2999);
     expect(overview[2]).toEqual(overview[0]!.map((x) => 2 * x));
 
-    await page.locator(sel).evaluate((el) => (el as unknown as { uplot: { setScale: (key: string, r: { min: number; max: number }) => void } }).uplot.setScale('x', { min: 1000, max: 1200 }));
+    await page
+      .locator(sel)
+      .evaluate((el) =>
+        (
+          el as unknown as { uplot: { setScale: (key: string, r: { min: number; max: number }) => void } }
+        ).uplot.setScale('x', { min: 1000, max: 1200 }),
+      );
     await poll(async () => (await chartData(sel))[0]!.filter((x) => x >= 1000 && x <= 1200).length).toBe(201);
     expect(bulk).toHaveLength(2);
     expect([bulk[1]!.searchParams.get('start_step'), bulk[1]!.searchParams.get('end_step')]).toEqual(['1000', '1200']);
     expect(await chartX(sel)).toEqual([1000, 1200]);
     const zoomed = await chartData(sel);
-    expect(zoomed[1]!.slice(zoomed[0]!.indexOf(1000), zoomed[0]!.indexOf(1200) + 1)).toEqual(Array.from({ length: 201 }, (_, i) => 1000 + i));
+    expect(zoomed[1]!.slice(zoomed[0]!.indexOf(1000), zoomed[0]!.indexOf(1200) + 1)).toEqual(
+      Array.from({ length: 201 }, (_, i) => 1000 + i),
+    );
     // Inside a window loaded in full: nothing more to fetch.
-    await page.locator(sel).evaluate((el) => (el as unknown as { uplot: { setScale: (key: string, r: { min: number; max: number }) => void } }).uplot.setScale('x', { min: 1050, max: 1100 }));
+    await page
+      .locator(sel)
+      .evaluate((el) =>
+        (
+          el as unknown as { uplot: { setScale: (key: string, r: { min: number; max: number }) => void } }
+        ).uplot.setScale('x', { min: 1050, max: 1100 }),
+      );
     await new Promise((r) => setTimeout(r, 300));
     expect(bulk).toHaveLength(2);
   });
@@ -381,16 +444,30 @@ describe('dashboard in Chromium', () => {
 
   it('updates live while a run is running, keeping the user’s chart zoom', async () => {
     const t0 = Date.now();
-    const { run } = await tracker.api('POST', '/api/2.0/mlflow/runs/create', { experiment_id: experimentId, run_name: 'live', start_time: t0 });
+    const { run } = await tracker.api('POST', '/api/2.0/mlflow/runs/create', {
+      experiment_id: experimentId,
+      run_name: 'live',
+      start_time: t0,
+    });
     const id: string = run.info.run_id;
-    const points = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => ({ key: 'loss', value: 1 / (from + k + 1), step: from + k, timestamp: t0 + from + k }));
+    const points = (from: number, to: number) =>
+      Array.from({ length: to - from }, (_, k) => ({
+        key: 'loss',
+        value: 1 / (from + k + 1),
+        step: from + k,
+        timestamp: t0 + from + k,
+      }));
     await tracker.api('POST', '/api/2.0/mlflow/runs/log-batch', { run_id: id, metrics: points(0, 40) });
 
     // The runs table refreshes itself while a run is RUNNING: a new run shows up without a reload.
     await page.goto(`${tracker.url}/experiments/${experimentId}`);
     await page.waitForSelector('#runs-table tbody tr');
     expect(await page.isVisible('.live')).toBe(true);
-    await tracker.api('POST', '/api/2.0/mlflow/runs/create', { experiment_id: experimentId, run_name: 'late', start_time: t0 + 1 });
+    await tracker.api('POST', '/api/2.0/mlflow/runs/create', {
+      experiment_id: experimentId,
+      run_name: 'late',
+      start_time: t0 + 1,
+    });
     await poll(runNamesInTable, 15_000).toContain('late');
 
     // The run page redraws with fresh points and stays on the zoomed range.
@@ -411,7 +488,7 @@ describe('dashboard in Chromium', () => {
   });
 
   it('creates, renames, deletes and restores an experiment; a new one shows how to log a run', async () => {
-    await page.goto(tracker.url + '/');
+    await page.goto(`${tracker.url}/`);
     await page.fill('input[aria-label="New experiment name"]', 'ui-made');
     await page.click('button:has-text("Create experiment")');
     await poll(() => page.textContent('h1')).toBe('ui-made');
@@ -419,7 +496,7 @@ describe('dashboard in Chromium', () => {
     expect(await page.textContent('main')).toContain('mlflow.set_experiment("ui-made")');
     expect(await page.textContent('main')).toContain(`getOrCreateExperiment("ui-made")`);
 
-    await page.goto(tracker.url + '/');
+    await page.goto(`${tracker.url}/`);
     const row = page.locator('tr', { has: page.getByRole('link', { name: 'ui-made' }) });
     await row.getByRole('button', { name: 'Rename' }).click();
     await page.fill('input[aria-label="New name for ui-made"]', 'ui-renamed');
@@ -432,12 +509,16 @@ describe('dashboard in Chromium', () => {
     expect(await page.textContent('dialog.confirm')).toContain('“ui-renamed” and its runs move to the deleted list');
     await page.click('dialog.confirm [data-action=confirm]');
     await poll(() => page.locator(`tr[data-experiment-id="${id}"]`).count()).toBe(0);
-    expect((await tracker.api('GET', `/api/2.0/mlflow/experiments/get?experiment_id=${id}`)).experiment.lifecycle_stage).toBe('deleted');
+    expect(
+      (await tracker.api('GET', `/api/2.0/mlflow/experiments/get?experiment_id=${id}`)).experiment.lifecycle_stage,
+    ).toBe('deleted');
 
     await page.getByLabel('Show deleted experiments').check();
     await page.locator(`tr[data-experiment-id="${id}"]`).getByRole('button', { name: 'Restore' }).click();
     await poll(() => page.textContent('.action-status')).toBe('Restored “ui-renamed”.');
-    expect((await tracker.api('GET', `/api/2.0/mlflow/experiments/get?experiment_id=${id}`)).experiment.lifecycle_stage).toBe('active');
+    expect(
+      (await tracker.api('GET', `/api/2.0/mlflow/experiments/get?experiment_id=${id}`)).experiment.lifecycle_stage,
+    ).toBe('active');
   });
 
   it('promotes from the Models page and the worker serves it; rolls back and the worker serves the old version', async () => {
@@ -446,7 +527,11 @@ describe('dashboard in Chromium', () => {
     await uploadModel(runIds.beta, model.files);
     await tracker.api('POST', '/api/2.0/mlflow/registered-models/create', { name: MODEL });
     for (const id of [runIds.alpha, runIds.beta]) {
-      await tracker.api('POST', '/api/2.0/mlflow/model-versions/create', { name: MODEL, source: `runs:/${id}/model`, run_id: id });
+      await tracker.api('POST', '/api/2.0/mlflow/model-versions/create', {
+        name: MODEL,
+        source: `runs:/${id}/model`,
+        run_id: id,
+      });
     }
     await workerReady;
     const features = model.signature.sample as number[];
@@ -457,7 +542,9 @@ describe('dashboard in Chromium', () => {
     await page.waitForSelector('#versions-table');
     await poll(() => page.textContent('#live-version')).toContain('Nothing is live');
     // Versions come from model-versions/search, with their source runs.
-    expect(await page.$$eval('#versions-table tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-version')))).toEqual(['2', '1']);
+    expect(
+      await page.$$eval('#versions-table tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-version'))),
+    ).toEqual(['2', '1']);
     expect(await page.textContent('#versions-table tr[data-version="1"]')).toContain('alpha');
 
     // Cancel changes nothing.
@@ -482,7 +569,9 @@ describe('dashboard in Chromium', () => {
     expect(await page.inputValue('#acting-as')).toBe(ACTOR_NAME);
     await page.click('button[data-version="2"]');
     expect(await page.textContent('dialog.confirm')).toContain('switches from version 1 to version 2');
-    expect(await page.textContent('#confirm-note')).toBe(`The deployment history will record this as done by “${ACTOR_NAME}”.`);
+    expect(await page.textContent('#confirm-note')).toBe(
+      `The deployment history will record this as done by “${ACTOR_NAME}”.`,
+    );
     await page.click('dialog.confirm [data-action=confirm]');
     await poll(() => page.textContent('#live-version')).toBe('2');
     expect(await livePointerVersion()).toBe('2');
@@ -496,7 +585,9 @@ describe('dashboard in Chromium', () => {
     await poll(() => page.textContent('#live-version')).toBe('1');
     expect(await livePointerVersion()).toBe('1');
     expect(await waitForServed(features, '1')).toBeLessThan(POINTER_TTL_MS + 8000);
-    const history = await page.$$eval('#history-table tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(1, 5).map((td) => td.textContent)));
+    const history = await page.$$eval('#history-table tbody tr', (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].slice(1, 5).map((td) => td.textContent)),
+    );
     expect(history).toEqual([
       ['rollback', '2', '1', ACTOR_NAME],
       ['promote', '1', '2', ACTOR_NAME],

@@ -12,7 +12,14 @@ function app(): Hono {
 describe('mountDashboard', () => {
   it('serves the HTML shell on the root and on client-side routes, with a strict CSP', async () => {
     const a = app();
-    for (const path of ['/', '/experiments/12?filter=x', '/runs/abc', '/compare?runs=a,b', '/models', '/models/fraud%2Fdetector']) {
+    for (const path of [
+      '/',
+      '/experiments/12?filter=x',
+      '/runs/abc',
+      '/compare?runs=a,b',
+      '/models',
+      '/models/fraud%2Fdetector',
+    ]) {
       const res = await a.request(path);
       expect(res.status, path).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/text\/html/);
@@ -43,7 +50,9 @@ describe('mountDashboard', () => {
 
   it('leaves the API alone', async () => {
     const a = app();
-    expect(await (await a.request('/api/2.0/mlflow/experiments/get')).json()).toMatchObject({ experiment: { name: 'Default' } });
+    expect(await (await a.request('/api/2.0/mlflow/experiments/get')).json()).toMatchObject({
+      experiment: { name: 'Default' },
+    });
     expect((await a.request('/api/2.0/mlflow/nope')).status).toBe(404);
     expect((await a.request('/ui/other.js')).status).toBe(404);
   });

@@ -14,6 +14,7 @@ export interface MountDashboardOptions {
  * (`/experiments/…`, `/runs/…`, `/compare`, `/models/…`), and the built `/ui/app.js` and `/ui/app.css`.
  * Mount it after the API routes; it only answers GET/HEAD on those paths.
  */
+// biome-ignore lint/suspicious/noExplicitAny: mounts on an app of any env
 export function mountDashboard(app: Hono<any, any, any>, options: MountDashboardOptions = {}): void {
   if (options.eager !== false) buildDashboard().catch(() => undefined);
 
@@ -25,8 +26,14 @@ export function mountDashboard(app: Hono<any, any, any>, options: MountDashboard
     if (c.req.header('if-none-match') === etag) return c.body(null, 304, headers);
     return c.body(body, 200, headers);
   };
-  app.get('/ui/app.js', asset((b) => ({ body: b.js, hash: b.jsHash }), 'text/javascript; charset=utf-8'));
-  app.get('/ui/app.css', asset((b) => ({ body: b.css, hash: b.cssHash }), 'text/css; charset=utf-8'));
+  app.get(
+    '/ui/app.js',
+    asset((b) => ({ body: b.js, hash: b.jsHash }), 'text/javascript; charset=utf-8'),
+  );
+  app.get(
+    '/ui/app.css',
+    asset((b) => ({ body: b.css, hash: b.cssHash }), 'text/css; charset=utf-8'),
+  );
 
   const shell = async (c: Context) => {
     const b = await buildDashboard();

@@ -33,7 +33,10 @@ app.post('/v1/models/:name/versions/:version/predict', requireApiKey(), (c) =>
 );
 
 app.notFound((c) =>
-  c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } } satisfies EdgeError, 404),
+  c.json(
+    { error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } } satisfies EdgeError,
+    404,
+  ),
 );
 
 app.onError((error, c) => {
@@ -41,7 +44,10 @@ app.onError((error, c) => {
     return c.json({ error: { code: error.code, message: error.message } } satisfies EdgeError, error.status);
   }
   if (error instanceof HTTPException) {
-    return c.json({ error: { code: 'http_error', message: error.message || 'request failed' } } satisfies EdgeError, error.status);
+    return c.json(
+      { error: { code: 'http_error', message: error.message || 'request failed' } } satisfies EdgeError,
+      error.status,
+    );
   }
   console.error('edgeflow: unexpected error', error);
   return c.json({ error: { code: 'internal', message: 'internal error' } } satisfies EdgeError, 500);

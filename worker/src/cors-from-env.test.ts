@@ -13,14 +13,21 @@ describe('CORS', () => {
     const vars = { CORS_ORIGINS: `${origin}, https://other.example.com` };
     const model = uniqueModel();
     await putPointer((await seedVersion({ model, version: '1' })).pointer);
-    const res = await sendWith(vars, `/v1/models/${model}/predict`, { ...json({ features: [1, 2, 3, 4] }), headers: { origin, 'content-type': 'application/json' } });
+    const res = await sendWith(vars, `/v1/models/${model}/predict`, {
+      ...json({ features: [1, 2, 3, 4] }),
+      headers: { origin, 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('access-control-allow-origin')).toBe(origin);
     expect(res.headers.get('access-control-expose-headers')).toContain('x-model-version');
 
     const preflight = await sendWith(vars, `/v1/models/${model}/predict`, {
       method: 'OPTIONS',
-      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-edgeflow-key' },
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type,x-edgeflow-key',
+      },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');

@@ -16,7 +16,10 @@ export function corsFromEnv(): MiddlewareHandler {
     if (setting === '') return next();
     let middleware = built.get(setting);
     if (!middleware) {
-      const origins = setting.split(',').map((origin) => origin.trim()).filter(Boolean);
+      const origins = setting
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean);
       middleware = cors({
         origin: origins.includes('*') ? '*' : origins,
         allowMethods: ['GET', 'POST', 'OPTIONS'],

@@ -1,5 +1,5 @@
-import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { extractDenseNet } from './dense-net.ts';
 import { DENSE_JS_MAX_MACS } from './load-model.ts';
@@ -26,14 +26,50 @@ function expectClose(a: Float32Array, b: Float32Array, tolerance: number): void 
 
 describe('extractDenseNet', () => {
   it.each([
-    ['relu → sigmoid', () => tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [20], units: 64, activation: 'relu' }), tfl.layers.dense({ units: 32, activation: 'relu' }), tfl.layers.dense({ units: 1, activation: 'sigmoid' })] })],
-    ['tanh → softmax, no bias', () => tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [7], units: 16, activation: 'tanh', useBias: false }), tfl.layers.dense({ units: 5, activation: 'softmax' })] })],
-    ['dropout and an activation layer', () => tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [9], units: 12 }), tfl.layers.activation({ activation: 'relu6' }), tfl.layers.dropout({ rate: 0.5 }), tfl.layers.dense({ units: 1 })] })],
-    ['a functional chain', () => {
-      const input = tfl.input({ shape: [6] });
-      const hidden = tfl.layers.dense({ units: 10, activation: 'relu' }).apply(input) as tfl.SymbolicTensor;
-      return tfl.model({ inputs: input, outputs: tfl.layers.dense({ units: 3, activation: 'softmax' }).apply(hidden) as tfl.SymbolicTensor });
-    }],
+    [
+      'relu → sigmoid',
+      () =>
+        tfl.sequential({
+          layers: [
+            tfl.layers.dense({ inputShape: [20], units: 64, activation: 'relu' }),
+            tfl.layers.dense({ units: 32, activation: 'relu' }),
+            tfl.layers.dense({ units: 1, activation: 'sigmoid' }),
+          ],
+        }),
+    ],
+    [
+      'tanh → softmax, no bias',
+      () =>
+        tfl.sequential({
+          layers: [
+            tfl.layers.dense({ inputShape: [7], units: 16, activation: 'tanh', useBias: false }),
+            tfl.layers.dense({ units: 5, activation: 'softmax' }),
+          ],
+        }),
+    ],
+    [
+      'dropout and an activation layer',
+      () =>
+        tfl.sequential({
+          layers: [
+            tfl.layers.dense({ inputShape: [9], units: 12 }),
+            tfl.layers.activation({ activation: 'relu6' }),
+            tfl.layers.dropout({ rate: 0.5 }),
+            tfl.layers.dense({ units: 1 }),
+          ],
+        }),
+    ],
+    [
+      'a functional chain',
+      () => {
+        const input = tfl.input({ shape: [6] });
+        const hidden = tfl.layers.dense({ units: 10, activation: 'relu' }).apply(input) as tfl.SymbolicTensor;
+        return tfl.model({
+          inputs: input,
+          outputs: tfl.layers.dense({ units: 3, activation: 'softmax' }).apply(hidden) as tfl.SymbolicTensor,
+        });
+      },
+    ],
   ])('matches model.predict within 1e-5: %s', async (_, build) => {
     await tfReady();
     const model = build();
@@ -51,7 +87,9 @@ describe('extractDenseNet', () => {
     const b = tfl.layers.dense({ units: 3 }).apply(input) as tfl.SymbolicTensor;
     const branched = tfl.model({ inputs: input, outputs: tfl.layers.add().apply([a, b]) as tfl.SymbolicTensor });
     expect(extractDenseNet(branched)).toBeNull();
-    const normed = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [4], units: 3 }), tfl.layers.batchNormalization()] });
+    const normed = tfl.sequential({
+      layers: [tfl.layers.dense({ inputShape: [4], units: 3 }), tfl.layers.batchNormalization()],
+    });
     expect(extractDenseNet(normed)).toBeNull();
     const elu = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [4], units: 3, activation: 'elu' })] });
     expect(extractDenseNet(elu)).toBeNull();
@@ -90,7 +128,10 @@ describe('backends', () => {
     await putPointer(s.pointer);
     await putPointer(b.pointer);
     const bigRow = Array.from({ length: DENSE_JS_MAX_MACS / 8 + 1 }, (_, i) => Math.cos(i));
-    for (const [model, seeded, features] of [[small, s, [1, 2, 3, 4]], [big, b, bigRow]] as const) {
+    for (const [model, seeded, features] of [
+      [small, s, [1, 2, 3, 4]],
+      [big, b, bigRow],
+    ] as const) {
       const res = await sendWith({}, `/v1/models/${model}/predict`, json({ features }));
       expect(res.status).toBe(200);
       const body = (await res.json()) as { prediction: number };

@@ -45,14 +45,14 @@ export function extractDenseNet(model: LayersModel): DenseNet | null {
     if (!ACTIVATIONS.includes(activation)) return null;
     if (className === 'Activation') {
       const last = layers[layers.length - 1];
-      if (!last || last.activation !== 'linear') return null;
+      if (last?.activation !== 'linear') return null;
       last.activation = activation;
       continue;
     }
     if (className !== 'Dense') return null;
     const weights = layer.getWeights();
     const kernel = weights[0];
-    if (!kernel || kernel.shape.length !== 2 || weights.length > 2) return null;
+    if (kernel?.shape.length !== 2 || weights.length > 2) return null;
     const [inputs, units] = kernel.shape as [number, number];
     if (layers.length && layers[layers.length - 1]!.units !== inputs) return null;
     layers.push({

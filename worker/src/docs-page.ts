@@ -13,7 +13,10 @@ let cached: string | undefined;
 /** `GET /docs`: a small self-contained HTML page listing the API from the OpenAPI document. */
 export function docsPage(): string {
   if (cached) return cached;
-  const doc = openApiDocument() as { info: { title: string; description: string }; paths: Record<string, Record<string, { summary: string }>> };
+  const doc = openApiDocument() as {
+    info: { title: string; description: string };
+    paths: Record<string, Record<string, { summary: string }>>;
+  };
   const rows = Object.entries(doc.paths)
     .flatMap(([path, ops]) =>
       Object.entries(ops).map(

@@ -60,7 +60,12 @@ export interface GraphNode {
 const T = { type: 'DT_FLOAT' };
 const dims = (shape: number[]) => ({ dim: shape.map((size) => ({ size: String(size) })) });
 const b64 = (text: string) => btoa(text);
-const TF_OP: Record<Exclude<FixtureActivation, 'linear'>, string> = { relu: 'Relu', sigmoid: 'Sigmoid', softmax: 'Softmax', tanh: 'Tanh' };
+const TF_OP: Record<Exclude<FixtureActivation, 'linear'>, string> = {
+  relu: 'Relu',
+  sigmoid: 'Sigmoid',
+  softmax: 'Softmax',
+  tanh: 'Tanh',
+};
 
 /**
  * Writes a dense net as a TFJS GraphModel: the GraphDef JSON, `weightsManifest` and the float32 weights
@@ -128,7 +133,12 @@ export function buildGraphModel(options: GraphFixtureOptions): GraphFixture {
       }
     } else {
       nodes.push({ name: `${scope}/MatMul`, op: 'MatMul', input: [previous, kernel], attr: matmul });
-      nodes.push({ name: `${scope}/BiasAdd`, op: 'BiasAdd', input: [`${scope}/MatMul`, bias], attr: { T, data_format: { s: b64('NHWC') } } });
+      nodes.push({
+        name: `${scope}/BiasAdd`,
+        op: 'BiasAdd',
+        input: [`${scope}/MatMul`, bias],
+        attr: { T, data_format: { s: b64('NHWC') } },
+      });
       previous = `${scope}/BiasAdd`;
       if (layer.activation !== 'linear') {
         const op = TF_OP[layer.activation];
@@ -152,7 +162,9 @@ export function buildGraphModel(options: GraphFixtureOptions): GraphFixture {
     nodes.push({ name: 'Identity', op: 'Identity', input: [previous], attr: { T } });
     signature = {
       inputs: { dense_input: { name: `${input}:0`, dtype: 'DT_FLOAT', tensorShape: dims([-1, inputs]) } },
-      outputs: { [`dense_${source.length - 1}`]: { name: 'Identity:0', dtype: 'DT_FLOAT', tensorShape: dims([-1, units]) } },
+      outputs: {
+        [`dense_${source.length - 1}`]: { name: 'Identity:0', dtype: 'DT_FLOAT', tensorShape: dims([-1, units]) },
+      },
     };
   }
   const total = chunks.reduce((sum, c) => sum + c.byteLength, 0);

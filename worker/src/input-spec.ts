@@ -27,6 +27,7 @@ export function buildInputSpec(signature: Signature): InputSpec {
 /** Applies the signature's preprocessing to a raw feature vector (tests, warm-up). */
 export function preprocess(spec: InputSpec, raw: readonly number[]): Float32Array {
   const out = new Float32Array(raw.length);
-  for (let i = 0; i < raw.length; i++) out[i] = spec.mean && spec.std ? (raw[i]! - spec.mean[i]!) / spec.std[i]! : raw[i]!;
+  for (let i = 0; i < raw.length; i++)
+    out[i] = spec.mean && spec.std ? (raw[i]! - spec.mean[i]!) / spec.std[i]! : raw[i]!;
   return out;
 }

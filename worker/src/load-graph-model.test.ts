@@ -1,34 +1,47 @@
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Prediction, Signature } from '../../contracts/index.ts';
-import { buildGraphModel, randomLayers, referenceForward, type FixtureLayer } from './graph-model-fixture.ts';
+import { buildGraphModel, type FixtureLayer, randomLayers, referenceForward } from './graph-model-fixture.ts';
 import type { Health } from './health-handler.ts';
 import { loadGraphRunner } from './load-graph-model.ts';
-import type { BatchPrediction } from './predict-handler.ts';
 import { configureRegistry, modelHealth, registrySnapshot } from './model-registry.ts';
-import { SHARD, json, putPointer, seedGraphVersion, seedVersion, sendWith, uniqueModel } from './test-support.ts';
+import type { BatchPrediction } from './predict-handler.ts';
+import { json, putPointer, SHARD, seedGraphVersion, seedVersion, sendWith, uniqueModel } from './test-support.ts';
 import { tfReady } from './tfjs.ts';
 
 const TTL = 100;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function post<T>(model: string, body: unknown, path = `/v1/models/${model}/predict`): Promise<{ status: number; body: T }> {
+async function post<T>(
+  model: string,
+  body: unknown,
+  path = `/v1/models/${model}/predict`,
+): Promise<{ status: number; body: T }> {
   const res = await sendWith({ POINTER_TTL_MS: String(TTL), DEFAULT_MODEL: model }, path, json(body));
   return { status: res.status, body: (await res.json()) as T };
 }
 
 function expectClose(got: number[], want: number[], tolerance: number): void {
   expect(got.length).toBe(want.length);
-  for (let i = 0; i < want.length; i++) expect(Math.abs(got[i]! - want[i]!), `value ${i}: ${got[i]} vs ${want[i]}`).toBeLessThan(tolerance);
+  for (let i = 0; i < want.length; i++)
+    expect(Math.abs(got[i]! - want[i]!), `value ${i}: ${got[i]} vs ${want[i]}`).toBeLessThan(tolerance);
 }
 
 /** A 2 → 2 (relu) → 1 (sigmoid) net small enough to compute by hand. */
 const byHand: FixtureLayer[] = [
-  { kernel: [[1, -1], [0.5, 1]], bias: [0, -3], activation: 'relu' },
+  {
+    kernel: [
+      [1, -1],
+      [0.5, 1],
+    ],
+    bias: [0, -3],
+    activation: 'relu',
+  },
   { kernel: [[0.25], [7]], bias: [0.5], activation: 'sigmoid' },
 ];
 
-const rows = (n: number, d: number) => Array.from({ length: n }, (_, r) => Array.from({ length: d }, (_, i) => Math.sin(r * 7.1 + i * 1.3) * 3));
+const rows = (n: number, d: number) =>
+  Array.from({ length: n }, (_, r) => Array.from({ length: d }, (_, i) => Math.sin(r * 7.1 + i * 1.3) * 3));
 
 afterEach(() => configureRegistry({ retryFailedAfterMs: 30_000 }));
 
@@ -40,7 +53,10 @@ describe('TFJS GraphModel versions', () => {
     expect(status).toBe(200);
     expect(body).toMatchObject({ model, version: '1', prediction: 1, label: 'fraud', confidence: 'medium' });
     expect(Math.abs(body.probability! - 1 / (1 + Math.exp(-1)))).toBeLessThan(1e-6);
-    expect(registrySnapshot().loaded.find((m) => m.name === model)).toMatchObject({ backend: 'tfjs-graph-wasm', bytes: (4 + 2 + 2 + 1) * 4 });
+    expect(registrySnapshot().loaded.find((m) => m.name === model)).toMatchObject({
+      backend: 'tfjs-graph-wasm',
+      bytes: (4 + 2 + 2 + 1) * 4,
+    });
   });
 
   it.each(['plain', 'converter'] as const)(
@@ -95,7 +111,9 @@ describe('TFJS GraphModel versions', () => {
     await tfReady();
     const layers = randomLayers([5, 12, 1], ['relu', 'linear'], 3);
     const { modelJson, weights } = buildGraphModel({ layers, controlFlow: true });
-    const handler = { load: async () => ({ ...modelJson, weightSpecs: modelJson.weightsManifest[0]!.weights, weightData: weights }) };
+    const handler = {
+      load: async () => ({ ...modelJson, weightSpecs: modelJson.weightsManifest[0]!.weights, weightData: weights }),
+    };
     const signature: Signature = {
       inputs: Array.from({ length: 5 }, (_, i) => ({ name: `f${i}`, dtype: 'float32' as const })),
       output: { kind: 'regression' },
@@ -107,22 +125,38 @@ describe('TFJS GraphModel versions', () => {
     expect(runner.units).toBe(1);
     const x = rows(32, 5);
     const y = await runner.run(Float32Array.from(x.flat()), 32);
-    expectClose(Array.from(y), x.map((r) => referenceForward(layers, r)[0]!), 1e-5);
+    expectClose(
+      Array.from(y),
+      x.map((r) => referenceForward(layers, r)[0]!),
+      1e-5,
+    );
     runner.dispose();
 
     const model = uniqueModel('g');
-    await putPointer((await seedGraphVersion({ model, version: '1', layers, controlFlow: true, output: { kind: 'regression' } })).pointer);
+    await putPointer(
+      (await seedGraphVersion({ model, version: '1', layers, controlFlow: true, output: { kind: 'regression' } }))
+        .pointer,
+    );
     const answer = await post<BatchPrediction>(model, { instances: x.slice(0, 4) });
     expect(answer.status).toBe(200);
-    expectClose(answer.body.predictions.map((p) => p.prediction), x.slice(0, 4).map((r) => referenceForward(layers, r)[0]!), 1e-5);
+    expectClose(
+      answer.body.predictions.map((p) => p.prediction),
+      x.slice(0, 4).map((r) => referenceForward(layers, r)[0]!),
+      1e-5,
+    );
   });
 
   it('uses execute (sync) for a graph without control flow', async () => {
     await tfReady();
     const { modelJson, weights } = buildGraphModel({ layers: byHand, style: 'converter' });
-    const handler = { load: async () => ({ ...modelJson, weightSpecs: modelJson.weightsManifest[0]!.weights, weightData: weights }) };
+    const handler = {
+      load: async () => ({ ...modelJson, weightSpecs: modelJson.weightsManifest[0]!.weights, weightData: weights }),
+    };
     const signature: Signature = {
-      inputs: [{ name: 'a', dtype: 'float32' }, { name: 'b', dtype: 'float32' }],
+      inputs: [
+        { name: 'a', dtype: 'float32' },
+        { name: 'b', dtype: 'float32' },
+      ],
       output: { kind: 'binary', threshold: 0.5, labels: ['no', 'yes'] },
       format: 'tfjs-graph',
       sample: [1, 2],
@@ -147,7 +181,9 @@ async function rewriteModelJson(model: string, version: string, edit: (json: Fix
 
 async function sha256Of(key: string): Promise<string> {
   const bytes = await (await env.MODELS.get(key))!.arrayBuffer();
-  return Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)), (b) => b.toString(16).padStart(2, '0')).join('');
+  return Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)), (b) =>
+    b.toString(16).padStart(2, '0'),
+  ).join('');
 }
 
 describe('a bad graph version promoted while a good one serves', () => {
@@ -183,7 +219,12 @@ describe('a bad graph version promoted while a good one serves', () => {
       'an input shape that does not fit the signature',
       'the graph takes shape [-1,4] but the signature has 5 inputs',
       async (m: string) => {
-        const sig = { inputs: Array.from({ length: 5 }, (_, i) => ({ name: `g${i}`, dtype: 'float32' })), output: { kind: 'regression' }, format: 'tfjs-graph', sample: [0, 0, 0, 0, 0] };
+        const sig = {
+          inputs: Array.from({ length: 5 }, (_, i) => ({ name: `g${i}`, dtype: 'float32' })),
+          output: { kind: 'regression' },
+          format: 'tfjs-graph',
+          sample: [0, 0, 0, 0, 0],
+        };
         await env.MODELS.put(`models/${m}/2/signature.json`, JSON.stringify(sig));
       },
     ],
@@ -200,7 +241,12 @@ describe('a bad graph version promoted while a good one serves', () => {
       'an output width that does not fit the output kind',
       'the graph outputs 1 values a row, which does not fit a multiclass signature',
       async (m: string) => {
-        const sig = { inputs: Array.from({ length: 4 }, (_, i) => ({ name: `f${i}`, dtype: 'float32' })), output: { kind: 'multiclass', labels: ['a', 'b', 'c'] }, format: 'tfjs-graph', sample: [0, 0, 0, 0] };
+        const sig = {
+          inputs: Array.from({ length: 4 }, (_, i) => ({ name: `f${i}`, dtype: 'float32' })),
+          output: { kind: 'multiclass', labels: ['a', 'b', 'c'] },
+          format: 'tfjs-graph',
+          sample: [0, 0, 0, 0],
+        };
         await env.MODELS.put(`models/${m}/2/signature.json`, JSON.stringify(sig));
       },
     ],
@@ -210,7 +256,10 @@ describe('a bad graph version promoted while a good one serves', () => {
       async (m: string) => {
         const layersModel = uniqueModel('l');
         await seedVersion({ model: layersModel, version: '1', kind: 'binary' });
-        await env.MODELS.put(`models/${m}/2/model.json`, await (await env.MODELS.get(`models/${layersModel}/1/model.json`))!.text());
+        await env.MODELS.put(
+          `models/${m}/2/model.json`,
+          await (await env.MODELS.get(`models/${layersModel}/1/model.json`))!.text(),
+        );
       },
     ],
     [
@@ -254,6 +303,8 @@ describe('a bad graph version promoted while a good one serves', () => {
     await putPointer(v1.pointer);
     const res = await sendWith({}, `/v1/models/${model}/predict`, json({ features }));
     expect(res.status).toBe(503);
-    expect(((await res.json()) as { error: { message: string } }).error.message).toContain('model.json is a graph-model, but signature.json says tfjs-layers');
+    expect(((await res.json()) as { error: { message: string } }).error.message).toContain(
+      'model.json is a graph-model, but signature.json says tfjs-layers',
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
+import { type GraphModel, loadGraphModel } from '@tensorflow/tfjs-converter';
 import type { io } from '@tensorflow/tfjs-core';
 import type { Signature } from '../../contracts/index.ts';
 import { outputUnitsOk } from './shape-output.ts';
@@ -30,7 +30,11 @@ interface NodeDef {
  * `model.execute`, or with `executeAsync` when the graph has control flow (`execute` refuses those), and
  * requires `units` finite numbers. Throws with a message fit for logs and `/health`; nothing is leaked then.
  */
-export async function loadGraphRunner(handler: io.IOHandler, signature: Signature, sample: Float32Array): Promise<GraphRunner> {
+export async function loadGraphRunner(
+  handler: io.IOHandler,
+  signature: Signature,
+  sample: Float32Array,
+): Promise<GraphRunner> {
   const artifacts = await handler.load!();
   checkGraphDef(artifacts);
   const model = await loadGraphModel({ load: async () => artifacts });
@@ -52,7 +56,9 @@ export async function loadGraphRunner(handler: io.IOHandler, signature: Signatur
       throw new Error(`the graph's output gave ${units} values a row but model.json's signature declares ${declared}`);
     }
     if (!outputUnitsOk(signature.output, units)) {
-      throw new Error(`the graph outputs ${units} values a row, which does not fit a ${signature.output.kind} signature`);
+      throw new Error(
+        `the graph outputs ${units} values a row, which does not fit a ${signature.output.kind} signature`,
+      );
     }
     if (!warm.every(Number.isFinite)) {
       throw new Error(`warm-up on signature.sample gave ${Array.from(warm).join(', ')}, not ${units} finite numbers`);
@@ -85,7 +91,8 @@ function checkGraphDef(artifacts: io.ModelArtifacts): void {
     for (const input of inputs) {
       // "^name" is a control dependency, "name:1" the second output of a node
       const source = typeof input === 'string' ? input.replace(/^\^/, '').split(':')[0]! : '';
-      if (!names.has(source)) throw new Error(`model.json: node "${node.name}" takes input "${String(input)}", which is not in the graph`);
+      if (!names.has(source))
+        throw new Error(`model.json: node "${node.name}" takes input "${String(input)}", which is not in the graph`);
     }
     if (node.op === 'Const' && !weights.has(node.name as string)) {
       throw new Error(`model.json: Const node "${node.name}" has no weights in the weightsManifest`);
@@ -95,13 +102,17 @@ function checkGraphDef(artifacts: io.ModelArtifacts): void {
 
 function checkIo(model: GraphModel, d: number): void {
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {
-    throw new Error(`the graph must have exactly one input and one output (it has ${model.inputs.length} and ${model.outputs.length})`);
+    throw new Error(
+      `the graph must have exactly one input and one output (it has ${model.inputs.length} and ${model.outputs.length})`,
+    );
   }
   const input = model.inputs[0]!;
   const shape = input.shape;
   const batch = shape?.[0];
-  if (!shape || shape.length !== 2 || (batch !== -1 && batch !== null) || shape[1] !== d) {
-    throw new Error(`the graph takes shape ${JSON.stringify(shape ?? 'unknown')} but the signature has ${d} inputs (want [-1, ${d}])`);
+  if (shape?.length !== 2 || (batch !== -1 && batch !== null) || shape[1] !== d) {
+    throw new Error(
+      `the graph takes shape ${JSON.stringify(shape ?? 'unknown')} but the signature has ${d} inputs (want [-1, ${d}])`,
+    );
   }
   if (input.dtype !== undefined && input.dtype !== 'float32') {
     throw new Error(`the graph's input is ${input.dtype}, not float32`);
@@ -110,11 +121,17 @@ function checkIo(model: GraphModel, d: number): void {
 
 /** Output width from model.json's `signature.outputs` (converter output), if it says. */
 function declaredUnits(signature: unknown, outputNode: string): number | undefined {
-  const outputs = (signature as { outputs?: Record<string, { name?: string; tensorShape?: { dim?: Array<{ size?: string | number }> } }> } | undefined)?.outputs;
+  const outputs = (
+    signature as
+      | { outputs?: Record<string, { name?: string; tensorShape?: { dim?: Array<{ size?: string | number }> } }> }
+      | undefined
+  )?.outputs;
   if (!outputs) return undefined;
-  const entry = Object.entries(outputs).find(([key, value]) => key === outputNode || value.name?.split(':')[0] === outputNode.split(':')[0])?.[1];
+  const entry = Object.entries(outputs).find(
+    ([key, value]) => key === outputNode || value.name?.split(':')[0] === outputNode.split(':')[0],
+  )?.[1];
   const dims = entry?.tensorShape?.dim;
-  if (!dims || dims.length !== 2) return undefined;
+  if (dims?.length !== 2) return undefined;
   const size = Number(dims[1]!.size);
   return size > 0 ? size : undefined;
 }

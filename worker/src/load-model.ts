@@ -1,12 +1,12 @@
 import type { io } from '@tensorflow/tfjs-core';
-import { loadLayersModel, type LayersModel } from '@tensorflow/tfjs-layers';
-import { SIGNATURE_FILE, Signature, type Pointer } from '../../contracts/index.ts';
-import { buildInputSpec, preprocess, type InputSpec } from './input-spec.ts';
-import { getText, r2IOHandler } from './r2-io-handler.ts';
+import { type LayersModel, loadLayersModel } from '@tensorflow/tfjs-layers';
+import { type Pointer, SIGNATURE_FILE, Signature } from '../../contracts/index.ts';
 import { extractDenseNet } from './dense-net.ts';
+import { buildInputSpec, type InputSpec, preprocess } from './input-spec.ts';
 import { loadGraphRunner } from './load-graph-model.ts';
+import { getText, r2IOHandler } from './r2-io-handler.ts';
 import { outputUnitsOk } from './shape-output.ts';
-import { tf, tfReady, type BackendPreference } from './tfjs.ts';
+import { type BackendPreference, tf, tfReady } from './tfjs.ts';
 
 /**
  * Dense nets up to this many multiply-adds per row run as plain JS loops under `auto`: for them TFJS's
@@ -58,7 +58,14 @@ export async function loadModel(
   if (signature.format === 'tfjs-graph') {
     // checked before the graph is built: a changed model.json never runs
     const graph = await loadGraphRunner(shaChecked(handler, checkSha), signature, preprocess(spec, signature.sample));
-    return { ...loaded, units: graph.units, bytes: handler.info!.weightBytes, backend: `tfjs-graph-${tfBackend}`, run: graph.run, dispose: graph.dispose };
+    return {
+      ...loaded,
+      units: graph.units,
+      bytes: handler.info!.weightBytes,
+      backend: `tfjs-graph-${tfBackend}`,
+      run: graph.run,
+      dispose: graph.dispose,
+    };
   }
   const model = await loadLayersModel(handler);
   try {
@@ -66,7 +73,14 @@ export async function loadModel(
     const { d, units } = checkShapes(model, signature);
     const viaTfjs = (x: Float32Array, n: number): Float32Array =>
       tf.tidy(() => (model.predict(tf.tensor2d(x, [n, d])) as tf.Tensor).dataSync() as Float32Array);
-    const { run, backend } = chooseRunner(model, viaTfjs, `tfjs-${tfBackend}`, d, preference, `${pointer.model}@${pointer.version}`);
+    const { run, backend } = chooseRunner(
+      model,
+      viaTfjs,
+      `tfjs-${tfBackend}`,
+      d,
+      preference,
+      `${pointer.model}@${pointer.version}`,
+    );
     const warm = run(preprocess(spec, signature.sample), 1);
     if (warm.length !== units || !warm.every(Number.isFinite)) {
       throw new Error(`warm-up on signature.sample gave ${Array.from(warm).join(', ')}, not ${units} finite numbers`);
@@ -103,7 +117,9 @@ async function readSignature(bucket: R2Bucket, prefix: string): Promise<Signatur
   const parsed = Signature.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`${SIGNATURE_FILE} is invalid: ${issue?.path.join('.') || 'signature'}: ${issue?.message ?? 'invalid'}`);
+    throw new Error(
+      `${SIGNATURE_FILE} is invalid: ${issue?.path.join('.') || 'signature'}: ${issue?.message ?? 'invalid'}`,
+    );
   }
   return parsed.data;
 }
@@ -120,7 +136,9 @@ function checkShapes(model: LayersModel, signature: Signature): { d: number; uni
   }
   const units = outShape[1];
   if (outShape.length !== 2 || typeof units !== 'number' || !outputUnitsOk(signature.output, units)) {
-    throw new Error(`the model outputs shape ${JSON.stringify(outShape)}, which does not fit a ${signature.output.kind} signature`);
+    throw new Error(
+      `the model outputs shape ${JSON.stringify(outShape)}, which does not fit a ${signature.output.kind} signature`,
+    );
   }
   return { d, units };
 }
@@ -132,7 +150,14 @@ type Run = (x: Float32Array, n: number) => Float32Array;
  * `preference` is `js`, or `auto` and the net is small (`DENSE_JS_MAX_MACS`); TFJS otherwise. The dense
  * path is used only if it agrees with `model.predict` within 1e-5 on a few probe rows.
  */
-function chooseRunner(model: LayersModel, viaTfjs: Run, tfjsName: string, d: number, preference: BackendPreference, what: string): { run: Run; backend: string } {
+function chooseRunner(
+  model: LayersModel,
+  viaTfjs: Run,
+  tfjsName: string,
+  d: number,
+  preference: BackendPreference,
+  what: string,
+): { run: Run; backend: string } {
   const fallback = { run: viaTfjs, backend: tfjsName };
   if (preference === 'cpu' || preference === 'wasm') return fallback;
   const dense = extractDenseNet(model);

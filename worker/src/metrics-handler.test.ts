@@ -28,7 +28,9 @@ describe('GET /metrics', () => {
     expect(value(text, `edgeflow_model_loads_total{model="${model}"}`)).toBe(1);
     expect(value(text, `edgeflow_model_serving{model="${model}",version="1"}`)).toBe(1);
     expect(value(text, `edgeflow_model_load_seconds{model="${model}",version="1"}`)).toBeGreaterThan(0);
-    expect(text).toMatch(new RegExp(`edgeflow_model_loaded_bytes\\{model="${model}",version="1",backend="[a-z-]+"\\} \\d+`));
+    expect(text).toMatch(
+      new RegExp(`edgeflow_model_loaded_bytes\\{model="${model}",version="1",backend="[a-z-]+"\\} \\d+`),
+    );
     expect(text).toContain('# TYPE edgeflow_predict_latency_seconds histogram');
     // histogram buckets are cumulative
     const buckets = text

@@ -68,7 +68,9 @@ export function renderMetrics(gauges: Record<string, { help: string; rows: Gauge
     '# TYPE edgeflow_predict_latency_seconds histogram',
   );
   for (const h of latency.values()) {
-    LATENCY_BUCKETS.forEach((le, i) => out.push(`edgeflow_predict_latency_seconds_bucket{${h.labels},le="${le}"} ${h.counts[i]}`));
+    LATENCY_BUCKETS.forEach((le, i) =>
+      out.push(`edgeflow_predict_latency_seconds_bucket{${h.labels},le="${le}"} ${h.counts[i]}`),
+    );
     out.push(
       `edgeflow_predict_latency_seconds_bucket{${h.labels},le="+Inf"} ${h.count}`,
       `edgeflow_predict_latency_seconds_sum{${h.labels}} ${h.sum}`,
@@ -78,7 +80,10 @@ export function renderMetrics(gauges: Record<string, { help: string; rows: Gauge
   counter('edgeflow_shadow_runs_total', 'Background shadow runs by model, version and outcome.', shadows);
   counter('edgeflow_model_loads_total', 'Model version loads attempted in this isolate.', loads);
   counter('edgeflow_model_load_failures_total', 'Model version loads that failed (never served).', loadFailures);
-  out.push('# HELP edgeflow_model_load_seconds Duration of the last load of a version.', '# TYPE edgeflow_model_load_seconds gauge');
+  out.push(
+    '# HELP edgeflow_model_load_seconds Duration of the last load of a version.',
+    '# TYPE edgeflow_model_load_seconds gauge',
+  );
   for (const [labels, value] of loadSeconds) out.push(`edgeflow_model_load_seconds{${labels}} ${value}`);
   for (const [name, { help, rows }] of Object.entries(gauges)) {
     out.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`);

@@ -1,14 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Prediction } from '../../contracts/index.ts';
+import { randomLayers } from './graph-model-fixture.ts';
 import { configureRegistry, modelHealth, registrySnapshot } from './model-registry.ts';
 import { json, putPointer, seedGraphVersion, seedVersion, sendWith, uniqueModel } from './test-support.ts';
-import { randomLayers } from './graph-model-fixture.ts';
 
 const TTL = 50;
 const features = [1, 2, 3, 4];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function predict(model: string, path = `/v1/models/${model}/predict`): Promise<{ status: number; body: Prediction }> {
+async function predict(
+  model: string,
+  path = `/v1/models/${model}/predict`,
+): Promise<{ status: number; body: Prediction }> {
   const res = await sendWith({ POINTER_TTL_MS: String(TTL) }, path, json({ features }));
   return { status: res.status, body: (await res.json()) as Prediction };
 }
@@ -26,9 +29,16 @@ describe('the byte-bounded model cache', () => {
   it('never evicts the live, canary or shadow version while the pointer names them; others go least recently used first', async () => {
     configureRegistry({ cacheBytes: 1 }); // every load goes over budget
     const model = uniqueModel('c');
-    const seeded = await Promise.all(['1', '2', '3', '4', '5'].map((version) => seedVersion({ model, version, kind: 'regression' })));
+    const seeded = await Promise.all(
+      ['1', '2', '3', '4', '5'].map((version) => seedVersion({ model, version, kind: 'regression' })),
+    );
     // a graph model as the shadow: both formats share the cache
-    await seedGraphVersion({ model, version: '6', layers: randomLayers([4, 3, 1], ['relu', 'linear']), output: { kind: 'regression' } });
+    await seedGraphVersion({
+      model,
+      version: '6',
+      layers: randomLayers([4, 3, 1], ['relu', 'linear']),
+      output: { kind: 'regression' },
+    });
     await putPointer({ ...seeded[0]!.pointer, canary: { version: '2', weight: 0.5 }, shadow: { version: '6' } });
 
     // the first request loads v1; canary and shadow load in the background (sendWith awaits waitUntil)

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Prediction } from '../../contracts/index.ts';
 import type { Health } from './health-handler.ts';
 import { configureRegistry, modelHealth } from './model-registry.ts';
-import { SHARD, json, putPointer, seedVersion, sendWith, uniqueModel } from './test-support.ts';
+import { json, putPointer, SHARD, seedVersion, sendWith, uniqueModel } from './test-support.ts';
 
 const features = [1, 2, 3, 4];
 const TTL = 100;
@@ -11,7 +11,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Predicts through the app with a short pointer TTL and the model as DEFAULT_MODEL. */
 async function predict(model: string): Promise<{ status: number; body: Prediction }> {
-  const res = await sendWith({ POINTER_TTL_MS: String(TTL), DEFAULT_MODEL: model }, `/v1/models/${model}/predict`, json({ features }));
+  const res = await sendWith(
+    { POINTER_TTL_MS: String(TTL), DEFAULT_MODEL: model },
+    `/v1/models/${model}/predict`,
+    json({ features }),
+  );
   return { status: res.status, body: (await res.json()) as Prediction };
 }
 
@@ -60,7 +64,11 @@ describe('version switches', () => {
 describe('a bad version promoted while a good one serves', () => {
   it.each([
     ['a missing weight shard', `${SHARD} is missing`, (m: string) => env.MODELS.delete(`models/${m}/2/${SHARD}`)],
-    ['a model.json that is not JSON', 'model.json is not valid JSON', (m: string) => env.MODELS.put(`models/${m}/2/model.json`, '{"modelTopology":')],
+    [
+      'a model.json that is not JSON',
+      'model.json is not valid JSON',
+      (m: string) => env.MODELS.put(`models/${m}/2/model.json`, '{"modelTopology":'),
+    ],
     [
       'an invalid signature.json',
       'signature.json is invalid: sample',
@@ -86,29 +94,32 @@ describe('a bad version promoted while a good one serves', () => {
         await env.MODELS.put(`models/${m}/2/model.json`, `${text} `);
       },
     ],
-  ])('keeps serving v1 through %s, reports it in /health and does not retry it per request', async (_, reason, corrupt) => {
-    const model = uniqueModel();
-    const v1 = await seedVersion({ model, version: '1', kind: 'regression' });
-    const v2 = await seedVersion({ model, version: '2', kind: 'regression' });
-    await putPointer(v1.pointer);
-    expect((await predict(model)).body.version).toBe('1');
+  ])(
+    'keeps serving v1 through %s, reports it in /health and does not retry it per request',
+    async (_, reason, corrupt) => {
+      const model = uniqueModel();
+      const v1 = await seedVersion({ model, version: '1', kind: 'regression' });
+      const v2 = await seedVersion({ model, version: '2', kind: 'regression' });
+      await putPointer(v1.pointer);
+      expect((await predict(model)).body.version).toBe('1');
 
-    await corrupt(model);
-    await putPointer({ ...v2.pointer, previous: '1' });
-    await sleep(TTL + 20);
-    for (let i = 0; i < 5; i++) {
-      const answer = await predict(model);
-      expect(answer.status).toBe(200);
-      expect(answer.body.version).toBe('1');
-      expect(Math.abs(answer.body.prediction - v1.expected(features)[0]!)).toBeLessThan(1e-5);
-    }
-    const h = await health(model);
-    expect(h.status).toBe(200);
-    expect(h.body).toMatchObject({ status: 'degraded', model, version: '1', loaded: true, live: '2' });
-    expect(h.body.lastError).toContain('version 2 failed to load');
-    expect(h.body.lastError).toContain(reason);
-    expect(modelHealth(model, '2')).toMatchObject({ loads: 2, loadFailures: 1 });
-  });
+      await corrupt(model);
+      await putPointer({ ...v2.pointer, previous: '1' });
+      await sleep(TTL + 20);
+      for (let i = 0; i < 5; i++) {
+        const answer = await predict(model);
+        expect(answer.status).toBe(200);
+        expect(answer.body.version).toBe('1');
+        expect(Math.abs(answer.body.prediction - v1.expected(features)[0]!)).toBeLessThan(1e-5);
+      }
+      const h = await health(model);
+      expect(h.status).toBe(200);
+      expect(h.body).toMatchObject({ status: 'degraded', model, version: '1', loaded: true, live: '2' });
+      expect(h.body.lastError).toContain('version 2 failed to load');
+      expect(h.body.lastError).toContain(reason);
+      expect(modelHealth(model, '2')).toMatchObject({ loads: 2, loadFailures: 1 });
+    },
+  );
 
   it('retries a failed version after the retry interval and serves it once repaired', async () => {
     const model = uniqueModel();

@@ -1,11 +1,11 @@
-import { versionPrefix, type Pointer } from '../../contracts/index.ts';
+import { type Pointer, versionPrefix } from '../../contracts/index.ts';
 import { EdgeHttpError } from './edge-error.ts';
-import { loadModel, type LoadedModel } from './load-model.ts';
+import { type LoadedModel, loadModel } from './load-model.ts';
 import { recordLoad } from './metrics.ts';
-import { backendPreference, type BackendPreference } from './tfjs.ts';
-import { edgeVars } from './worker-env.ts';
 import { pickCanary } from './pick-canary.ts';
-import { readPointer, type PointerState } from './pointer-cache.ts';
+import { type PointerState, readPointer } from './pointer-cache.ts';
+import { type BackendPreference, backendPreference } from './tfjs.ts';
+import { edgeVars } from './worker-env.ts';
 
 /** The bindings the registry reads. */
 export interface RegistryBindings {
@@ -175,7 +175,9 @@ function standbyVersion(
   if (ready) return ready;
   const failure = slot.failures.get(version);
   if (failure && Date.now() - failure.at < options.retryFailedAfterMs) return undefined;
-  waitUntil(ensureLoaded(bucket, { model: name, version, artifacts: versionPrefix(name, version) }, slot).catch(() => {}));
+  waitUntil(
+    ensureLoaded(bucket, { model: name, version, artifacts: versionPrefix(name, version) }, slot).catch(() => {}),
+  );
   return undefined;
 }
 
@@ -185,7 +187,8 @@ function standbyVersion(
  */
 export async function resolveVersion(bucket: R2Bucket, name: string, version: string): Promise<LoadedModel> {
   if (!MODEL_NAME.test(name)) throw new EdgeHttpError(404, 'model_not_found', `model "${name}" does not exist`);
-  if (!VERSION.test(version)) throw new EdgeHttpError(404, 'version_not_found', `model "${name}" has no version "${version}"`);
+  if (!VERSION.test(version))
+    throw new EdgeHttpError(404, 'version_not_found', `model "${name}" has no version "${version}"`);
   const ready = touch(keyOf(name, version));
   if (ready) return ready;
   const slot = slotFor(name);
@@ -194,7 +197,8 @@ export async function resolveVersion(bucket: R2Bucket, name: string, version: st
   const prefix = versionPrefix(name, version);
   if (!loading.has(keyOf(name, version))) {
     const listed = await bucket.list({ prefix, limit: 1 });
-    if (listed.objects.length === 0) throw new EdgeHttpError(404, 'version_not_found', `model "${name}" has no version ${version}`);
+    if (listed.objects.length === 0)
+      throw new EdgeHttpError(404, 'version_not_found', `model "${name}" has no version ${version}`);
   }
   try {
     return await ensureLoaded(bucket, { model: name, version, artifacts: prefix }, slot);
@@ -275,7 +279,11 @@ function pinnedKeys(): Set<string> {
 
 async function noPointer(bucket: R2Bucket, name: string, state: PointerState, ttlMs: number): Promise<never> {
   if (state.invalid) {
-    throw new EdgeHttpError(503, 'pointer_invalid', `the pointer of model "${name}" is invalid (${state.invalid}); promote a version again`);
+    throw new EdgeHttpError(
+      503,
+      'pointer_invalid',
+      `the pointer of model "${name}" is invalid (${state.invalid}); promote a version again`,
+    );
   }
   let known = existence.get(name);
   if (!known || Date.now() - known.at >= ttlMs) {
@@ -327,8 +335,15 @@ export function registrySnapshot(): {
   bytes: number;
 } {
   return {
-    loaded: Array.from(loaded.values(), (m) => ({ name: m.name, version: m.version, bytes: m.bytes, backend: m.backend })),
-    serving: Array.from(slots, ([name, slot]) => ({ name, version: slot.serving?.version ?? '' })).filter((s) => s.version),
+    loaded: Array.from(loaded.values(), (m) => ({
+      name: m.name,
+      version: m.version,
+      bytes: m.bytes,
+      backend: m.backend,
+    })),
+    serving: Array.from(slots, ([name, slot]) => ({ name, version: slot.serving?.version ?? '' })).filter(
+      (s) => s.version,
+    ),
     bytes: loadedBytes,
   };
 }

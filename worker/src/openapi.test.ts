@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { EdgeError } from '../../contracts/index.ts';
-import { BatchPredictionSchema, HealthSchema, ModelInfoSchema, PredictRequest, Prediction } from './openapi-schemas.ts';
+import { BatchPredictionSchema, HealthSchema, ModelInfoSchema, Prediction, PredictRequest } from './openapi-schemas.ts';
 import { json, putPointer, seedVersion, send, sendWith, uniqueModel } from './test-support.ts';
 
 type Doc = {
@@ -17,7 +17,15 @@ describe('GET /openapi.json', () => {
     const doc = (await res.json()) as Doc;
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual(
-      ['/health', '/metrics', '/ping', '/predict', '/v1/models/{name}', '/v1/models/{name}/predict', '/v1/models/{name}/versions/{version}/predict'].sort(),
+      [
+        '/health',
+        '/metrics',
+        '/ping',
+        '/predict',
+        '/v1/models/{name}',
+        '/v1/models/{name}/predict',
+        '/v1/models/{name}/versions/{version}/predict',
+      ].sort(),
     );
     const { $schema: _, ...prediction } = z.toJSONSchema(Prediction) as Record<string, unknown>;
     expect(doc.components.schemas.Prediction).toEqual(prediction);
@@ -27,8 +35,15 @@ describe('GET /openapi.json', () => {
 
   it('describes what the worker really accepts and answers', async () => {
     const model = uniqueModel();
-    await putPointer({ ...(await seedVersion({ model, version: '1', kind: 'multiclass' })).pointer, shadow: { version: '1' } });
-    const requests = [{ features: [1, 2, 3, 4] }, { inputs: { f0: 1, f1: 2, f2: 3, f3: 4 } }, { instances: [[1, 2, 3, 4], { f0: 1, f1: 2, f2: 3, f3: 4 }] }];
+    await putPointer({
+      ...(await seedVersion({ model, version: '1', kind: 'multiclass' })).pointer,
+      shadow: { version: '1' },
+    });
+    const requests = [
+      { features: [1, 2, 3, 4] },
+      { inputs: { f0: 1, f1: 2, f2: 3, f3: 4 } },
+      { instances: [[1, 2, 3, 4], { f0: 1, f1: 2, f2: 3, f3: 4 }] },
+    ];
     for (const body of requests) {
       expect(PredictRequest.safeParse(body).success).toBe(true);
       const res = await sendWith({}, `/v1/models/${model}/predict`, json(body));

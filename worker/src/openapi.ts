@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { EdgeError } from '../../contracts/index.ts';
-import { BatchPredictionSchema, HealthSchema, ModelInfoSchema, PredictRequest, Prediction } from './openapi-schemas.ts';
+import { BatchPredictionSchema, HealthSchema, ModelInfoSchema, Prediction, PredictRequest } from './openapi-schemas.ts';
 import { CLIENT_KEY_HEADER } from './pick-canary.ts';
 
 type Json = Record<string, unknown>;
@@ -12,7 +12,10 @@ const schema = (s: z.core.$ZodType): Json => {
   return rest;
 };
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const jsonBody = (name: string, description: string) => ({ description, content: { 'application/json': { schema: ref(name) } } });
+const jsonBody = (name: string, description: string) => ({
+  description,
+  content: { 'application/json': { schema: ref(name) } },
+});
 const errors = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((s) => [String(s), jsonBody('EdgeError', ERROR_TEXT[s] ?? 'error')]));
 
@@ -30,7 +33,13 @@ const ERROR_TEXT: Record<number, string> = {
  */
 export function openApiDocument(): Json {
   if (cached) return cached;
-  const name = { name: 'name', in: 'path', required: true, schema: { type: 'string' }, description: 'registered model name' };
+  const name = {
+    name: 'name',
+    in: 'path',
+    required: true,
+    schema: { type: 'string' },
+    description: 'registered model name',
+  };
   const version = { name: 'version', in: 'path', required: true, schema: { type: 'string', pattern: '^[1-9][0-9]*$' } };
   const clientKey = {
     name: CLIENT_KEY_HEADER,
@@ -60,11 +69,15 @@ export function openApiDocument(): Json {
     info: {
       title: 'edgeflow edge API',
       version: '1',
-      description: 'Predictions from TFJS models served on Cloudflare Workers; the KV pointer of a model says which version is live.',
+      description:
+        'Predictions from TFJS models served on Cloudflare Workers; the KV pointer of a model says which version is live.',
     },
     paths: {
       '/predict': predict('Predict with the default model (DEFAULT_MODEL)', [clientKey]),
-      '/v1/models/{name}/predict': predict('Predict with the live version of a model (or its canary)', [name, clientKey]),
+      '/v1/models/{name}/predict': predict('Predict with the live version of a model (or its canary)', [
+        name,
+        clientKey,
+      ]),
       '/v1/models/{name}/versions/{version}/predict': predict('Predict with a pinned version', [name, version]),
       '/v1/models/{name}': {
         get: {
@@ -82,10 +95,20 @@ export function openApiDocument(): Json {
       '/metrics': {
         get: {
           summary: 'Prometheus metrics of this isolate',
-          responses: { 200: { description: 'text exposition format 0.0.4', content: { 'text/plain': { schema: { type: 'string' } } } } },
+          responses: {
+            200: {
+              description: 'text exposition format 0.0.4',
+              content: { 'text/plain': { schema: { type: 'string' } } },
+            },
+          },
         },
       },
-      '/ping': { get: { summary: 'Liveness', responses: { 200: { description: 'pong', content: { 'text/plain': { schema: { type: 'string' } } } } } } },
+      '/ping': {
+        get: {
+          summary: 'Liveness',
+          responses: { 200: { description: 'pong', content: { 'text/plain': { schema: { type: 'string' } } } } },
+        },
+      },
     },
     components: {
       schemas: {

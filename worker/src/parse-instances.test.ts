@@ -27,7 +27,11 @@ function error(body: unknown, maxBatch?: number): EdgeHttpError {
 describe('parseInstances', () => {
   it('standardizes features, named inputs and instances into one float32 buffer', () => {
     expect(parseInstances({ features: [3, 6] }, spec)).toEqual({ x: Float32Array.from([1, 2]), n: 1, batch: false });
-    expect(parseInstances({ inputs: { b: -6, a: 0 } }, spec)).toEqual({ x: Float32Array.from([-0.5, -1]), n: 1, batch: false });
+    expect(parseInstances({ inputs: { b: -6, a: 0 } }, spec)).toEqual({
+      x: Float32Array.from([-0.5, -1]),
+      n: 1,
+      batch: false,
+    });
     expect(parseInstances({ instances: [[1, -2], { a: 5, b: 2 }] }, spec)).toEqual({
       x: Float32Array.from([0, 0, 2, 1]),
       n: 2,
@@ -55,7 +59,16 @@ describe('parseInstances', () => {
     ['inputs not an object', { inputs: [1, 2] }, /"inputs" must be an object/],
     ['instances not an array', { instances: { a: 1 } }, /"instances" must be an array/],
     ['empty instances', { instances: [] }, /must not be empty/],
-    ['a bad instance', { instances: [[1, 2], [1, 'x']] }, /"instances\[1\]\[1\]" must be a finite number/],
+    [
+      'a bad instance',
+      {
+        instances: [
+          [1, 2],
+          [1, 'x'],
+        ],
+      },
+      /"instances\[1\]\[1\]" must be a finite number/,
+    ],
   ])('refuses %s with a 400 that says what is wrong', (_, body, message) => {
     const e = error(body);
     expect(e.status).toBe(400);
@@ -63,7 +76,16 @@ describe('parseInstances', () => {
   });
 
   it('refuses more instances than the batch limit', () => {
-    const e = error({ instances: [[1, 2], [3, 4], [5, 6]] }, 2);
+    const e = error(
+      {
+        instances: [
+          [1, 2],
+          [3, 4],
+          [5, 6],
+        ],
+      },
+      2,
+    );
     expect(e.message).toBe('"instances" holds 3 items; at most 2 are allowed');
   });
 });

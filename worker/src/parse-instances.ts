@@ -32,7 +32,8 @@ export function parseInstances(body: unknown, spec: InputSpec, maxBatch = MAX_BA
     const instances = b.instances;
     if (!Array.isArray(instances)) throw bad('"instances" must be an array');
     if (instances.length === 0) throw bad('"instances" must not be empty');
-    if (instances.length > maxBatch) throw bad(`"instances" holds ${instances.length} items; at most ${maxBatch} are allowed`);
+    if (instances.length > maxBatch)
+      throw bad(`"instances" holds ${instances.length} items; at most ${maxBatch} are allowed`);
     const x = new Float32Array(instances.length * d);
     for (let r = 0; r < instances.length; r++) {
       const item = instances[r];
@@ -43,7 +44,8 @@ export function parseInstances(body: unknown, spec: InputSpec, maxBatch = MAX_BA
   }
   const x = new Float32Array(d);
   if ('features' in b) {
-    if (!Array.isArray(b.features)) throw bad(`"features" must be an array of ${d} numbers, got ${describe(b.features)}`);
+    if (!Array.isArray(b.features))
+      throw bad(`"features" must be an array of ${d} numbers, got ${describe(b.features)}`);
     writeVector(b.features, spec, x, 0, 'features');
   } else {
     writeNamed(b.inputs, spec, x, 0, 'inputs');

@@ -29,7 +29,10 @@ describe('pickCanary', () => {
   it('hashes into [0, 1) and splits keys per model independently', () => {
     const us = Array.from({ length: 1000 }, (_, i) => unitHash(`x${i}`));
     expect(us.every((u) => u >= 0 && u < 1)).toBe(true);
-    const same = Array.from({ length: 1000 }, (_, i) => pickCanary('a', 0.5, `k${i}`) === pickCanary('b', 0.5, `k${i}`));
+    const same = Array.from(
+      { length: 1000 },
+      (_, i) => pickCanary('a', 0.5, `k${i}`) === pickCanary('b', 0.5, `k${i}`),
+    );
     expect(same.filter(Boolean).length).toBeGreaterThan(400);
     expect(same.filter(Boolean).length).toBeLessThan(600);
   });
@@ -44,7 +47,10 @@ describe('canary from the pointer', () => {
     return { model, v1, v2 };
   }
 
-  async function predict(model: string, key?: string): Promise<{ version: string; header: string | null; body: Prediction }> {
+  async function predict(
+    model: string,
+    key?: string,
+  ): Promise<{ version: string; header: string | null; body: Prediction }> {
     const init = json({ features });
     if (key) (init.headers as Record<string, string>)[CLIENT_KEY_HEADER] = key;
     const res = await sendWith({}, `/v1/models/${model}/predict`, init);

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { pointerKey, type Pointer } from '../../contracts/index.ts';
+import { type Pointer, pointerKey } from '../../contracts/index.ts';
 import { EdgeHttpError } from './edge-error.ts';
 import { readPointer } from './pointer-cache.ts';
 import { uniqueModel } from './test-support.ts';
@@ -8,7 +8,13 @@ import { uniqueModel } from './test-support.ts';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function pointer(model: string, version: string): Pointer {
-  return { model, version, artifacts: `models/${model}/${version}/`, modelJsonSha256: 'a'.repeat(64), promotedAt: '2026-11-26T12:00:00Z' };
+  return {
+    model,
+    version,
+    artifacts: `models/${model}/${version}/`,
+    modelJsonSha256: 'a'.repeat(64),
+    promotedAt: '2026-11-26T12:00:00Z',
+  };
 }
 
 describe('readPointer', () => {
@@ -23,7 +29,11 @@ describe('readPointer', () => {
 
   it.each([
     ['not JSON', '{', 'the KV value is not JSON'],
-    ['a bad field', (m: string) => JSON.stringify({ ...pointer(m, '2'), artifacts: 'x' }), 'artifacts: artifacts must end with /'],
+    [
+      'a bad field',
+      (m: string) => JSON.stringify({ ...pointer(m, '2'), artifacts: 'x' }),
+      'artifacts: artifacts must end with /',
+    ],
     ['another model', () => JSON.stringify(pointer('other', '2')), 'the pointer names model "other"'],
   ])('keeps the last good pointer when the value is %s', async (_, value, invalid) => {
     const model = uniqueModel();
@@ -39,7 +49,9 @@ describe('readPointer', () => {
     const model = uniqueModel();
     await env.POINTERS.put(pointerKey(model), JSON.stringify(pointer(model, '4')));
     let reads = 0;
-    const counting = { get: (key: string, type: 'text') => (reads++, env.POINTERS.get(key, type)) } as unknown as KVNamespace;
+    const counting = {
+      get: (key: string, type: 'text') => (reads++, env.POINTERS.get(key, type)),
+    } as unknown as KVNamespace;
     const states = await Promise.all(Array.from({ length: 5 }, () => readPointer(counting, model, 1000)));
     expect(states.map((s) => s.pointer?.version)).toEqual(['4', '4', '4', '4', '4']);
     // each cold caller reads for itself (a read owned by another request may be cancelled with it) ...

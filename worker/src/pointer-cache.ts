@@ -35,7 +35,12 @@ export async function readPointer(kv: KVNamespace, model: string, ttlMs: number)
   } catch (error) {
     console.error(`edgeflow: reading the pointer of "${model}" from KV failed:`, error);
     const current = cache.get(model);
-    if (!current) throw new EdgeHttpError(503, 'pointer_unavailable', `the pointer of model "${model}" could not be read; try again`);
+    if (!current)
+      throw new EdgeHttpError(
+        503,
+        'pointer_unavailable',
+        `the pointer of model "${model}" could not be read; try again`,
+      );
     current.fetchedAt = Date.now();
     return current.state;
   }

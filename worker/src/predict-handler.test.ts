@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { EdgeError, Prediction } from '../../contracts/index.ts';
 import { MAX_BODY_BYTES } from './read-json-body.ts';
-import { tf } from './tfjs.ts';
 import { json, putPointer, seedVersion, send, sendWith, uniqueModel } from './test-support.ts';
+import { tf } from './tfjs.ts';
 
 const features = [0.3, -1.2, 2.5, 0.9];
 const close = (a: number, b: number) => expect(Math.abs(a - b)).toBeLessThan(1e-5);
@@ -27,7 +27,15 @@ describe('POST /v1/models/:name/predict', () => {
     expect(body.label).toBe(p >= 0.5 ? 'fraud' : 'legit');
     expect(body.confidence).toBe(p > 0.8 || p < 0.2 ? 'high' : p > 0.6 || p < 0.4 ? 'medium' : 'low');
     expect(body).toMatchObject({ model, version: '1' });
-    expect(Object.keys(body).sort()).toEqual(['confidence', 'label', 'latency_ms', 'model', 'prediction', 'probability', 'version']);
+    expect(Object.keys(body).sort()).toEqual([
+      'confidence',
+      'label',
+      'latency_ms',
+      'model',
+      'prediction',
+      'probability',
+      'version',
+    ]);
     expect(body.latency_ms).toBeGreaterThanOrEqual(0);
   });
 
@@ -115,7 +123,9 @@ describe('POST /predict', () => {
   it('404s while DEFAULT_MODEL (from wrangler.toml) does not exist', async () => {
     const res = await send('/predict', json({ features }));
     expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({ error: { code: 'model_not_found', message: 'model "fraud-detector" does not exist' } });
+    expect(await res.json()).toEqual({
+      error: { code: 'model_not_found', message: 'model "fraud-detector" does not exist' },
+    });
   });
 });
 
@@ -135,10 +145,20 @@ describe('bad requests', () => {
     ['a JSON string', '"hello"', 'invalid_request', /must be a JSON object/],
     ['missing features', '{"feature": [1,2,3,4]}', 'invalid_request', /missing "features"/],
     ['the wrong length', '{"features": [1,2,3]}', 'invalid_request', /must hold 4 numbers, got 3/],
-    ['a non-number', '{"features": [1,"2",3,4]}', 'invalid_request', /"features\[1\]" must be a finite number, got the string "2"/],
+    [
+      'a non-number',
+      '{"features": [1,"2",3,4]}',
+      'invalid_request',
+      /"features\[1\]" must be a finite number, got the string "2"/,
+    ],
     ['"NaN"', '{"features": ["NaN",2,3,4]}', 'invalid_request', /got the string "NaN"/],
     ['null', '{"features": [1,2,null,4]}', 'invalid_request', /"features\[2\]" must be a finite number, got null/],
-    ['1e999 (Infinity)', '{"features": [1,2,3,1e999]}', 'invalid_request', /"features\[3\]" must be a finite number, got Infinity/],
+    [
+      '1e999 (Infinity)',
+      '{"features": [1,2,3,1e999]}',
+      'invalid_request',
+      /"features\[3\]" must be a finite number, got Infinity/,
+    ],
     ['-1e999', '{"features": [-1e999,2,3,4]}', 'invalid_request', /got -Infinity/],
   ])('%s → 400', async (_, body, code, message) => {
     const { model } = await live();
@@ -148,7 +168,12 @@ describe('bad requests', () => {
   it('refuses a body over the size limit by Content-Length and by what arrives → 413', async () => {
     const { model } = await live();
     const big = JSON.stringify({ features: [1, 2, 3, 4], pad: 'x'.repeat(MAX_BODY_BYTES) });
-    await expectError(await send(`/v1/models/${model}/predict`, { method: 'POST', body: big }), 413, 'payload_too_large', /larger than 1048576 bytes/);
+    await expectError(
+      await send(`/v1/models/${model}/predict`, { method: 'POST', body: big }),
+      413,
+      'payload_too_large',
+      /larger than 1048576 bytes/,
+    );
     const chunks = [new TextEncoder().encode(big.slice(0, 600_000)), new TextEncoder().encode(big.slice(600_000))];
     const stream = new ReadableStream<Uint8Array>({
       pull(controller) {
@@ -163,7 +188,12 @@ describe('bad requests', () => {
   });
 
   it('404s an unknown model', async () => {
-    await expectError(await send('/v1/models/no-such-model/predict', json({ features })), 404, 'model_not_found', /"no-such-model" does not exist/);
+    await expectError(
+      await send('/v1/models/no-such-model/predict', json({ features })),
+      404,
+      'model_not_found',
+      /"no-such-model" does not exist/,
+    );
   });
 
   it('503s a model with files but no promoted version, saying how to promote', async () => {
@@ -181,11 +211,21 @@ describe('bad requests', () => {
     const model = uniqueModel();
     await seedVersion({ model, version: '1' });
     await putPointer('{"model": "x"', model);
-    await expectError(await send(`/v1/models/${model}/predict`, json({ features })), 503, 'pointer_invalid', /not JSON/);
+    await expectError(
+      await send(`/v1/models/${model}/predict`, json({ features })),
+      503,
+      'pointer_invalid',
+      /not JSON/,
+    );
   });
 
   it('404s a model name that cannot exist', async () => {
-    await expectError(await send('/v1/models/.hidden/predict', json({ features })), 404, 'model_not_found', /does not exist/);
+    await expectError(
+      await send('/v1/models/.hidden/predict', json({ features })),
+      404,
+      'model_not_found',
+      /does not exist/,
+    );
   });
 
   it('answers unknown routes with a JSON 404', async () => {
@@ -197,11 +237,22 @@ describe('bad requests', () => {
 describe('GET /v1/models/:name', () => {
   it('names the live and serving version and gives the signature', async () => {
     const { model, signature } = await live('multiclass');
-    await putPointer({ ...(await seedVersion({ model, version: '2', kind: 'multiclass' })).pointer, previous: '1', canary: { version: '1', weight: 0.1 } });
+    await putPointer({
+      ...(await seedVersion({ model, version: '2', kind: 'multiclass' })).pointer,
+      previous: '1',
+      canary: { version: '1', weight: 0.1 },
+    });
     const res = await send(`/v1/models/${model}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('x-model-version')).toBe('2');
-    expect(await res.json()).toMatchObject({ model, live: '2', serving: '2', previous: '1', canary: { version: '1', weight: 0.1 }, signature });
+    expect(await res.json()).toMatchObject({
+      model,
+      live: '2',
+      serving: '2',
+      previous: '1',
+      canary: { version: '1', weight: 0.1 },
+      signature,
+    });
     expect((await send('/v1/models/no-such-model')).status).toBe(404);
   });
 });

@@ -8,7 +8,7 @@ import { MAX_BATCH, parseInstances } from './parse-instances.ts';
 import { CLIENT_KEY_HEADER } from './pick-canary.ts';
 import { readJsonBody } from './read-json-body.ts';
 import { runShadow } from './run-shadow.ts';
-import { shapeOutputs, type PredictionResult } from './shape-output.ts';
+import { type PredictionResult, shapeOutputs } from './shape-output.ts';
 import { maxBatch, pointerTtlMs, waitUntilOf } from './worker-env.ts';
 
 /** The answer to a batch (`instances`) request. */
@@ -25,11 +25,7 @@ export interface BatchPrediction {
  * signature, runs the model once for all instances and shapes the answer. Sets `x-model-version`; runs
  * the pointer's shadow version in the background. Every request is counted in `/metrics`.
  */
-export async function handlePredict(
-  c: Context<{ Bindings: Env }>,
-  name: string,
-  version?: string,
-): Promise<Response> {
+export async function handlePredict(c: Context<{ Bindings: Env }>, name: string, version?: string): Promise<Response> {
   const started = performance.now();
   let served = '';
   try {
@@ -48,7 +44,12 @@ export async function handlePredict(
     c.header('x-model-version', served);
     const parsed = parseInstances(body, model.spec, maxBatch(c.env, MAX_BATCH));
     const y = model.run(parsed.x, parsed.n);
-    const results = shapeOutputs(model.signature.output, y instanceof Float32Array ? y : await y, parsed.n, model.units);
+    const results = shapeOutputs(
+      model.signature.output,
+      y instanceof Float32Array ? y : await y,
+      parsed.n,
+      model.units,
+    );
     if (shadow) waitUntilOf(c)(runShadow(name, shadow, body));
     const latency_ms = performance.now() - started;
     recordPredict(name, served, 200, latency_ms / 1000);
@@ -56,7 +57,12 @@ export async function handlePredict(
     if (parsed.batch) return c.json({ predictions: results, ...meta } satisfies BatchPrediction);
     return c.json({ ...results[0]!, ...meta } satisfies Prediction);
   } catch (error) {
-    recordPredict(name, served, error instanceof EdgeHttpError ? error.status : 500, (performance.now() - started) / 1000);
+    recordPredict(
+      name,
+      served,
+      error instanceof EdgeHttpError ? error.status : 500,
+      (performance.now() - started) / 1000,
+    );
     throw error;
   }
 }

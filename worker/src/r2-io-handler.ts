@@ -22,7 +22,11 @@ export type ModelFormat = 'layers-model' | 'graph-model';
  * With `expect`, a model.json of the other format is refused (its `format` field, or, when absent, whether
  * `modelTopology` is a GraphDef) before any shard is read.
  */
-export function r2IOHandler(bucket: R2Bucket, prefix: string, expect?: ModelFormat): io.IOHandler & { info?: R2LoadInfo } {
+export function r2IOHandler(
+  bucket: R2Bucket,
+  prefix: string,
+  expect?: ModelFormat,
+): io.IOHandler & { info?: R2LoadInfo } {
   const handler: io.IOHandler & { info?: R2LoadInfo } = {
     async load() {
       const bytes = await getBytes(bucket, prefix + MODEL_JSON_FILE);
@@ -37,7 +41,10 @@ export function r2IOHandler(bucket: R2Bucket, prefix: string, expect?: ModelForm
       }
       if (expect) {
         const format = formatOf(modelJson);
-        if (format !== expect) throw new Error(`${MODEL_JSON_FILE} is a ${format}, but signature.json says ${expect === 'graph-model' ? 'tfjs-graph' : 'tfjs-layers'}`);
+        if (format !== expect)
+          throw new Error(
+            `${MODEL_JSON_FILE} is a ${format}, but signature.json says ${expect === 'graph-model' ? 'tfjs-graph' : 'tfjs-layers'}`,
+          );
       }
       if (!Array.isArray(modelJson.weightsManifest)) {
         throw new Error(`${MODEL_JSON_FILE} has no weightsManifest`);

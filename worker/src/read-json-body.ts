@@ -14,7 +14,8 @@ export async function readJsonBody(req: Request, limit = MAX_BODY_BYTES): Promis
   const declared = req.headers.get('content-length');
   if (declared !== null && Number(declared) > limit) throw tooLarge(limit);
   const text = await readText(req, limit);
-  if (text.trim() === '') throw new EdgeHttpError(400, 'invalid_json', 'request body is empty; send JSON like {"features": [...]}');
+  if (text.trim() === '')
+    throw new EdgeHttpError(400, 'invalid_json', 'request body is empty; send JSON like {"features": [...]}');
   try {
     return JSON.parse(text);
   } catch {

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import type { EdgeError } from '../../contracts/index.ts';
 import { apiKeyKvKey, createApiKey, hashApiKey, revokeApiKey } from '../../contracts/api-key.ts';
+import type { EdgeError } from '../../contracts/index.ts';
 import { json, putPointer, seedVersion, send, sendWith, uniqueModel } from './test-support.ts';
 
 const features = [0.3, -1.2, 2.5, 0.9];
@@ -38,10 +38,17 @@ describe('API keys', () => {
     expect(((await wrong.json()) as EdgeError).error.code).toBe('api_key_invalid');
 
     const other = `ef_${crypto.randomUUID()}`;
-    await env.POINTERS.put(await apiKeyKvKey(other), JSON.stringify({ name: 'test', createdAt: new Date().toISOString() }));
-    expect((await sendWith(ON, `/v1/models/${model}/predict`, withHeaders({ authorization: `Bearer ${other}` }))).status).toBe(200);
+    await env.POINTERS.put(
+      await apiKeyKvKey(other),
+      JSON.stringify({ name: 'test', createdAt: new Date().toISOString() }),
+    );
+    expect(
+      (await sendWith(ON, `/v1/models/${model}/predict`, withHeaders({ authorization: `Bearer ${other}` }))).status,
+    ).toBe(200);
     expect((await sendWith(ON, `/v1/models/${model}/predict`, withHeaders({ 'x-api-key': other }))).status).toBe(200);
-    expect((await sendWith(ON, `/v1/models/${model}/versions/1/predict`, withHeaders({ 'x-api-key': other }))).status).toBe(200);
+    expect(
+      (await sendWith(ON, `/v1/models/${model}/versions/1/predict`, withHeaders({ 'x-api-key': other }))).status,
+    ).toBe(200);
     expect((await sendWith(ON, '/predict', json({ features }))).status).toBe(401);
     // reading routes stay open
     expect((await sendWith(ON, `/v1/models/${model}`)).status).toBe(200);

@@ -22,7 +22,11 @@ export function requireApiKey(): MiddlewareHandler<{ Bindings: Env }> {
     const key = (auth?.match(/^Bearer\s+(.+)$/i)?.[1] ?? c.req.header('x-api-key') ?? '').trim();
     if (!key) {
       c.header('www-authenticate', 'Bearer');
-      throw new EdgeHttpError(401, 'api_key_required', 'this endpoint needs an API key: send "authorization: Bearer <key>" or "x-api-key: <key>"');
+      throw new EdgeHttpError(
+        401,
+        'api_key_required',
+        'this endpoint needs an API key: send "authorization: Bearer <key>" or "x-api-key: <key>"',
+      );
     }
     const now = Date.now();
     let known = cache.get(key);

@@ -9,7 +9,11 @@ const features = [0.3, -1.2, 2.5, 0.9];
 
 async function shadowRuns(model: string, version: string, outcome: 'ok' | 'error'): Promise<number> {
   const text = await (await sendWith({}, '/metrics')).text();
-  const line = text.split('\n').find((l) => l.startsWith(`edgeflow_shadow_runs_total{model="${model}",version="${version}",outcome="${outcome}"}`));
+  const line = text
+    .split('\n')
+    .find((l) =>
+      l.startsWith(`edgeflow_shadow_runs_total{model="${model}",version="${version}",outcome="${outcome}"}`),
+    );
   return line ? Number(line.split(' ').pop()) : 0;
 }
 

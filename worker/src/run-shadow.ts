@@ -20,7 +20,9 @@ export async function runShadow(model: string, shadow: LoadedModel, body: unknow
     const key = `${model}@${shadow.version}`;
     if (!logged.has(key)) {
       logged.add(key);
-      console.warn(`edgeflow: shadow version ${shadow.version} of "${model}" failed: ${error instanceof Error ? error.message : String(error)}`);
+      console.warn(
+        `edgeflow: shadow version ${shadow.version} of "${model}" failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 }

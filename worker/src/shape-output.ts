@@ -22,7 +22,12 @@ export function outputUnitsOk(output: Signature['output'], units: number): boole
  * binary → class by threshold, probability, confidence, label; multiclass → argmax, its probability, label;
  * regression → the value.
  */
-export function shapeOutputs(output: Signature['output'], y: Float32Array, n: number, units: number): PredictionResult[] {
+export function shapeOutputs(
+  output: Signature['output'],
+  y: Float32Array,
+  n: number,
+  units: number,
+): PredictionResult[] {
   const results: PredictionResult[] = new Array(n);
   for (let r = 0; r < n; r++) {
     const at = r * units;

@@ -1,10 +1,22 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env, exports } from 'cloudflare:workers';
-import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { MODEL_JSON_FILE, SIGNATURE_FILE, pointerKey, versionPrefix, type Pointer, type Signature } from '../../contracts/index.ts';
+import * as tfl from '@tensorflow/tfjs-layers';
+import {
+  MODEL_JSON_FILE,
+  type Pointer,
+  pointerKey,
+  SIGNATURE_FILE,
+  type Signature,
+  versionPrefix,
+} from '../../contracts/index.ts';
 import { app } from './app.ts';
-import { buildGraphModel, referenceForward, type FixtureLayer, type GraphFixtureOptions } from './graph-model-fixture.ts';
+import {
+  buildGraphModel,
+  type FixtureLayer,
+  type GraphFixtureOptions,
+  referenceForward,
+} from './graph-model-fixture.ts';
 import { tf, tfReady } from './tfjs.ts';
 
 /** Name of the single weight shard seeded versions use. */
@@ -46,7 +58,10 @@ export async function seedVersion(options: SeedOptions): Promise<SeededVersion> 
   const tfModel = tfl.sequential({
     layers: [
       tfl.layers.dense({ inputShape: [inputs], units: 8, activation: 'relu' }),
-      tfl.layers.dense({ units, activation: kind === 'binary' ? 'sigmoid' : kind === 'multiclass' ? 'softmax' : 'linear' }),
+      tfl.layers.dense({
+        units,
+        activation: kind === 'binary' ? 'sigmoid' : kind === 'multiclass' ? 'softmax' : 'linear',
+      }),
     ],
   });
   const output: Signature['output'] =
@@ -91,7 +106,13 @@ export async function seedVersion(options: SeedOptions): Promise<SeededVersion> 
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
     }),
   );
-  const pointer: Pointer = { model: name, version, artifacts: prefix, modelJsonSha256, promotedAt: new Date().toISOString() };
+  const pointer: Pointer = {
+    model: name,
+    version,
+    artifacts: prefix,
+    modelJsonSha256,
+    promotedAt: new Date().toISOString(),
+  };
   const st = signature.preprocess?.standardize;
   return {
     tfModel,
@@ -151,12 +172,22 @@ export async function seedGraphVersion(options: GraphSeedOptions): Promise<Seede
   await env.MODELS.put(prefix + MODEL_JSON_FILE, text);
   await env.MODELS.put(prefix + SHARD, fixture.weights);
   await env.MODELS.put(prefix + SIGNATURE_FILE, JSON.stringify(signature));
-  const pointer: Pointer = { model: name, version, artifacts: prefix, modelJsonSha256: await sha256Hex(text), promotedAt: new Date().toISOString() };
+  const pointer: Pointer = {
+    model: name,
+    version,
+    artifacts: prefix,
+    modelJsonSha256: await sha256Hex(text),
+    promotedAt: new Date().toISOString(),
+  };
   return {
     layers: fixture.layers,
     signature,
     pointer,
-    expected: (raw) => referenceForward(fixture.layers, raw.map((v, i) => (standardize ? (v - standardize.mean[i]!) / standardize.std[i]! : v))),
+    expected: (raw) =>
+      referenceForward(
+        fixture.layers,
+        raw.map((v, i) => (standardize ? (v - standardize.mean[i]!) / standardize.std[i]! : v)),
+      ),
   };
 }
 

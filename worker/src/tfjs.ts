@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { WASM_BACKEND, registerWasmBackend } from './wasm-backend.ts';
+import { registerWasmBackend, WASM_BACKEND } from './wasm-backend.ts';
 
 /** What `EDGEFLOW_BACKEND` may ask for: `auto` (default), `cpu`, `wasm` or `js` (see `chooseRunner`). */
 export type BackendPreference = 'auto' | 'cpu' | 'wasm' | 'js';

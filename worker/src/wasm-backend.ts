@@ -1,5 +1,5 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { BackendWasm } from '@tensorflow/tfjs-backend-wasm/dist/backend_wasm.js';
+import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm/dist/register_all_kernels.js';
 import wasmFactory from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm.js';
 import simdModule from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-simd.wasm';
@@ -20,7 +20,10 @@ export function registerWasmBackend(): void {
     WASM_BACKEND,
     async () => {
       const module = await wasmFactory({
-        instantiateWasm(imports: WebAssembly.Imports, done: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) {
+        instantiateWasm(
+          imports: WebAssembly.Imports,
+          done: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void,
+        ) {
           WebAssembly.instantiate(simdModule, imports).then((instance) => done(instance, simdModule));
           return {};
         },

@@ -11,7 +11,9 @@ export function pointerTtlMs(env: { POINTER_TTL_MS?: string }): number {
 /** `MAX_BATCH` as a whole number from 1 to 4096 (the default when unset or out of range). */
 export function maxBatch(env: { MAX_BATCH?: string }, fallback: number): number {
   const n = Number(env.MAX_BATCH);
-  return env.MAX_BATCH !== undefined && env.MAX_BATCH !== '' && Number.isInteger(n) && n >= 1 && n <= 4096 ? n : fallback;
+  return env.MAX_BATCH !== undefined && env.MAX_BATCH !== '' && Number.isInteger(n) && n >= 1 && n <= 4096
+    ? n
+    : fallback;
 }
 
 /** The request's `waitUntil`, or a plain fire-and-forget where there is no execution context. */

@@ -18,7 +18,8 @@ export function recordingFetch(inner: typeof fetch = globalThis.fetch) {
   const calls: RecordedCall[] = [];
   const fetchFn: typeof fetch = async (input, init) => {
     const req = new Request(input, init);
-    const body = init?.body === undefined || init.body === null ? undefined : new Uint8Array(await req.clone().arrayBuffer());
+    const body =
+      init?.body === undefined || init.body === null ? undefined : new Uint8Array(await req.clone().arrayBuffer());
     let json: unknown;
     if (body) {
       try {

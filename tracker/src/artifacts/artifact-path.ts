@@ -12,7 +12,9 @@ export function safeArtifactPath(path: string, { allowRoot = false } = {}): stri
     throw invalid('An artifact path is required.');
   }
   if (/[\\\p{Cc}]/u.test(trimmed) || trimmed.startsWith('/')) {
-    throw invalid(`Invalid artifact path '${path}': absolute paths, backslashes and control characters are not allowed.`);
+    throw invalid(
+      `Invalid artifact path '${path}': absolute paths, backslashes and control characters are not allowed.`,
+    );
   }
   for (const segment of trimmed.split('/')) {
     if (segment === '' || segment === '.' || segment === '..') {

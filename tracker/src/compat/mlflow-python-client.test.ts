@@ -66,12 +66,19 @@ describe('MLflow 2.x Python client, replayed', () => {
   const host = 'http://tracker.test';
 
   /** requests.Session as rest_store uses it: GET → query params (lists repeated), others → JSON body. */
-  async function call<T extends z.ZodType>(method: string, endpoint: string, json: Record<string, unknown>, schema: T, status = 200) {
+  async function call<T extends z.ZodType>(
+    method: string,
+    endpoint: string,
+    json: Record<string, unknown>,
+    schema: T,
+    status = 200,
+  ) {
     let url = `${host}/api/2.0/mlflow/${endpoint}`;
     const init: RequestInit = { method, headers: { 'User-Agent': 'mlflow-python-client/2.17.2' } };
     if (method === 'GET') {
       const qs = new URLSearchParams();
-      for (const [k, v] of Object.entries(json)) for (const item of Array.isArray(v) ? v : [v]) qs.append(k, String(item));
+      for (const [k, v] of Object.entries(json))
+        for (const item of Array.isArray(v) ? v : [v]) qs.append(k, String(item));
       url += `?${qs}`;
     } else {
       init.body = JSON.stringify(json);
@@ -88,8 +95,18 @@ describe('MLflow 2.x Python client, replayed', () => {
     // mlflow.set_experiment("fraud"): get-by-name → 404 → create → get
     const missing = await call('GET', 'experiments/get-by-name', { experiment_name: 'fraud' }, ErrorBody, 404);
     expect(missing.error_code).toBe('RESOURCE_DOES_NOT_EXIST');
-    const { experiment_id } = await call('POST', 'experiments/create', { name: 'fraud' }, z.object({ experiment_id: z.string() }));
-    const { experiment } = await call('GET', 'experiments/get', { experiment_id }, z.object({ experiment: Experiment }));
+    const { experiment_id } = await call(
+      'POST',
+      'experiments/create',
+      { name: 'fraud' },
+      z.object({ experiment_id: z.string() }),
+    );
+    const { experiment } = await call(
+      'GET',
+      'experiments/get',
+      { experiment_id },
+      z.object({ experiment: Experiment }),
+    );
     expect(experiment.lifecycle_stage).toBe('active');
 
     // mlflow.start_run(run_name="mlp"): context tags resolved by the client
@@ -118,8 +135,24 @@ describe('MLflow 2.x Python client, replayed', () => {
 
     // mlflow.log_param / log_params / log_metric / log_metrics / set_tag
     await call('POST', 'runs/log-parameter', { run_uuid: run_id, run_id, key: 'lr', value: '0.01' }, Empty);
-    await call('POST', 'runs/log-batch', { run_id, params: [{ key: 'epochs', value: '20' }, { key: 'hidden', value: '16' }] }, Empty);
-    await call('POST', 'runs/log-metric', { run_uuid: run_id, run_id, key: 'loss', value: 0.7, timestamp: startTime + 1, step: 0 }, Empty);
+    await call(
+      'POST',
+      'runs/log-batch',
+      {
+        run_id,
+        params: [
+          { key: 'epochs', value: '20' },
+          { key: 'hidden', value: '16' },
+        ],
+      },
+      Empty,
+    );
+    await call(
+      'POST',
+      'runs/log-metric',
+      { run_uuid: run_id, run_id, key: 'loss', value: 0.7, timestamp: startTime + 1, step: 0 },
+      Empty,
+    );
     await call(
       'POST',
       'runs/log-batch',
@@ -141,17 +174,32 @@ describe('MLflow 2.x Python client, replayed', () => {
       const res = await t.app.request(`${root}/model/${name}`, { method: 'PUT', body: body as BodyInit });
       expect(res.status).toBe(200);
     }
-    const listed = await call('GET', 'artifacts/list', { run_id, path: 'model' }, z.object({
-      root_uri: z.string(),
-      files: z.array(z.object({ path: z.string(), is_dir: z.boolean(), file_size: int64.optional() })),
-    }));
+    const listed = await call(
+      'GET',
+      'artifacts/list',
+      { run_id, path: 'model' },
+      z.object({
+        root_uri: z.string(),
+        files: z.array(z.object({ path: z.string(), is_dir: z.boolean(), file_size: int64.optional() })),
+      }),
+    );
     expect(listed.files.map((f) => f.path)).toContain('model/model.json');
 
     // mlflow.end_run()
-    await call('POST', 'runs/update', { run_uuid: run_id, run_id, status: 'FINISHED', end_time: startTime + 10 }, z.object({ run_info: RunInfo }));
+    await call(
+      'POST',
+      'runs/update',
+      { run_uuid: run_id, run_id, status: 'FINISHED', end_time: startTime + 10 },
+      z.object({ run_info: RunInfo }),
+    );
 
     // mlflow.register_model(f"runs:/{run_id}/model", "fraud-detector")
-    await call('POST', 'registered-models/create', { name: 'fraud-detector' }, z.object({ registered_model: RegisteredModel }));
+    await call(
+      'POST',
+      'registered-models/create',
+      { name: 'fraud-detector' },
+      z.object({ registered_model: RegisteredModel }),
+    );
     const again = await call('POST', 'registered-models/create', { name: 'fraud-detector' }, ErrorBody, 400);
     expect(again.error_code).toBe('RESOURCE_ALREADY_EXISTS'); // the client ignores this one and goes on
     await call('GET', 'runs/get', { run_uuid: run_id, run_id }, z.object({ run: Run })); // RunsArtifactRepository.get_underlying_uri
@@ -162,12 +210,22 @@ describe('MLflow 2.x Python client, replayed', () => {
       z.object({ model_version: ModelVersion }),
     );
     expect(model_version).toMatchObject({ version: '1', status: 'READY', run_id });
-    const polled = await call('GET', 'model-versions/get', { name: 'fraud-detector', version: '1' }, z.object({ model_version: ModelVersion }));
+    const polled = await call(
+      'GET',
+      'model-versions/get',
+      { name: 'fraud-detector', version: '1' },
+      z.object({ model_version: ModelVersion }),
+    );
     expect(polled.model_version.status).toBe('READY');
 
     // MlflowClient().set_registered_model_alias("fraud-detector", "production", "1") → promoted to the edge
     await call('POST', 'registered-models/alias', { name: 'fraud-detector', alias: 'production', version: '1' }, Empty);
-    const byAlias = await call('GET', 'registered-models/alias', { name: 'fraud-detector', alias: 'production' }, z.object({ model_version: ModelVersion }));
+    const byAlias = await call(
+      'GET',
+      'registered-models/alias',
+      { name: 'fraud-detector', alias: 'production' },
+      z.object({ model_version: ModelVersion }),
+    );
     expect(byAlias.model_version.aliases).toEqual(['production']);
     expect(JSON.parse((await t.edge.kv.get('pointer/fraud-detector'))!).version).toBe('1');
 
@@ -198,7 +256,12 @@ describe('MLflow 2.x Python client, replayed', () => {
     ]);
 
     // MlflowClient().search_experiments() and search_model_versions(f"name='fraud-detector'") (GET)
-    const experiments = await call('POST', 'experiments/search', { max_results: 1000, view_type: 'ACTIVE_ONLY' }, z.object({ experiments: z.array(Experiment) }));
+    const experiments = await call(
+      'POST',
+      'experiments/search',
+      { max_results: 1000, view_type: 'ACTIVE_ONLY' },
+      z.object({ experiments: z.array(Experiment) }),
+    );
     expect(experiments.experiments.map((e) => e.name)).toEqual(['fraud', 'Default']);
     const versions = await call(
       'GET',
@@ -209,7 +272,12 @@ describe('MLflow 2.x Python client, replayed', () => {
     expect(versions.model_versions.map((v) => v.version)).toEqual(['1']);
 
     // MlflowClient().get_metric_history(run_id, "loss") (paged GET)
-    const history = await call('GET', 'metrics/get-history', { run_id, metric_key: 'loss', max_results: 25_000 }, z.object({ metrics: z.array(z.object({ step: int64 })) }));
+    const history = await call(
+      'GET',
+      'metrics/get-history',
+      { run_id, metric_key: 'loss', max_results: 25_000 },
+      z.object({ metrics: z.array(z.object({ step: int64 })) }),
+    );
     expect(history.metrics.map((m) => m.step)).toEqual([0, 1]);
   });
 });

@@ -1,9 +1,4 @@
-import {
-  MODEL_JSON_FILE,
-  SIGNATURE_FILE,
-  Signature,
-  versionPrefix,
-} from '../../../contracts/index.ts';
+import { MODEL_JSON_FILE, SIGNATURE_FILE, Signature, versionPrefix } from '../../../contracts/index.ts';
 import type { BlobStore } from '../edge/blob-store.ts';
 import { invalid } from '../errors.ts';
 
@@ -31,7 +26,8 @@ export async function checkVersionFiles(blobs: BlobStore, name: string, version:
     problems.push(`${prefix}${MODEL_JSON_FILE} is missing`);
   } else {
     const model = parseJson(modelJson);
-    const manifest = model && typeof model === 'object' ? (model as { weightsManifest?: unknown }).weightsManifest : undefined;
+    const manifest =
+      model && typeof model === 'object' ? (model as { weightsManifest?: unknown }).weightsManifest : undefined;
     if (model === undefined) {
       problems.push(`${prefix}${MODEL_JSON_FILE} is not valid JSON`);
     } else if (!Array.isArray(manifest)) {

@@ -11,7 +11,11 @@ const EDGE_API = '/api/2.0/edgeflow';
 describe('promotion, rollback and the production alias', () => {
   const t = useTrackerFixture();
   const promoteVia = (name: string, version: string, actor = 'ci') =>
-    t.post(`${API}/registered-models/alias`, { name, alias: 'production', version }, { headers: { 'x-edgeflow-actor': actor } });
+    t.post(
+      `${API}/registered-models/alias`,
+      { name, alias: 'production', version },
+      { headers: { 'x-edgeflow-actor': actor } },
+    );
   const pointerRaw = (name: string) => t.edge.kv.get(pointerKey(name));
   const deployments = async (name: string) => (await t.get(`${EDGE_API}/deployments/get`, { name })).body;
 
@@ -53,30 +57,55 @@ describe('promotion, rollback and the production alias', () => {
     expect(await registerVersion(t, 'fraud', run1)).toBe('1');
     expect(await registerVersion(t, 'fraud', run2)).toBe('2');
     const sha = async (v: string) =>
-      createHash('sha256').update((await t.edge.blobs.get(`models/fraud/${v}/model.json`))!).digest('hex');
+      createHash('sha256')
+        .update((await t.edge.blobs.get(`models/fraud/${v}/model.json`))!)
+        .digest('hex');
 
     expect(await promoteVia('fraud', '1', 'ana')).toEqual({ status: 200, body: {} });
     const p1 = Pointer.parse(JSON.parse((await pointerRaw('fraud'))!));
-    expect(p1).toMatchObject({ model: 'fraud', version: '1', artifacts: 'models/fraud/1/', modelJsonSha256: await sha('1') });
+    expect(p1).toMatchObject({
+      model: 'fraud',
+      version: '1',
+      artifacts: 'models/fraud/1/',
+      modelJsonSha256: await sha('1'),
+    });
     expect(p1.previous).toBeUndefined();
 
     expect((await promoteVia('fraud', '2', 'bob')).status).toBe(200);
     const p2 = Pointer.parse(JSON.parse((await pointerRaw('fraud'))!));
-    expect(p2).toMatchObject({ version: '2', previous: '1', artifacts: 'models/fraud/2/', modelJsonSha256: await sha('2') });
-    expect((await t.get(`${API}/registered-models/alias`, { name: 'fraud', alias: 'production' })).body.model_version.version).toBe('2');
+    expect(p2).toMatchObject({
+      version: '2',
+      previous: '1',
+      artifacts: 'models/fraud/2/',
+      modelJsonSha256: await sha('2'),
+    });
+    expect(
+      (await t.get(`${API}/registered-models/alias`, { name: 'fraud', alias: 'production' })).body.model_version
+        .version,
+    ).toBe('2');
 
-    const back = await t.post(`${EDGE_API}/deployments/rollback`, { name: 'fraud' }, { headers: { 'x-edgeflow-actor': 'oncall' } });
+    const back = await t.post(
+      `${EDGE_API}/deployments/rollback`,
+      { name: 'fraud' },
+      { headers: { 'x-edgeflow-actor': 'oncall' } },
+    );
     expect(back.status).toBe(200);
     expect(back.body.pointer).toMatchObject({ version: '1', previous: '2' });
-    expect(back.body.deployment).toMatchObject({ kind: 'rollback', from_version: '2', to_version: '1', actor: 'oncall' });
+    expect(back.body.deployment).toMatchObject({
+      kind: 'rollback',
+      from_version: '2',
+      to_version: '1',
+      actor: 'oncall',
+    });
     expect(JSON.parse((await pointerRaw('fraud'))!)).toEqual(back.body.pointer);
-    expect((await t.get(`${API}/registered-models/alias`, { name: 'fraud', alias: 'production' })).body.model_version.version).toBe('1');
+    expect(
+      (await t.get(`${API}/registered-models/alias`, { name: 'fraud', alias: 'production' })).body.model_version
+        .version,
+    ).toBe('1');
 
     const state = await deployments('fraud');
     expect(state.pointer).toEqual(back.body.pointer);
-    expect(
-      state.history.map((d: Record<string, unknown>) => [d.kind, d.from_version, d.to_version, d.actor]),
-    ).toEqual([
+    expect(state.history.map((d: Record<string, unknown>) => [d.kind, d.from_version, d.to_version, d.actor])).toEqual([
       ['rollback', '2', '1', 'oncall'],
       ['promote', '1', '2', 'bob'],
       ['promote', null, '1', 'ana'],
@@ -92,12 +121,19 @@ describe('promotion, rollback and the production alias', () => {
     expect(res.status).toBe(400);
     expect(res.body.message).toContain(`models/fraud/${v3}/group1-shard1of2.bin`);
     expect(await pointerRaw('fraud')).toBe(before);
-    expect((await t.get(`${API}/registered-models/alias`, { name: 'fraud', alias: 'production' })).body.model_version.version).toBe('1');
+    expect(
+      (await t.get(`${API}/registered-models/alias`, { name: 'fraud', alias: 'production' })).body.model_version
+        .version,
+    ).toBe('1');
     expect((await deployments('fraud')).history).toHaveLength(3);
   });
 
   it('refuses to delete the production alias while its version is live', async () => {
-    const res = await t.post(`${API}/registered-models/alias`, { name: 'fraud', alias: 'production' }, { method: 'DELETE' });
+    const res = await t.post(
+      `${API}/registered-models/alias`,
+      { name: 'fraud', alias: 'production' },
+      { method: 'DELETE' },
+    );
     expect(res.status).toBe(400);
     expect(res.body.error_code).toBe('INVALID_STATE');
     expect((await t.get(`${API}/registered-models/alias`, { name: 'fraud', alias: 'production' })).status).toBe(200);

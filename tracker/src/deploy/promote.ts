@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { PRODUCTION_ALIAS, Pointer, pointerKey, versionPrefix } from '../../../contracts/index.ts';
+import { Pointer, PRODUCTION_ALIAS, pointerKey, versionPrefix } from '../../../contracts/index.ts';
 import type { Edge } from '../edge/edge.ts';
 import { MlflowError } from '../errors.ts';
-import { WriteLock } from '../store/write-lock.ts';
 import type { Deployment, DeploymentKind, TrackingStore } from '../store/tracking-store.ts';
+import { WriteLock } from '../store/write-lock.ts';
 import { checkVersionFiles } from './check-version.ts';
 import { readPointer } from './read-pointer.ts';
 
@@ -43,13 +43,24 @@ export function withPointerLock<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /** Promotes the version the pointer held before the current one (kind `rollback`). */
-export function rollback(edge: Edge, store: TrackingStore, input: { name: string; actor: string }): Promise<PromoteResult> {
+export function rollback(
+  edge: Edge,
+  store: TrackingStore,
+  input: { name: string; actor: string },
+): Promise<PromoteResult> {
   return flips.run(async () => {
     await store.getRegisteredModel(input.name);
     const current = await readPointer(edge.kv, input.name);
-    if (!current) throw new MlflowError('INVALID_STATE', `Model ${input.name} has no version live at the edge; nothing to roll back.`);
+    if (!current)
+      throw new MlflowError(
+        'INVALID_STATE',
+        `Model ${input.name} has no version live at the edge; nothing to roll back.`,
+      );
     if (!current.previous) {
-      throw new MlflowError('INVALID_STATE', `Model ${input.name} has no previous version to roll back to (live: version ${current.version}).`);
+      throw new MlflowError(
+        'INVALID_STATE',
+        `Model ${input.name} has no previous version to roll back to (live: version ${current.version}).`,
+      );
     }
     return flip(edge, store, { name: input.name, version: current.previous, actor: input.actor, kind: 'rollback' });
   });

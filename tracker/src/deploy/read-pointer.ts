@@ -17,7 +17,10 @@ export async function readPointer(kv: KvStore, model: string): Promise<Pointer |
   }
   const parsed = Pointer.safeParse(value);
   if (!parsed.success) {
-    throw new MlflowError('INVALID_STATE', `The pointer of model ${model} in KV (${pointerKey(model)}) is not a valid pointer.`);
+    throw new MlflowError(
+      'INVALID_STATE',
+      `The pointer of model ${model} in KV (${pointerKey(model)}) is not a valid pointer.`,
+    );
   }
   return parsed.data;
 }

@@ -22,7 +22,13 @@ describe('cloudflareKv (Cloudflare KV REST API)', () => {
   afterAll(() => cf.stop());
   beforeEach(() => {
     cf.reset();
-    kv = cloudflareKv({ accountId: opts.accountId, namespaceId: opts.namespaceId, apiToken: opts.apiToken, apiUrl: cf.apiUrl, retryDelayMs: 1 });
+    kv = cloudflareKv({
+      accountId: opts.accountId,
+      namespaceId: opts.namespaceId,
+      apiToken: opts.apiToken,
+      apiUrl: cf.apiUrl,
+      retryDelayMs: 1,
+    });
   });
 
   it('PUTs the raw value to the documented path with a bearer token', async () => {
@@ -64,30 +70,49 @@ describe('cloudflareKv (Cloudflare KV REST API)', () => {
   });
 
   it('treats a 404 for a wrong namespace as an error, not as a missing key', async () => {
-    const wrong = cloudflareKv({ accountId: 'acc123', namespaceId: 'nope', apiToken: opts.apiToken, apiUrl: cf.apiUrl });
+    const wrong = cloudflareKv({
+      accountId: 'acc123',
+      namespaceId: 'nope',
+      apiToken: opts.apiToken,
+      apiUrl: cf.apiUrl,
+    });
     await expect(wrong.get('pointer/x')).rejects.toThrow(/HTTP 404: namespace not found \[code 10013\]/);
   });
 
   it("turns an error answer into an Error carrying Cloudflare's errors[] message", async () => {
     const bad = cloudflareKv({ ...opts, apiToken: 'wrong', apiUrl: cf.apiUrl });
-    await expect(bad.put('pointer/x', 'v')).rejects.toThrow('Cloudflare KV PUT "pointer/x" failed: HTTP 400: Authentication error [code 10000]');
+    await expect(bad.put('pointer/x', 'v')).rejects.toThrow(
+      'Cloudflare KV PUT "pointer/x" failed: HTTP 400: Authentication error [code 10000]',
+    );
     expect(cf.kv.size).toBe(0);
   });
 
   it('never puts the token in an error message', async () => {
-    cf.inject(() => true, 403, JSON.stringify({ success: false, errors: [{ code: 10000, message: 'Authentication error' }] }));
+    cf.inject(
+      () => true,
+      403,
+      JSON.stringify({ success: false, errors: [{ code: 10000, message: 'Authentication error' }] }),
+    );
     const err = await kv.get('k').catch((e: Error) => e);
     expect(String(err)).not.toContain(opts.apiToken);
   });
 
   it('fails on a 200 whose envelope says success: false', async () => {
-    cf.inject((r) => r.method === 'PUT', 200, JSON.stringify({ success: false, errors: [{ code: 10001, message: 'quota exceeded' }] }));
+    cf.inject(
+      (r) => r.method === 'PUT',
+      200,
+      JSON.stringify({ success: false, errors: [{ code: 10001, message: 'quota exceeded' }] }),
+    );
     await expect(kv.put('k', 'v')).rejects.toThrow(/quota exceeded \[code 10001\]/);
   });
 
   it('retries 429 and 5xx answers, then succeeds', async () => {
     cf.inject(() => true, 503, 'upstream unavailable', 'text/plain');
-    cf.inject(() => true, 429, JSON.stringify({ success: false, errors: [{ code: 10429, message: 'Too many requests' }] }));
+    cf.inject(
+      () => true,
+      429,
+      JSON.stringify({ success: false, errors: [{ code: 10429, message: 'Too many requests' }] }),
+    );
     await kv.put('k', 'v');
     expect(cf.requests.map((r) => r.method)).toEqual(['PUT', 'PUT', 'PUT']);
     expect(cf.kv.get('k')).toBe('v');
@@ -95,7 +120,8 @@ describe('cloudflareKv (Cloudflare KV REST API)', () => {
 
   it('gives up after the retries with the last error', async () => {
     const once = cloudflareKv({ ...opts, apiUrl: cf.apiUrl, retries: 1, retryDelayMs: 1 });
-    for (let i = 0; i < 2; i++) cf.inject(() => true, 500, JSON.stringify({ success: false, errors: [{ code: 10001, message: 'internal' }] }));
+    for (let i = 0; i < 2; i++)
+      cf.inject(() => true, 500, JSON.stringify({ success: false, errors: [{ code: 10001, message: 'internal' }] }));
     await expect(once.get('k')).rejects.toThrow(/HTTP 500: internal \[code 10001\]/);
     expect(cf.requests).toHaveLength(2);
   });

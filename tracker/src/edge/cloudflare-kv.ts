@@ -54,7 +54,9 @@ export function cloudflareKv(options: CloudflareKvOptions): KvStore {
   async function fail(op: string, key: string, res: Response): Promise<never> {
     const errors = await readErrors(res);
     const detail = errors.length
-      ? errors.map((e) => `${e.message ?? 'unknown error'}${e.code !== undefined ? ` [code ${e.code}]` : ''}`).join('; ')
+      ? errors
+          .map((e) => `${e.message ?? 'unknown error'}${e.code !== undefined ? ` [code ${e.code}]` : ''}`)
+          .join('; ')
       : res.statusText || 'no error message';
     throw new Error(`Cloudflare KV ${op} "${key}" failed: HTTP ${res.status}: ${detail}`);
   }

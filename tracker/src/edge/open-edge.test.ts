@@ -17,7 +17,9 @@ const full = {
 
 describe('openEdge', () => {
   it('names every missing variable of the cloudflare edge in one error', async () => {
-    await expect(openEdge({ EDGEFLOW_EDGE: 'cloudflare' })).rejects.toThrow(`EDGEFLOW_EDGE=cloudflare needs ${CLOUDFLARE_ENV.join(', ')}`);
+    await expect(openEdge({ EDGEFLOW_EDGE: 'cloudflare' })).rejects.toThrow(
+      `EDGEFLOW_EDGE=cloudflare needs ${CLOUDFLARE_ENV.join(', ')}`,
+    );
     for (const name of CLOUDFLARE_ENV) {
       const err = (await openEdge({ ...full, [name]: ' ' }).catch((e: Error) => e)) as Error;
       expect(err.message).toBe(`EDGEFLOW_EDGE=cloudflare needs ${name} (missing or empty)`);
@@ -25,7 +27,9 @@ describe('openEdge', () => {
   });
 
   it('refuses an unknown edge kind', async () => {
-    await expect(openEdge({ EDGEFLOW_EDGE: 'aws' })).rejects.toThrow('EDGEFLOW_EDGE must be "local" or "cloudflare", got "aws"');
+    await expect(openEdge({ EDGEFLOW_EDGE: 'aws' })).rejects.toThrow(
+      'EDGEFLOW_EDGE must be "local" or "cloudflare", got "aws"',
+    );
   });
 
   it('describes the cloudflare edge by account, bucket and namespace, without secrets', async () => {

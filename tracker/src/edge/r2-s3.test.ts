@@ -15,7 +15,8 @@ const opts = {
 };
 
 const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
-const AUTH = /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/(\d{8})\/auto\/s3\/aws4_request, SignedHeaders=([a-z0-9;-]+), Signature=[0-9a-f]{64}$/;
+const AUTH =
+  /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/(\d{8})\/auto\/s3\/aws4_request, SignedHeaders=([a-z0-9;-]+), Signature=[0-9a-f]{64}$/;
 
 describe('r2S3Blobs (R2 S3-compatible API)', () => {
   const cf = new FakeCloudflare(opts);
@@ -27,11 +28,19 @@ describe('r2S3Blobs (R2 S3-compatible API)', () => {
   afterAll(() => cf.stop());
   beforeEach(() => {
     cf.reset();
-    blobs = r2S3Blobs({ endpoint: cf.r2Endpoint, bucket: 'models', accessKeyId: opts.accessKeyId, secretAccessKey: opts.secretAccessKey, retries: 0 });
+    blobs = r2S3Blobs({
+      endpoint: cf.r2Endpoint,
+      bucket: 'models',
+      accessKeyId: opts.accessKeyId,
+      secretAccessKey: opts.secretAccessKey,
+      retries: 0,
+    });
   });
 
   it('derives the endpoint from the account id', () => {
-    expect(() => r2S3Blobs({ bucket: 'b', accessKeyId: 'a', secretAccessKey: 's' })).toThrow(/endpoint or an accountId/);
+    expect(() => r2S3Blobs({ bucket: 'b', accessKeyId: 'a', secretAccessKey: 's' })).toThrow(
+      /endpoint or an accountId/,
+    );
   });
 
   it('PutObject: path-style URL, SigV4 headers over the real body hash, content type', async () => {
@@ -48,7 +57,9 @@ describe('r2S3Blobs (R2 S3-compatible API)', () => {
     expect(r!.headers['content-type']).toBe('application/json');
     expect(r!.body.toString()).toBe('{"format":"layers-model"}');
     // The fake recomputed the signature with the secret and accepted it.
-    expect(cf.objects.get('artifacts/1/abc/artifacts/model/model.json')?.body.toString()).toBe('{"format":"layers-model"}');
+    expect(cf.objects.get('artifacts/1/abc/artifacts/model/model.json')?.body.toString()).toBe(
+      '{"format":"layers-model"}',
+    );
   });
 
   it('signs keys with characters SigV4 encodes specially, and round-trips bytes', async () => {
@@ -62,14 +73,28 @@ describe('r2S3Blobs (R2 S3-compatible API)', () => {
 
   it('GetObject: 404 NoSuchKey is null; a missing bucket is an error', async () => {
     expect(await blobs.get('nope')).toBeNull();
-    const other = r2S3Blobs({ endpoint: cf.r2Endpoint, bucket: 'other', accessKeyId: opts.accessKeyId, secretAccessKey: opts.secretAccessKey, retries: 0 });
+    const other = r2S3Blobs({
+      endpoint: cf.r2Endpoint,
+      bucket: 'other',
+      accessKeyId: opts.accessKeyId,
+      secretAccessKey: opts.secretAccessKey,
+      retries: 0,
+    });
     await expect(other.get('x')).rejects.toThrow(/HTTP 404 NoSuchBucket: The specified bucket does not exist/);
   });
 
   it('a wrong secret is refused by signature check, with S3 error code and message, never the secret', async () => {
-    const bad = r2S3Blobs({ endpoint: cf.r2Endpoint, bucket: 'models', accessKeyId: opts.accessKeyId, secretAccessKey: 'not-the-secret', retries: 0 });
+    const bad = r2S3Blobs({
+      endpoint: cf.r2Endpoint,
+      bucket: 'models',
+      accessKeyId: opts.accessKeyId,
+      secretAccessKey: 'not-the-secret',
+      retries: 0,
+    });
     const err = (await bad.put('k', 'v').catch((e: unknown) => e)) as Error;
-    expect(err.message).toMatch(/R2 PutObject "k" failed: HTTP 403 SignatureDoesNotMatch: The request signature we calculated/);
+    expect(err.message).toMatch(
+      /R2 PutObject "k" failed: HTTP 403 SignatureDoesNotMatch: The request signature we calculated/,
+    );
     expect(err.message).not.toContain('not-the-secret');
     expect(cf.objects.size).toBe(0);
   });
@@ -116,7 +141,9 @@ describe('r2S3Blobs (R2 S3-compatible API)', () => {
       '<?xml version="1.0"?><DeleteResult><Error><Key>a&amp;b</Key><Code>AccessDenied</Code><Message>Access Denied</Message></Error></DeleteResult>',
       'application/xml',
     );
-    await expect(blobs.delete(['a&b', 'c'])).rejects.toThrow('R2 DeleteObjects failed for 1 of 2 keys: "a&b": AccessDenied Access Denied');
+    await expect(blobs.delete(['a&b', 'c'])).rejects.toThrow(
+      'R2 DeleteObjects failed for 1 of 2 keys: "a&b": AccessDenied Access Denied',
+    );
   });
 
   it('deleting nothing sends nothing', async () => {
@@ -125,8 +152,19 @@ describe('r2S3Blobs (R2 S3-compatible API)', () => {
   });
 
   it('retries 5xx answers (aws4fetch) and then succeeds', async () => {
-    const retrying = r2S3Blobs({ endpoint: cf.r2Endpoint, bucket: 'models', accessKeyId: opts.accessKeyId, secretAccessKey: opts.secretAccessKey, retries: 2 });
-    cf.inject(() => true, 503, '<Error><Code>ServiceUnavailable</Code><Message>slow down</Message></Error>', 'application/xml');
+    const retrying = r2S3Blobs({
+      endpoint: cf.r2Endpoint,
+      bucket: 'models',
+      accessKeyId: opts.accessKeyId,
+      secretAccessKey: opts.secretAccessKey,
+      retries: 2,
+    });
+    cf.inject(
+      () => true,
+      503,
+      '<Error><Code>ServiceUnavailable</Code><Message>slow down</Message></Error>',
+      'application/xml',
+    );
     await retrying.put('k', 'v');
     expect(cf.requests).toHaveLength(2);
     expect(cf.objects.get('k')?.body.toString()).toBe('v');

@@ -25,7 +25,8 @@ const DELETE_BATCH = 1000;
  * canonicalizes them (RFC 3986, `/` kept), so the URL sent and the path signed are the same bytes.
  */
 export function r2S3Blobs(options: R2S3Options): BlobStore {
-  const endpoint = options.endpoint ?? (options.accountId ? `https://${options.accountId}.r2.cloudflarestorage.com` : undefined);
+  const endpoint =
+    options.endpoint ?? (options.accountId ? `https://${options.accountId}.r2.cloudflarestorage.com` : undefined);
   if (!endpoint) throw new Error('r2S3Blobs needs an endpoint or an accountId');
   const bucketUrl = `${endpoint.replace(/\/+$/, '')}/${encodeRfc3986(options.bucket)}`;
   const aws = new AwsClient({
@@ -36,7 +37,12 @@ export function r2S3Blobs(options: R2S3Options): BlobStore {
     retries: options.retries ?? 3,
   });
 
-  async function send(method: string, url: string, body?: Uint8Array, headers: Record<string, string> = {}): Promise<Response> {
+  async function send(
+    method: string,
+    url: string,
+    body?: Uint8Array,
+    headers: Record<string, string> = {},
+  ): Promise<Response> {
     const payload = body ?? new Uint8Array();
     return aws.fetch(url, {
       method,
@@ -103,7 +109,10 @@ export function r2S3Blobs(options: R2S3Options): BlobStore {
         if (!res.ok) return fail('DeleteObjects', `(${batch.length} keys)`, res);
         const errors = parseDeleteErrors(await res.text());
         if (errors.length) {
-          const first = errors.slice(0, 3).map((e) => `"${e.key}": ${e.code} ${e.message}`).join('; ');
+          const first = errors
+            .slice(0, 3)
+            .map((e) => `"${e.key}": ${e.code} ${e.message}`)
+            .join('; ');
           throw new Error(`R2 DeleteObjects failed for ${errors.length} of ${batch.length} keys: ${first}`);
         }
       }

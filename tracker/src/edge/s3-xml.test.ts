@@ -1,9 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { deleteObjectsXml, parseDeleteErrors, parseListObjectsV2, parseS3Error, xmlEscape, xmlUnescape } from './s3-xml.ts';
+import {
+  deleteObjectsXml,
+  parseDeleteErrors,
+  parseListObjectsV2,
+  parseS3Error,
+  xmlEscape,
+  xmlUnescape,
+} from './s3-xml.ts';
 
 describe('s3-xml', () => {
   it('unescapes named, decimal and hex references, and nothing else', () => {
-    expect(xmlUnescape('a&amp;b&lt;c&gt;&quot;&apos;&#39;&#x1F600;&#233;')).toBe('a&b<c>"\'\'😀é');
+    expect(xmlUnescape('a&amp;b&lt;c&gt;&quot;&apos;&#39;&#x1F600;&#233;')).toBe("a&b<c>\"''😀é");
     expect(xmlUnescape('&amp;lt;')).toBe('&lt;');
     expect(xmlUnescape('&unknown; & plain')).toBe('&unknown; & plain');
   });
@@ -21,20 +28,32 @@ describe('s3-xml', () => {
         <Contents><Key>p/&lt;c&gt;</Key><Size>0</Size></Contents>
         <NextContinuationToken>1/a&amp;b==</NextContinuationToken>
       </ListBucketResult>`);
-    expect(page).toEqual({ objects: [{ key: 'p/a&b', size: 10 }, { key: 'p/<c>', size: 0 }], nextContinuationToken: '1/a&b==' });
+    expect(page).toEqual({
+      objects: [
+        { key: 'p/a&b', size: 10 },
+        { key: 'p/<c>', size: 0 },
+      ],
+      nextContinuationToken: '1/a&b==',
+    });
   });
 
   it('does not mistake <KeyCount> for <Key>, and a last page has no token', () => {
-    expect(parseListObjectsV2('<ListBucketResult><KeyCount>0</KeyCount><IsTruncated>false</IsTruncated></ListBucketResult>')).toEqual({ objects: [] });
+    expect(
+      parseListObjectsV2('<ListBucketResult><KeyCount>0</KeyCount><IsTruncated>false</IsTruncated></ListBucketResult>'),
+    ).toEqual({ objects: [] });
   });
 
   it('refuses what is not a ListBucketResult, and a truncated page without a token', () => {
     expect(() => parseListObjectsV2('<Error><Code>AccessDenied</Code></Error>')).toThrow(/not a ListBucketResult/);
-    expect(() => parseListObjectsV2('<ListBucketResult><IsTruncated>true</IsTruncated></ListBucketResult>')).toThrow(/NextContinuationToken/);
+    expect(() => parseListObjectsV2('<ListBucketResult><IsTruncated>true</IsTruncated></ListBucketResult>')).toThrow(
+      /NextContinuationToken/,
+    );
   });
 
   it('parses S3 errors and DeleteResult errors', () => {
-    expect(parseS3Error('<?xml version="1.0"?><Error><Code>NoSuchKey</Code><Message>gone &amp; lost</Message></Error>')).toEqual({
+    expect(
+      parseS3Error('<?xml version="1.0"?><Error><Code>NoSuchKey</Code><Message>gone &amp; lost</Message></Error>'),
+    ).toEqual({
       code: 'NoSuchKey',
       message: 'gone & lost',
     });

@@ -23,7 +23,8 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 export function xmlUnescape(text: string): string {
   return text.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);/g, (whole, ref: string) => {
     if (ref[0] === '#') {
-      const code = ref[1] === 'x' || ref[1] === 'X' ? Number.parseInt(ref.slice(2), 16) : Number.parseInt(ref.slice(1), 10);
+      const code =
+        ref[1] === 'x' || ref[1] === 'X' ? Number.parseInt(ref.slice(2), 16) : Number.parseInt(ref.slice(1), 10);
       return Number.isFinite(code) ? String.fromCodePoint(code) : whole;
     }
     return ENTITIES[ref] ?? whole;
@@ -54,7 +55,8 @@ export function parseListObjectsV2(xml: string): ListPage {
   const objects = elements(xml, 'Contents').map((c) => {
     const key = text(c, 'Key');
     const size = Number(text(c, 'Size') ?? '0');
-    if (key === undefined || !Number.isFinite(size)) throw new Error(`malformed <Contents> in ListBucketResult: ${c.slice(0, 200)}`);
+    if (key === undefined || !Number.isFinite(size))
+      throw new Error(`malformed <Contents> in ListBucketResult: ${c.slice(0, 200)}`);
     return { key, size };
   });
   const truncated = text(xml, 'IsTruncated') === 'true';
@@ -72,7 +74,8 @@ export function parseS3Error(xml: string): S3ErrorBody | undefined {
 
 /** The body of a quiet DeleteObjects request (at most 1,000 keys). */
 export function deleteObjectsXml(keys: string[]): string {
-  if (keys.length === 0 || keys.length > 1000) throw new RangeError(`DeleteObjects takes 1..1000 keys, got ${keys.length}`);
+  if (keys.length === 0 || keys.length > 1000)
+    throw new RangeError(`DeleteObjects takes 1..1000 keys, got ${keys.length}`);
   const objects = keys.map((k) => `<Object><Key>${xmlEscape(k)}</Key></Object>`).join('');
   return `<?xml version="1.0" encoding="UTF-8"?><Delete xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Quiet>true</Quiet>${objects}</Delete>`;
 }

@@ -1,12 +1,13 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
+import { decodeActor } from '../../../contracts/actor.ts';
 import { logModelRun, modelFiles, registerVersion } from '../testing/model-files.ts';
 import { API, useTrackerFixture } from '../testing/tracker-fixture.ts';
-import { decodeActor } from '../../../contracts/actor.ts';
 import { actorOf } from './actor.ts';
 
 const who = new Hono().post('/who', (c) => c.text(actorOf(c)));
-const actorFor = async (headers: Record<string, string>) => (await who.request('/who', { method: 'POST', headers })).text();
+const actorFor = async (headers: Record<string, string>) =>
+  (await who.request('/who', { method: 'POST', headers })).text();
 
 describe('actorOf', () => {
   it('records the name in x-edgeflow-actor, trimmed', async () => {
@@ -28,7 +29,7 @@ describe('actorOf', () => {
     expect(await actorFor({ 'sec-fetch-site': 'none' })).toBe('anonymous');
   });
 
-  it('decodes a UTF-8\'\' percent-encoded name (how a name that is not ASCII travels in a header)', async () => {
+  it("decodes a UTF-8'' percent-encoded name (how a name that is not ASCII travels in a header)", async () => {
     expect(await actorFor({ 'x-edgeflow-actor': `UTF-8''Zo%C3%AB%20%E7%8E%8B` })).toBe('Zoë 王');
     expect(await actorFor({ 'x-edgeflow-actor': `utf-8''ana` })).toBe('ana');
   });
@@ -56,8 +57,19 @@ describe('the actor in the deployment history', () => {
     const v2 = await registerVersion(t, 'who', await logModelRun(t, modelFiles('b')));
     expect((await promote(v1, {})).status).toBe(200);
     expect((await promote(v2, { 'sec-fetch-site': 'same-origin', origin: 'http://localhost' })).status).toBe(200);
-    expect((await promote(v1, { 'sec-fetch-site': 'same-origin', 'x-edgeflow-actor': `UTF-8''${encodeURIComponent('Zoë <b>')}` })).status).toBe(200);
-    const rolledBack = await t.post('/api/2.0/edgeflow/deployments/rollback', { name: 'who' }, { headers: { 'sec-fetch-site': 'same-origin' } });
+    expect(
+      (
+        await promote(v1, {
+          'sec-fetch-site': 'same-origin',
+          'x-edgeflow-actor': `UTF-8''${encodeURIComponent('Zoë <b>')}`,
+        })
+      ).status,
+    ).toBe(200);
+    const rolledBack = await t.post(
+      '/api/2.0/edgeflow/deployments/rollback',
+      { name: 'who' },
+      { headers: { 'sec-fetch-site': 'same-origin' } },
+    );
     expect(rolledBack.status).toBe(200);
 
     const { body } = await t.get('/api/2.0/edgeflow/deployments/get', { name: 'who' });

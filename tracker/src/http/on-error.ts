@@ -24,11 +24,7 @@ export function onError(error: Error, c: Context): Response {
 
 /** The answer to an unknown path: ENDPOINT_NOT_FOUND, as MLflow's server gives. */
 export function notFoundHandler(c: Context): Response {
-  return reply(
-    c,
-    new MlflowError('ENDPOINT_NOT_FOUND', `No endpoint ${c.req.method} ${c.req.path}.`).toJSON(),
-    404,
-  );
+  return reply(c, new MlflowError('ENDPOINT_NOT_FOUND', `No endpoint ${c.req.method} ${c.req.path}.`).toJSON(), 404);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
+import { type ServerType, serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API, openTrackerFixture, type TrackerFixture } from '../testing/tracker-fixture.ts';
@@ -53,7 +53,10 @@ describe('sameOrigin', () => {
 
   it('never blocks reads', async () => {
     for (const method of ['GET', 'HEAD', 'OPTIONS']) {
-      const res = await app().request(`${OWN}/thing`, { method, headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' } });
+      const res = await app().request(`${OWN}/thing`, {
+        method,
+        headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
+      });
       expect(res.status, method).toBe(200);
     }
   });
@@ -82,7 +85,11 @@ describe('sameOrigin in the tracker app, over real HTTP', () => {
   });
 
   const create = (name: string, headers: Record<string, string>) =>
-    fetch(`${url}${API}/experiments/create`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ name }) });
+    fetch(`${url}${API}/experiments/create`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ name }),
+    });
 
   it('refuses a cross-site create and writes nothing; the own origin and plain clients may create', async () => {
     const evil = await create('from-evil', { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' });
@@ -102,7 +109,11 @@ describe('sameOrigin in the tracker app, over real HTTP', () => {
       body: JSON.stringify({ name: 'm' }),
     });
     expect(rollback.status).toBe(403);
-    const upload = await fetch(`${url}/api/2.0/mlflow-artifacts/artifacts/0/abc/artifacts/x.txt`, { method: 'PUT', headers: { origin: 'https://evil.example' }, body: 'x' });
+    const upload = await fetch(`${url}/api/2.0/mlflow-artifacts/artifacts/0/abc/artifacts/x.txt`, {
+      method: 'PUT',
+      headers: { origin: 'https://evil.example' },
+      body: 'x',
+    });
     expect(upload.status).toBe(403);
     // Reads stay open (the worker's CORS is not the tracker's business).
     expect((await fetch(`${url}/health`, { headers: { origin: 'https://evil.example' } })).status).toBe(200);

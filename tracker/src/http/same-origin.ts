@@ -32,7 +32,10 @@ export function sameOrigin(options: SameOriginOptions = {}): MiddlewareHandler {
       const own = new URL(c.req.url).origin.toLowerCase();
       const given = origin.trim().toLowerCase();
       if (given !== own && !allowed.has(given)) {
-        return deny(c, `Requests from origin ${JSON.stringify(origin.slice(0, 200))} may not change the tracker; only ${own} may.`);
+        return deny(
+          c,
+          `Requests from origin ${JSON.stringify(origin.slice(0, 200))} may not change the tracker; only ${own} may.`,
+        );
       }
     }
     return next();

@@ -22,7 +22,8 @@ export function deleteRegisteredModel(store: TrackingStore, edge: Edge, name: st
 export function deleteModelVersion(store: TrackingStore, edge: Edge, name: string, version: string): Promise<void> {
   return withPointerLock(async () => {
     await store.getModelVersion(name, version);
-    if ((await liveVersion(edge, name)) === version) throw liveError(name, version, `delete version ${version} of ${name}`);
+    if ((await liveVersion(edge, name)) === version)
+      throw liveError(name, version, `delete version ${version} of ${name}`);
     await store.deleteModelVersion(name, version);
     await deletePrefix(edge, versionPrefix(name, version));
   });

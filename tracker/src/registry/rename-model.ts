@@ -11,7 +11,12 @@ import { deletePrefix, liveError, liveVersion, modelPrefix } from './live-versio
  * (INVALID_STATE) while a version is live: the edge pointer is keyed by the model's name. If the
  * rename fails the copies are removed and nothing changes.
  */
-export function renameRegisteredModel(store: TrackingStore, edge: Edge, name: string, newName: string): Promise<RegisteredModel> {
+export function renameRegisteredModel(
+  store: TrackingStore,
+  edge: Edge,
+  name: string,
+  newName: string,
+): Promise<RegisteredModel> {
   return withPointerLock(() => rename(store, edge, name, newName));
 }
 

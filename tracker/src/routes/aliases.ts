@@ -4,8 +4,8 @@ import { PRODUCTION_ALIAS } from '../../../contracts/index.ts';
 import type { AppDeps } from '../app.ts';
 import { promote, removeAlias } from '../deploy/promote.ts';
 import { actorOf } from '../http/actor.ts';
-import { readBody, readQuery, readQueryOrBody } from '../http/request.ts';
 import { reply } from '../http/reply.ts';
+import { readBody, readQuery, readQueryOrBody } from '../http/request.ts';
 import { aliasName, versionString } from './fields.ts';
 
 const AliasRef = z.object({ name: z.string().min(1), alias: z.string().min(1) });

@@ -65,7 +65,14 @@ describe('artifact routes', () => {
 
   it('refuses path traversal in every form and writes nothing', async () => {
     const before = (await t.edge.blobs.list('')).length;
-    for (const path of [`${root}/..%2F..%2Fsecret`, `${root}/%2e%2e%2fsecret`, `..%2Fsecret`, 'a%5C..%5Cb', '%2Fabs', 'a//b']) {
+    for (const path of [
+      `${root}/..%2F..%2Fsecret`,
+      `${root}/%2e%2e%2fsecret`,
+      `..%2Fsecret`,
+      'a%5C..%5Cb',
+      '%2Fabs',
+      'a//b',
+    ]) {
       const res = await put(path, 'x');
       expect(res.status, path).toBe(400);
       expect((await res.json()).error_code).toBe('INVALID_PARAMETER_VALUE');

@@ -6,8 +6,8 @@ import { artifactKey, artifactUriPrefix, safeArtifactPath } from '../artifacts/a
 import { contentTypeOf } from '../artifacts/content-type.ts';
 import { listChildren } from '../artifacts/list-artifacts.ts';
 import { invalid, notFound } from '../errors.ts';
-import { readQuery } from '../http/request.ts';
 import { reply } from '../http/reply.ts';
+import { readQuery } from '../http/request.ts';
 import { requireRunId, runIdFields, runIdOf } from './fields.ts';
 
 const MARKER = '/mlflow-artifacts/artifacts/';

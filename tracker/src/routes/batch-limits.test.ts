@@ -9,12 +9,17 @@ describe("MLflow's logging limits, at each boundary and one past it", () => {
     run_id = (await t.post(`${API}/runs/create`, {})).body.run.info.run_id;
   });
 
-  const metrics = (n: number, key = 'm') => Array.from({ length: n }, (_, i) => ({ key, value: i, timestamp: 1, step: i }));
-  const kv = (n: number, prefix: string, value = 'v') => Array.from({ length: n }, (_, i) => ({ key: `${prefix}${i}`, value }));
+  const metrics = (n: number, key = 'm') =>
+    Array.from({ length: n }, (_, i) => ({ key, value: i, timestamp: 1, step: i }));
+  const kv = (n: number, prefix: string, value = 'v') =>
+    Array.from({ length: n }, (_, i) => ({ key: `${prefix}${i}`, value }));
   const batch = (body: Record<string, unknown>) => t.post(`${API}/runs/log-batch`, { run_id, ...body });
   const counts = async () => {
     const run = (await t.get(`${API}/runs/get`, { run_id })).body.run;
-    const { rows } = await t.store.client.execute({ sql: 'SELECT count(*) AS n FROM metrics WHERE run_uuid = ?', args: [run_id] });
+    const { rows } = await t.store.client.execute({
+      sql: 'SELECT count(*) AS n FROM metrics WHERE run_uuid = ?',
+      args: [run_id],
+    });
     return { points: Number(rows[0]!.n), params: run.data.params.length, tags: run.data.tags.length };
   };
 
@@ -28,7 +33,12 @@ describe("MLflow's logging limits, at each boundary and one past it", () => {
       { tags: [{ key: 't', value: 'v'.repeat(5001) }] },
       { params: [{ key: 'p', value: 'v'.repeat(6001) }] },
       { metrics: [{ key: 'k'.repeat(251), value: 1, timestamp: 1 }] },
-      { tags: [{ key: 'dup', value: 'a' }, { key: 'dup', value: 'b' }] },
+      {
+        tags: [
+          { key: 'dup', value: 'a' },
+          { key: 'dup', value: 'b' },
+        ],
+      },
     ];
     for (const body of over) {
       const res = await batch(body);
@@ -41,7 +51,9 @@ describe("MLflow's logging limits, at each boundary and one past it", () => {
   it('accepts each limit exactly', async () => {
     expect((await batch({ metrics: metrics(1000) })).status).toBe(200);
     expect((await batch({ tags: kv(100, 't', 'v'.repeat(5000)) })).status).toBe(200);
-    expect((await batch({ metrics: metrics(800, 'n'), params: kv(100, 'p', 'v'.repeat(6000)), tags: kv(100, 'u') })).status).toBe(200);
+    expect(
+      (await batch({ metrics: metrics(800, 'n'), params: kv(100, 'p', 'v'.repeat(6000)), tags: kv(100, 'u') })).status,
+    ).toBe(200);
     expect((await batch({ metrics: [{ key: 'k'.repeat(250), value: 1, timestamp: 1 }] })).status).toBe(200);
     expect(await counts()).toEqual({ points: 1801, params: 100, tags: 201 });
   });

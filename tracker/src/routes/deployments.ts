@@ -4,8 +4,8 @@ import type { AppDeps } from '../app.ts';
 import { rollback } from '../deploy/promote.ts';
 import { readPointer } from '../deploy/read-pointer.ts';
 import { actorOf } from '../http/actor.ts';
-import { readBody, readQuery } from '../http/request.ts';
 import { reply } from '../http/reply.ts';
+import { readBody, readQuery } from '../http/request.ts';
 
 /**
  * edgeflow's own endpoints (mounted at `/api/2.0/edgeflow`): `POST deployments/rollback {name}` puts

@@ -16,7 +16,10 @@ describe('experiments routes', () => {
   });
 
   it('creates an experiment and finds it by id and by name', async () => {
-    const created = await t.post(`${API}/experiments/create`, { name: 'fraud', tags: [{ key: 'owner', value: 'ana' }] });
+    const created = await t.post(`${API}/experiments/create`, {
+      name: 'fraud',
+      tags: [{ key: 'owner', value: 'ana' }],
+    });
     expect(created.status).toBe(200);
     const id = created.body.experiment_id;
     expect(id).toMatch(/^[1-9]\d*$/);

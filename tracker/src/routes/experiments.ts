@@ -1,8 +1,8 @@
 import { type Context, Hono } from 'hono';
 import * as z from 'zod';
 import type { AppDeps } from '../app.ts';
-import { readBody, readQuery } from '../http/request.ts';
 import { reply } from '../http/reply.ts';
+import { readBody, readQuery } from '../http/request.ts';
 import { idString, LIMITS, LooseTagInput } from './fields.ts';
 import { maxResults, readParams, searchFields, viewType } from './search-params.ts';
 
@@ -45,13 +45,19 @@ export function experimentRoutes({ store }: AppDeps): Hono {
   const search = async (c: Context) => {
     const input = await readParams(c, SearchExperiments, ['order_by']);
     const page = await store.searchExperiments(input);
-    return reply(c, { experiments: page.items, ...(page.next_page_token ? { next_page_token: page.next_page_token } : {}) });
+    return reply(c, {
+      experiments: page.items,
+      ...(page.next_page_token ? { next_page_token: page.next_page_token } : {}),
+    });
   };
   app.post('/experiments/search', search);
   app.get('/experiments/search', search);
 
   app.post('/experiments/update', async (c) => {
-    const { experiment_id, new_name } = await readBody(c, ExperimentRef.extend({ new_name: z.string().min(1).max(500) }));
+    const { experiment_id, new_name } = await readBody(
+      c,
+      ExperimentRef.extend({ new_name: z.string().min(1).max(500) }),
+    );
     await store.renameExperiment(experiment_id, new_name);
     return reply(c, {});
   });
@@ -71,7 +77,10 @@ export function experimentRoutes({ store }: AppDeps): Hono {
   app.post('/experiments/set-experiment-tag', async (c) => {
     const input = await readBody(
       c,
-      ExperimentRef.extend({ key: z.string().min(1).max(LIMITS.keyLength), value: z.string().max(LIMITS.tagValueLength) }),
+      ExperimentRef.extend({
+        key: z.string().min(1).max(LIMITS.keyLength),
+        value: z.string().max(LIMITS.tagValueLength),
+      }),
     );
     await store.setExperimentTag(input.experiment_id, input.key, input.value);
     return reply(c, {});

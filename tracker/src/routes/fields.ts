@@ -33,7 +33,13 @@ export const entityKey = z
 
 /** An int64 as MLflow clients send it: a JSON number or a decimal string. */
 export const int64 = z
-  .union([z.number(), z.string().regex(/^-?\d{1,16}$/, 'expected an integer').transform(Number)])
+  .union([
+    z.number(),
+    z
+      .string()
+      .regex(/^-?\d{1,16}$/, 'expected an integer')
+      .transform(Number),
+  ])
   .pipe(z.number().int());
 
 /** An id MLflow types as a string, sometimes sent as a number. */

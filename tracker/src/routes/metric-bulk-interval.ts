@@ -27,7 +27,9 @@ export function metricBulkIntervalRoutes({ store }: AppDeps): Hono {
       throw invalid('If either start step or end step are specified, both must be specified.');
     }
     if (q.start_step !== undefined && q.end_step !== undefined && q.start_step > q.end_step) {
-      throw invalid(`end_step must be greater than start_step. Found start_step=${q.start_step} and end_step=${q.end_step}.`);
+      throw invalid(
+        `end_step must be greater than start_step. Found start_step=${q.start_step} and end_step=${q.end_step}.`,
+      );
     }
     const body = await store.getMetricHistoryBulkIntervalJson(q);
     return c.body(body, 200, { 'content-type': 'application/json' });

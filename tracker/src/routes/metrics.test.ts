@@ -48,9 +48,15 @@ describe('metrics routes', () => {
       metric_key: 'big',
       page_token: first.body.next_page_token,
     });
-    expect(second.body.metrics.map((m: { step: number }) => m.step)).toEqual(Array.from({ length: 5000 }, (_, i) => 25_000 + i));
+    expect(second.body.metrics.map((m: { step: number }) => m.step)).toEqual(
+      Array.from({ length: 5000 }, (_, i) => 25_000 + i),
+    );
     expect(second.body.next_page_token).toBeUndefined();
-    const forged = await t.get(`${API}/metrics/get-history`, { run_id: runId, metric_key: 'big', page_token: 'eyJ4IjoxfQ' });
+    const forged = await t.get(`${API}/metrics/get-history`, {
+      run_id: runId,
+      metric_key: 'big',
+      page_token: 'eyJ4IjoxfQ',
+    });
     expect(forged.status).toBe(400);
     expect(forged.body.error_code).toBe('INVALID_PARAMETER_VALUE');
   });
@@ -58,13 +64,26 @@ describe('metrics routes', () => {
   it('answers 16 concurrent log-metric requests, a bad one failing alone', async () => {
     const results = await Promise.all(
       Array.from({ length: 16 }, (_, i) =>
-        t.post(`${API}/runs/log-metric`, { run_id: i === 7 ? 'f'.repeat(32) : runId, key: 'c', value: i, timestamp: 9, step: i }),
+        t.post(`${API}/runs/log-metric`, {
+          run_id: i === 7 ? 'f'.repeat(32) : runId,
+          key: 'c',
+          value: i,
+          timestamp: 9,
+          step: i,
+        }),
       ),
     );
     expect(results.map((r) => r.status)).toEqual(Array.from({ length: 16 }, (_, i) => (i === 7 ? 404 : 200)));
     const history = await t.get(`${API}/metrics/get-history`, { run_id: runId, metric_key: 'c' });
-    expect(history.body.metrics.map((m: { step: number }) => m.step)).toEqual([0, 1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 14, 15]);
+    expect(history.body.metrics.map((m: { step: number }) => m.step)).toEqual([
+      0, 1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 14, 15,
+    ]);
     const run = (await t.get(`${API}/runs/get`, { run_id: runId })).body.run;
-    expect(run.data.metrics.find((m: { key: string }) => m.key === 'c')).toEqual({ key: 'c', value: 15, timestamp: 9, step: 15 });
+    expect(run.data.metrics.find((m: { key: string }) => m.key === 'c')).toEqual({
+      key: 'c',
+      value: 15,
+      timestamp: 9,
+      step: 15,
+    });
   });
 });

@@ -2,8 +2,8 @@ import { Hono } from 'hono';
 import * as z from 'zod';
 import type { AppDeps } from '../app.ts';
 import { actorOf } from '../http/actor.ts';
-import { readBody, readQuery, readQueryOrBody } from '../http/request.ts';
 import { reply } from '../http/reply.ts';
+import { readBody, readQuery, readQueryOrBody } from '../http/request.ts';
 import { registerModelVersion } from '../registry/register-version.ts';
 import { deleteModelVersion } from '../registry/remove-model.ts';
 import { transitionStage } from '../registry/transition-stage.ts';
@@ -26,7 +26,10 @@ const TagKey = z.string().min(1).max(LIMITS.keyLength);
 const SearchModelVersions = z.object({ ...searchFields, max_results: maxResults(10_000, 200_000) });
 
 const TransitionStage = VersionRef.extend({
-  stage: z.string().min(1).transform((s) => canonicalStage(s)),
+  stage: z
+    .string()
+    .min(1)
+    .transform((s) => canonicalStage(s)),
   archive_existing_versions: bool.default(false),
 });
 
@@ -49,7 +52,10 @@ export function modelVersionRoutes({ store, edge }: AppDeps): Hono {
   });
 
   app.patch('/model-versions/update', async (c) => {
-    const { name, version, description } = await readBody(c, VersionRef.extend({ description: z.string().max(5000).default('') }));
+    const { name, version, description } = await readBody(
+      c,
+      VersionRef.extend({ description: z.string().max(5000).default('') }),
+    );
     return reply(c, { model_version: await store.updateModelVersion(name, version, description) });
   });
 
@@ -62,7 +68,10 @@ export function modelVersionRoutes({ store, edge }: AppDeps): Hono {
   app.get('/model-versions/search', async (c) => {
     const input = await readParams(c, SearchModelVersions, ['order_by']);
     const page = await store.searchModelVersions(input);
-    return reply(c, { model_versions: page.items, ...(page.next_page_token ? { next_page_token: page.next_page_token } : {}) });
+    return reply(c, {
+      model_versions: page.items,
+      ...(page.next_page_token ? { next_page_token: page.next_page_token } : {}),
+    });
   });
 
   app.post('/model-versions/transition-stage', async (c) => {
@@ -83,7 +92,10 @@ export function modelVersionRoutes({ store, edge }: AppDeps): Hono {
   });
 
   app.post('/model-versions/set-tag', async (c) => {
-    const input = await readBody(c, VersionRef.extend({ key: TagKey, value: z.string().max(LIMITS.tagValueLength).default('') }));
+    const input = await readBody(
+      c,
+      VersionRef.extend({ key: TagKey, value: z.string().max(LIMITS.tagValueLength).default('') }),
+    );
     await store.setModelVersionTag(input.name, input.version, input.key, input.value);
     return reply(c, {});
   });

@@ -1,8 +1,8 @@
 import { type Context, Hono } from 'hono';
 import * as z from 'zod';
 import type { AppDeps } from '../app.ts';
-import { readBody, readQuery, readQueryOrBody } from '../http/request.ts';
 import { reply } from '../http/reply.ts';
+import { readBody, readQuery, readQueryOrBody } from '../http/request.ts';
 import { deleteRegisteredModel } from '../registry/remove-model.ts';
 import { renameRegisteredModel } from '../registry/rename-model.ts';
 import { LIMITS, LooseTagInput, modelName } from './fields.ts';
@@ -55,7 +55,10 @@ export function registeredModelRoutes({ store, edge }: AppDeps): Hono {
   app.get('/registered-models/search', async (c) => {
     const input = await readParams(c, SearchRegisteredModels, ['order_by']);
     const page = await store.searchRegisteredModels(input);
-    return reply(c, { registered_models: page.items, ...(page.next_page_token ? { next_page_token: page.next_page_token } : {}) });
+    return reply(c, {
+      registered_models: page.items,
+      ...(page.next_page_token ? { next_page_token: page.next_page_token } : {}),
+    });
   });
 
   const latest = async (c: Context) => {
@@ -66,7 +69,10 @@ export function registeredModelRoutes({ store, edge }: AppDeps): Hono {
   app.get('/registered-models/get-latest-versions', latest);
 
   app.post('/registered-models/set-tag', async (c) => {
-    const { name, key, value } = await readBody(c, ModelRef.extend({ key: TagKey, value: z.string().max(LIMITS.tagValueLength).default('') }));
+    const { name, key, value } = await readBody(
+      c,
+      ModelRef.extend({ key: TagKey, value: z.string().max(LIMITS.tagValueLength).default('') }),
+    );
     await store.setRegisteredModelTag(name, key, value);
     return reply(c, {});
   });

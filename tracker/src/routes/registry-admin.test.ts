@@ -20,28 +20,45 @@ describe('registry: rename, update, delete, search, stages, tags', () => {
 
   it('searches registered models by name and tag, pages, and gets latest versions by stage', async () => {
     for (const name of ['fraud-a', 'fraud-b', 'churn']) {
-      await t.post(`${API}/registered-models/create`, { name, tags: [{ key: 'team', value: name.startsWith('fraud') ? 'risk' : 'growth' }] });
+      await t.post(`${API}/registered-models/create`, {
+        name,
+        tags: [{ key: 'team', value: name.startsWith('fraud') ? 'risk' : 'growth' }],
+      });
     }
     const page1 = await t.get(`${API}/registered-models/search`, { max_results: '2' });
     expect(page1.body.registered_models.map((m: { name: string }) => m.name)).toEqual(['churn', 'fraud-a']);
-    const page2 = await t.get(`${API}/registered-models/search`, { max_results: '2', page_token: page1.body.next_page_token });
+    const page2 = await t.get(`${API}/registered-models/search`, {
+      max_results: '2',
+      page_token: page1.body.next_page_token,
+    });
     expect(page2.body).toEqual({ registered_models: [expect.objectContaining({ name: 'fraud-b' })] });
-    const risk = await t.get(`${API}/registered-models/search`, { filter: "name LIKE 'fraud%' and tags.team = 'risk'", order_by: 'name DESC' });
+    const risk = await t.get(`${API}/registered-models/search`, {
+      filter: "name LIKE 'fraud%' and tags.team = 'risk'",
+      order_by: 'name DESC',
+    });
     expect(risk.body.registered_models.map((m: { name: string }) => m.name)).toEqual(['fraud-b', 'fraud-a']);
     expect((await t.get(`${API}/registered-models/search`, { max_results: '1001' })).status).toBe(400);
-    expect((await t.get(`${API}/registered-models/search`, { filter: "name = 'x' OR 1=1" })).body.error_code).toBe('INVALID_PARAMETER_VALUE');
+    expect((await t.get(`${API}/registered-models/search`, { filter: "name = 'x' OR 1=1" })).body.error_code).toBe(
+      'INVALID_PARAMETER_VALUE',
+    );
 
     const v1 = await registerVersion(t, 'churn', runId);
     const v2 = await registerVersion(t, 'churn', runId);
     await t.post(`${API}/model-versions/transition-stage`, { name: 'churn', version: v1, stage: 'staging' });
     const latest = await t.post(`${API}/registered-models/get-latest-versions`, { name: 'churn' });
-    expect(latest.body.model_versions.map((v: { version: string; current_stage: string }) => [v.version, v.current_stage])).toEqual([
+    expect(
+      latest.body.model_versions.map((v: { version: string; current_stage: string }) => [v.version, v.current_stage]),
+    ).toEqual([
       ['1', 'Staging'],
       ['2', 'None'],
     ]);
     const staging = await t.app.request(`${API}/registered-models/get-latest-versions?name=churn&stages=Staging`);
-    expect(((await staging.json()) as { model_versions: { version: string }[] }).model_versions.map((v) => v.version)).toEqual([v1]);
-    expect((await t.post(`${API}/registered-models/get-latest-versions`, { name: 'churn', stages: ['Live'] })).status).toBe(400);
+    expect(
+      ((await staging.json()) as { model_versions: { version: string }[] }).model_versions.map((v) => v.version),
+    ).toEqual([v1]);
+    expect(
+      (await t.post(`${API}/registered-models/get-latest-versions`, { name: 'churn', stages: ['Live'] })).status,
+    ).toBe(400);
     expect(v2).toBe('2');
   });
 
@@ -51,27 +68,51 @@ describe('registry: rename, update, delete, search, stages, tags', () => {
     const version = await registerVersion(t, 'fraud-a', runId);
     const mv = await patch(`${API}/model-versions/update`, { name: 'fraud-a', version, description: 'first' });
     expect(mv.body.model_version).toMatchObject({ version, description: 'first' });
-    expect((await t.post(`${API}/registered-models/set-tag`, { name: 'fraud-a', key: 'owner', value: 'ana' })).status).toBe(200);
-    expect((await t.post(`${API}/model-versions/set-tag`, { name: 'fraud-a', version, key: 'validated', value: 'yes' })).status).toBe(200);
-    expect((await t.get(`${API}/model-versions/get`, { name: 'fraud-a', version })).body.model_version.tags).toEqual([{ key: 'validated', value: 'yes' }]);
+    expect(
+      (await t.post(`${API}/registered-models/set-tag`, { name: 'fraud-a', key: 'owner', value: 'ana' })).status,
+    ).toBe(200);
+    expect(
+      (await t.post(`${API}/model-versions/set-tag`, { name: 'fraud-a', version, key: 'validated', value: 'yes' }))
+        .status,
+    ).toBe(200);
+    expect((await t.get(`${API}/model-versions/get`, { name: 'fraud-a', version })).body.model_version.tags).toEqual([
+      { key: 'validated', value: 'yes' },
+    ]);
     const byTag = await t.get(`${API}/model-versions/search`, { filter: "tags.validated = 'yes'" });
     expect(byTag.body.model_versions.map((v: { name: string }) => v.name)).toEqual(['fraud-a']);
-    expect((await del(`${API}/model-versions/delete-tag`, { name: 'fraud-a', version, key: 'validated' })).status).toBe(200);
-    expect((await del(`${API}/model-versions/delete-tag`, { name: 'fraud-a', version, key: 'validated' })).status).toBe(404);
+    expect((await del(`${API}/model-versions/delete-tag`, { name: 'fraud-a', version, key: 'validated' })).status).toBe(
+      200,
+    );
+    expect((await del(`${API}/model-versions/delete-tag`, { name: 'fraud-a', version, key: 'validated' })).status).toBe(
+      404,
+    );
     expect((await del(`${API}/registered-models/delete-tag`, { name: 'fraud-a', key: 'owner' })).status).toBe(200);
-    expect((await t.app.request(`${API}/registered-models/delete-tag?name=fraud-a&key=owner`, { method: 'DELETE' })).status).toBe(404);
+    expect(
+      (await t.app.request(`${API}/registered-models/delete-tag?name=fraud-a&key=owner`, { method: 'DELETE' })).status,
+    ).toBe(404);
     expect((await t.post(`${API}/registered-models/set-tag`, { name: 'nope', key: 'k', value: 'v' })).status).toBe(404);
-    expect((await t.post(`${API}/registered-models/set-tag`, { name: 'fraud-a', key: 'k', value: 'v'.repeat(5001) })).status).toBe(400);
+    expect(
+      (await t.post(`${API}/registered-models/set-tag`, { name: 'fraud-a', key: 'k', value: 'v'.repeat(5001) })).status,
+    ).toBe(400);
     const uri = await t.get(`${API}/model-versions/get-download-uri`, { name: 'fraud-a', version });
     expect(uri.body).toEqual({ artifact_uri: `runs:/${runId}/model` });
   });
 
   it('searches model versions by name, run_id and source, newest first, paged', async () => {
-    const res = await t.get(`${API}/model-versions/search`, { filter: `name = 'churn' and run_id = '${runId}'`, order_by: 'version_number DESC' });
+    const res = await t.get(`${API}/model-versions/search`, {
+      filter: `name = 'churn' and run_id = '${runId}'`,
+      order_by: 'version_number DESC',
+    });
     expect(res.body.model_versions.map((v: { version: string }) => v.version)).toEqual(['2', '1']);
     const p1 = await t.get(`${API}/model-versions/search`, { filter: "source_path LIKE 'runs:/%'", max_results: '2' });
-    const p2 = await t.get(`${API}/model-versions/search`, { filter: "source_path LIKE 'runs:/%'", max_results: '2', page_token: p1.body.next_page_token });
-    const all = [...p1.body.model_versions, ...p2.body.model_versions].map((v: { name: string; version: string }) => `${v.name}/${v.version}`);
+    const p2 = await t.get(`${API}/model-versions/search`, {
+      filter: "source_path LIKE 'runs:/%'",
+      max_results: '2',
+      page_token: p1.body.next_page_token,
+    });
+    const all = [...p1.body.model_versions, ...p2.body.model_versions].map(
+      (v: { name: string; version: string }) => `${v.name}/${v.version}`,
+    );
     expect(new Set(all).size).toBe(3);
     expect(p2.body.next_page_token).toBeUndefined();
     expect((await t.get(`${API}/model-versions/search`, { filter: 'run_id LIKE 1' })).status).toBe(400);
@@ -81,9 +122,18 @@ describe('registry: rename, update, delete, search, stages, tags', () => {
     const name = 'fraud-b';
     const v1 = await registerVersion(t, name, runId);
     const v2 = await registerVersion(t, name, runId);
-    const prod = await t.post(`${API}/model-versions/transition-stage`, { name, version: v1, stage: 'Production', archive_existing_versions: false });
+    const prod = await t.post(`${API}/model-versions/transition-stage`, {
+      name,
+      version: v1,
+      stage: 'Production',
+      archive_existing_versions: false,
+    });
     expect(prod.status, JSON.stringify(prod.body)).toBe(200);
-    expect(prod.body.model_version).toMatchObject({ version: v1, current_stage: 'Production', aliases: ['production'] });
+    expect(prod.body.model_version).toMatchObject({
+      version: v1,
+      current_stage: 'Production',
+      aliases: ['production'],
+    });
     expect((await pointer(name))?.version).toBe(v1);
 
     const archive = await t.post(`${API}/model-versions/transition-stage`, { name, version: v1, stage: 'Archived' });
@@ -91,14 +141,25 @@ describe('registry: rename, update, delete, search, stages, tags', () => {
     expect(archive.body.error_code).toBe('INVALID_STATE');
     expect((await del(`${API}/model-versions/delete`, { name, version: v1 })).body.error_code).toBe('INVALID_STATE');
     expect((await del(`${API}/registered-models/delete`, { name })).body.error_code).toBe('INVALID_STATE');
-    expect((await t.post(`${API}/registered-models/rename`, { name, new_name: 'fraud-c' })).body.error_code).toBe('INVALID_STATE');
-    expect((await t.post(`${API}/model-versions/transition-stage`, { name, version: v1, stage: 'Gold' })).body.message).toMatch(/Invalid Model Version stage: Gold/);
+    expect((await t.post(`${API}/registered-models/rename`, { name, new_name: 'fraud-c' })).body.error_code).toBe(
+      'INVALID_STATE',
+    );
+    expect(
+      (await t.post(`${API}/model-versions/transition-stage`, { name, version: v1, stage: 'Gold' })).body.message,
+    ).toMatch(/Invalid Model Version stage: Gold/);
 
     // another version takes its place: v1 archived with it
-    const next = await t.post(`${API}/model-versions/transition-stage`, { name, version: v2, stage: 'production', archive_existing_versions: 'true' });
+    const next = await t.post(`${API}/model-versions/transition-stage`, {
+      name,
+      version: v2,
+      stage: 'production',
+      archive_existing_versions: 'true',
+    });
     expect(next.status).toBe(200);
     expect((await pointer(name))?.version).toBe(v2);
-    expect((await t.get(`${API}/model-versions/get`, { name, version: v1 })).body.model_version.current_stage).toBe('Archived');
+    expect((await t.get(`${API}/model-versions/get`, { name, version: v1 })).body.model_version.current_stage).toBe(
+      'Archived',
+    );
     // now v1 is not live: it may go
     expect((await del(`${API}/model-versions/delete`, { name, version: v1 })).status).toBe(200);
     expect(await files(`models/${name}/${v1}/`)).toEqual([]);
@@ -110,10 +171,13 @@ describe('registry: rename, update, delete, search, stages, tags', () => {
   it('refuses a promotion whose files fail the check, changing nothing', async () => {
     const name = 'no-files';
     await t.post(`${API}/registered-models/create`, { name });
-    const v = (await t.post(`${API}/model-versions/create`, { name, source: 's3://elsewhere/model' })).body.model_version.version;
+    const v = (await t.post(`${API}/model-versions/create`, { name, source: 's3://elsewhere/model' })).body
+      .model_version.version;
     const res = await t.post(`${API}/model-versions/transition-stage`, { name, version: v, stage: 'Production' });
     expect(res.status).toBe(400);
-    expect((await t.get(`${API}/model-versions/get`, { name, version: v })).body.model_version.current_stage).toBe('None');
+    expect((await t.get(`${API}/model-versions/get`, { name, version: v })).body.model_version.current_stage).toBe(
+      'None',
+    );
     expect(await pointer(name)).toBeNull();
   });
 
@@ -122,17 +186,23 @@ describe('registry: rename, update, delete, search, stages, tags', () => {
     const renamed = await t.post(`${API}/registered-models/rename`, { name: 'churn', new_name: 'churn-v2' });
     expect(renamed.status).toBe(200);
     expect(renamed.body.registered_model.name).toBe('churn-v2');
-    expect((await t.get(`${API}/model-versions/get`, { name: 'churn-v2', version: '1' })).body.model_version.current_stage).toBe('Staging');
+    expect(
+      (await t.get(`${API}/model-versions/get`, { name: 'churn-v2', version: '1' })).body.model_version.current_stage,
+    ).toBe('Staging');
     expect(await files('models/churn/')).toEqual([]);
     expect(await files('models/churn-v2/1/')).toContain('model.json');
     expect((await t.get(`${API}/registered-models/get`, { name: 'churn' })).status).toBe(404);
-    expect((await t.post(`${API}/registered-models/rename`, { name: 'churn-v2', new_name: 'fraud-a' })).body.error_code).toBe('RESOURCE_ALREADY_EXISTS');
+    expect(
+      (await t.post(`${API}/registered-models/rename`, { name: 'churn-v2', new_name: 'fraud-a' })).body.error_code,
+    ).toBe('RESOURCE_ALREADY_EXISTS');
     expect((await t.post(`${API}/registered-models/rename`, { name: 'churn-v2', new_name: 'a/b' })).status).toBe(400);
 
     expect((await del(`${API}/registered-models/delete`, { name: 'churn-v2' })).status).toBe(200);
     expect(await files('models/churn-v2/')).toEqual([]);
     expect((await t.get(`${API}/registered-models/get`, { name: 'churn-v2' })).status).toBe(404);
-    expect((await t.get(`${API}/model-versions/search`, { filter: "name = 'churn-v2'" })).body).toEqual({ model_versions: [] });
+    expect((await t.get(`${API}/model-versions/search`, { filter: "name = 'churn-v2'" })).body).toEqual({
+      model_versions: [],
+    });
     expect((await del(`${API}/registered-models/delete`, { name: 'churn-v2' })).status).toBe(404);
   });
 });

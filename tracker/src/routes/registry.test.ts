@@ -121,9 +121,13 @@ describe('registered models, model versions and aliases', () => {
 
     // moving it
     await t.post(`${API}/registered-models/alias`, { name: 'fraud', alias: 'champion', version: '2' });
-    expect((await t.get(`${API}/registered-models/alias`, { name: 'fraud', alias: 'champion' })).body.model_version.version).toBe('2');
+    expect(
+      (await t.get(`${API}/registered-models/alias`, { name: 'fraud', alias: 'champion' })).body.model_version.version,
+    ).toBe('2');
 
-    const del = await t.post(`${API}/registered-models/alias?name=fraud&alias=champion`, undefined, { method: 'DELETE' });
+    const del = await t.post(`${API}/registered-models/alias?name=fraud&alias=champion`, undefined, {
+      method: 'DELETE',
+    });
     expect(del).toEqual({ status: 200, body: {} });
     const gone = await t.get(`${API}/registered-models/alias`, { name: 'fraud', alias: 'champion' });
     expect(gone.status).toBe(404);
@@ -138,7 +142,11 @@ describe('registered models, model versions and aliases', () => {
       expect(res.status, alias).toBe(400);
       expect(res.body.error_code).toBe('INVALID_PARAMETER_VALUE');
     }
-    const delUnknownModel = await t.post(`${API}/registered-models/alias`, { name: 'ghost', alias: 'x' }, { method: 'DELETE' });
+    const delUnknownModel = await t.post(
+      `${API}/registered-models/alias`,
+      { name: 'ghost', alias: 'x' },
+      { method: 'DELETE' },
+    );
     expect(delUnknownModel.status).toBe(404);
   });
 });

@@ -48,7 +48,12 @@ describe('runs/search and run lifecycle', () => {
     expect(names(page)).toEqual(['run-29', 'run-28', 'run-27']);
     expect(page.next_page_token).toBeTypeOf('string');
     const run = page.runs![0]!;
-    expect(run.info).toMatchObject({ run_id: ids[29], experiment_id: exp, status: 'RUNNING', lifecycle_stage: 'active' });
+    expect(run.info).toMatchObject({
+      run_id: ids[29],
+      experiment_id: exp,
+      status: 'RUNNING',
+      lifecycle_stage: 'active',
+    });
     expect(run.data.metrics).toEqual([{ key: 'acc', value: 29 / 30, timestamp: 1, step: 0 }]);
     expect(run.data.params).toEqual([
       { key: 'model-type', value: 'mlp' },
@@ -58,22 +63,36 @@ describe('runs/search and run lifecycle', () => {
   });
 
   it('filters on metrics, params, tags and attributes, and orders by a metric', async () => {
-    expect(names(await search({ filter: "metrics.acc > 0.8 and params.opt = 'adam'", order_by: ['metrics.acc DESC'] }))).toEqual([
-      'run-29',
-      'run-27',
-      'run-25',
+    expect(
+      names(await search({ filter: "metrics.acc > 0.8 and params.opt = 'adam'", order_by: ['metrics.acc DESC'] })),
+    ).toEqual(['run-29', 'run-27', 'run-25']);
+    expect(
+      names(await search({ filter: "params.`model-type` = 'cnn' and metrics.acc < 0.3", order_by: ['metrics.acc'] })),
+    ).toEqual(['run-00', 'run-03', 'run-06']);
+    expect(names(await search({ filter: "tags.team = 'Risk' and attributes.start_time >= 1020" }))).toEqual([
+      'run-28',
+      'run-24',
+      'run-20',
     ]);
-    expect(names(await search({ filter: "params.`model-type` = 'cnn' and metrics.acc < 0.3", order_by: ['metrics.acc'] }))).toEqual([
-      'run-00',
-      'run-03',
-      'run-06',
+    expect(names(await search({ filter: "tags.team ILIKE 'risk' and start_time >= 1020" }))).toEqual([
+      'run-28',
+      'run-24',
+      'run-20',
     ]);
-    expect(names(await search({ filter: "tags.team = 'Risk' and attributes.start_time >= 1020" }))).toEqual(['run-28', 'run-24', 'run-20']);
-    expect(names(await search({ filter: "tags.team ILIKE 'risk' and start_time >= 1020" }))).toEqual(['run-28', 'run-24', 'run-20']);
     expect(names(await search({ filter: "tags.team LIKE 'risk'" }))).toEqual([]); // LIKE is case-sensitive
-    expect(names(await search({ filter: "attributes.status = 'FINISHED' and attributes.end_time > 5010" }))).toEqual(['run-25', 'run-20', 'run-15']);
-    expect(names(await search({ filter: "attributes.run_name LIKE 'run-1_'", max_results: 2 }))).toEqual(['run-19', 'run-18']);
-    expect(names(await search({ filter: `attributes.run_id IN ('${ids[3]}', '${ids[7]}')` }))).toEqual(['run-07', 'run-03']);
+    expect(names(await search({ filter: "attributes.status = 'FINISHED' and attributes.end_time > 5010" }))).toEqual([
+      'run-25',
+      'run-20',
+      'run-15',
+    ]);
+    expect(names(await search({ filter: "attributes.run_name LIKE 'run-1_'", max_results: 2 }))).toEqual([
+      'run-19',
+      'run-18',
+    ]);
+    expect(names(await search({ filter: `attributes.run_id IN ('${ids[3]}', '${ids[7]}')` }))).toEqual([
+      'run-07',
+      'run-03',
+    ]);
     expect(names(await search({ filter: "params.opt != 'adam' and metrics.acc >= 0.9" }))).toEqual(['run-28']);
   });
 
@@ -81,10 +100,24 @@ describe('runs/search and run lifecycle', () => {
     for (const dir of ['ASC', 'DESC']) {
       const page = await search({ order_by: [`metrics.loss ${dir}`], max_results: 30 });
       const order = names(page);
-      expect(order.slice(20)).toEqual(['run-29', 'run-28', 'run-27', 'run-26', 'run-25', 'run-24', 'run-23', 'run-22', 'run-21', 'run-20']);
+      expect(order.slice(20)).toEqual([
+        'run-29',
+        'run-28',
+        'run-27',
+        'run-26',
+        'run-25',
+        'run-24',
+        'run-23',
+        'run-22',
+        'run-21',
+        'run-20',
+      ]);
       expect(order[0]).toBe(dir === 'ASC' ? 'run-19' : 'run-00');
     }
-    expect(names(await search({ order_by: ['params.opt ASC', 'attributes.run_name ASC'], max_results: 2 }))).toEqual(['run-01', 'run-03']);
+    expect(names(await search({ order_by: ['params.opt ASC', 'attributes.run_name ASC'], max_results: 2 }))).toEqual([
+      'run-01',
+      'run-03',
+    ]);
   });
 
   it('pages across the whole result with no duplicate and no gap', async () => {
@@ -92,7 +125,11 @@ describe('runs/search and run lifecycle', () => {
     let token: string | undefined;
     let pages = 0;
     do {
-      const page = await search({ max_results: 7, order_by: ['metrics.acc DESC'], ...(token ? { page_token: token } : {}) });
+      const page = await search({
+        max_results: 7,
+        order_by: ['metrics.acc DESC'],
+        ...(token ? { page_token: token } : {}),
+      });
       seen.push(...(page.runs ?? []).map((r) => r.info.run_id));
       token = page.next_page_token;
       pages++;
@@ -124,7 +161,7 @@ describe('runs/search and run lifecycle', () => {
     for (const filter of [
       "params.opt = '; DROP TABLE runs; --'",
       "params.opt = 'adam'' OR ''1''=''1'",
-      'tags.`team`` OR 1=1 --` = \'x\'',
+      "tags.`team`` OR 1=1 --` = 'x'",
       "params.`opt'); DELETE FROM params; --` = 'x'",
       "attributes.run_name = 'run-01\u0000' and params.opt ILIKE '%'' OR 1=1 --'",
       "tags.team = '🧨' and params.opt LIKE '[a-z]*'",
@@ -139,7 +176,10 @@ describe('runs/search and run lifecycle', () => {
   });
 
   it('searches several experiments at once; an empty list finds nothing', async () => {
-    const both = await t.post(`${API}/runs/search`, { experiment_ids: [exp, other], filter: "attributes.run_name = 'elsewhere'" });
+    const both = await t.post(`${API}/runs/search`, {
+      experiment_ids: [exp, other],
+      filter: "attributes.run_name = 'elsewhere'",
+    });
     expect(names(both.body)).toEqual(['elsewhere']);
     const none = await t.post(`${API}/runs/search`, {});
     expect(none.body).toEqual({ runs: [] });
@@ -185,7 +225,9 @@ describe('runs/search and run lifecycle', () => {
   it('deletes a tag; an absent tag is RESOURCE_DOES_NOT_EXIST', async () => {
     const run_id = ids[2]!;
     expect((await t.post(`${API}/runs/delete-tag`, { run_id, key: 'team' })).status).toBe(200);
-    expect((await t.get(`${API}/runs/get`, { run_id })).body.run.data.tags.map((x: { key: string }) => x.key)).toEqual(['mlflow.runName']);
+    expect((await t.get(`${API}/runs/get`, { run_id })).body.run.data.tags.map((x: { key: string }) => x.key)).toEqual([
+      'mlflow.runName',
+    ]);
     const again = await t.post(`${API}/runs/delete-tag`, { run_id, key: 'team' });
     expect(again.status).toBe(404);
     expect(again.body.error_code).toBe('RESOURCE_DOES_NOT_EXIST');
@@ -193,32 +235,53 @@ describe('runs/search and run lifecycle', () => {
 
   it('logs dataset inputs (deduplicated), shows them on the run and filters on them', async () => {
     const run_id = ids[1]!;
-    const dataset = { name: 'fraud-train', digest: 'abc123', source_type: 'local', source: '{"uri":"data/train.csv"}', schema: '{"mlflow_colspec":[]}' };
+    const dataset = {
+      name: 'fraud-train',
+      digest: 'abc123',
+      source_type: 'local',
+      source: '{"uri":"data/train.csv"}',
+      schema: '{"mlflow_colspec":[]}',
+    };
     const body = { run_id, datasets: [{ tags: [{ key: 'mlflow.data.context', value: 'training' }], dataset }] };
     expect((await t.post(`${API}/runs/log-inputs`, body)).status).toBe(200);
     expect((await t.post(`${API}/runs/log-inputs`, body)).status).toBe(200); // again: no duplicate
     const second = await t.post(`${API}/runs/log-inputs`, { run_id: ids[3], datasets: [{ dataset }] });
     expect(second.status).toBe(200);
     const run = (await t.get(`${API}/runs/get`, { run_id })).body.run;
-    expect(run.inputs).toEqual({ dataset_inputs: [{ tags: [{ key: 'mlflow.data.context', value: 'training' }], dataset }] });
+    expect(run.inputs).toEqual({
+      dataset_inputs: [{ tags: [{ key: 'mlflow.data.context', value: 'training' }], dataset }],
+    });
     const { rows } = await t.store.client.execute('SELECT count(*) AS n FROM datasets');
     expect(Number(rows[0]!.n)).toBe(1);
     expect(names(await search({ filter: "dataset.name = 'fraud-train'" }))).toEqual(['run-03', 'run-01']);
     expect(names(await search({ filter: "dataset.context = 'training'" }))).toEqual(['run-01']);
-    expect(names(await search({ filter: "datasets.digest IN ('zzz', 'abc123') and params.opt = 'adam'" }))).toEqual(['run-03', 'run-01']);
+    expect(names(await search({ filter: "datasets.digest IN ('zzz', 'abc123') and params.opt = 'adam'" }))).toEqual([
+      'run-03',
+      'run-01',
+    ]);
     const searched = await search({ filter: "dataset.name = 'fraud-train'" });
     expect(searched.runs![1]!.inputs.dataset_inputs[0].dataset.name).toBe('fraud-train');
     // limits: digest at most 36 characters, name required
-    const tooLong = await t.post(`${API}/runs/log-inputs`, { run_id, datasets: [{ dataset: { ...dataset, digest: 'd'.repeat(37) } }] });
+    const tooLong = await t.post(`${API}/runs/log-inputs`, {
+      run_id,
+      datasets: [{ dataset: { ...dataset, digest: 'd'.repeat(37) } }],
+    });
     expect(tooLong.status).toBe(400);
-    const atLimit = await t.post(`${API}/runs/log-inputs`, { run_id, datasets: [{ dataset: { ...dataset, digest: 'd'.repeat(36) } }] });
+    const atLimit = await t.post(`${API}/runs/log-inputs`, {
+      run_id,
+      datasets: [{ dataset: { ...dataset, digest: 'd'.repeat(36) } }],
+    });
     expect(atLimit.status).toBe(200);
-    const unnamed = await t.post(`${API}/runs/log-inputs`, { run_id, datasets: [{ dataset: { ...dataset, name: undefined } }] });
+    const unnamed = await t.post(`${API}/runs/log-inputs`, {
+      run_id,
+      datasets: [{ dataset: { ...dataset, name: undefined } }],
+    });
     expect(unnamed.body.error_code).toBe('INVALID_PARAMETER_VALUE');
   });
 
   it('returns metric values exactly: 17 significant digits, NaN and ±Infinity', async () => {
-    const run_id = (await t.post(`${API}/runs/create`, { experiment_id: other, run_name: 'exact' })).body.run.info.run_id;
+    const run_id = (await t.post(`${API}/runs/create`, { experiment_id: other, run_name: 'exact' })).body.run.info
+      .run_id;
     await t.post(`${API}/runs/log-batch`, {
       run_id,
       metrics: [
@@ -229,8 +292,17 @@ describe('runs/search and run lifecycle', () => {
         { key: 'e', value: 1e-300, timestamp: 1 },
       ],
     });
-    const res = await t.post(`${API}/runs/search`, { experiment_ids: [other], filter: "attributes.run_name = 'exact'" });
-    expect(res.body.runs[0].data.metrics.map((m: { value: unknown }) => m.value)).toEqual([0.30000000000000004, 'Infinity', '-Infinity', 'NaN', 1e-300]);
+    const res = await t.post(`${API}/runs/search`, {
+      experiment_ids: [other],
+      filter: "attributes.run_name = 'exact'",
+    });
+    expect(res.body.runs[0].data.metrics.map((m: { value: unknown }) => m.value)).toEqual([
+      0.30000000000000004,
+      'Infinity',
+      '-Infinity',
+      'NaN',
+      1e-300,
+    ]);
   });
 
   it('samples a metric of several runs with get-history-bulk-interval', async () => {
@@ -240,17 +312,28 @@ describe('runs/search and run lifecycle', () => {
       run_id: a,
       metrics: Array.from({ length: 100 }, (_, i) => ({ key: 'loss', value: 1 / (i + 1), timestamp: 10 + i, step: i })),
     });
-    await t.post(`${API}/runs/log-batch`, { run_id: b, metrics: [5, 50, 77].map((step) => ({ key: 'loss', value: step, timestamp: 1, step })) });
-    const res = await t.app.request(`${API}/metrics/get-history-bulk-interval?run_ids=${a}&run_ids=${b}&metric_key=loss&max_results=10`);
+    await t.post(`${API}/runs/log-batch`, {
+      run_id: b,
+      metrics: [5, 50, 77].map((step) => ({ key: 'loss', value: step, timestamp: 1, step })),
+    });
+    const res = await t.app.request(
+      `${API}/metrics/get-history-bulk-interval?run_ids=${a}&run_ids=${b}&metric_key=loss&max_results=10`,
+    );
     expect(res.status).toBe(200);
-    const { metrics } = (await res.json()) as { metrics: { run_id: string; step: number; key: string; value: number; timestamp: number }[] };
+    const { metrics } = (await res.json()) as {
+      metrics: { run_id: string; step: number; key: string; value: number; timestamp: number }[];
+    };
     const stepsA = metrics.filter((m) => m.run_id === a).map((m) => m.step);
     const stepsB = metrics.filter((m) => m.run_id === b).map((m) => m.step);
     expect(stepsA).toEqual([0, 5, 10, 20, 30, 40, 50, 60, 70, 77, 80, 90, 99]);
     expect(stepsB).toEqual([5, 50, 77]);
     expect(metrics[0]).toEqual({ key: 'loss', value: 1, timestamp: 10, step: 0, run_id: a });
-    const window = await t.app.request(`${API}/metrics/get-history-bulk-interval?run_ids=${a}&metric_key=loss&start_step=10&end_step=20&max_results=2500`);
-    expect(((await window.json()) as { metrics: { step: number }[] }).metrics.map((m) => m.step)).toEqual([10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]);
+    const window = await t.app.request(
+      `${API}/metrics/get-history-bulk-interval?run_ids=${a}&metric_key=loss&start_step=10&end_step=20&max_results=2500`,
+    );
+    expect(((await window.json()) as { metrics: { step: number }[] }).metrics.map((m) => m.step)).toEqual([
+      10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+    ]);
     const bad: [string, number][] = [
       [`run_ids=${a}&metric_key=loss&start_step=3`, 400],
       [`run_ids=${a}&metric_key=loss&start_step=9&end_step=3`, 400],
@@ -259,20 +342,26 @@ describe('runs/search and run lifecycle', () => {
       [`${Array.from({ length: 101 }, (_, i) => `run_ids=r${i}`).join('&')}&metric_key=loss`, 400],
       [`run_ids=${'0'.repeat(32)}&metric_key=loss`, 404],
     ];
-    for (const [qs, status] of bad) expect((await t.app.request(`${API}/metrics/get-history-bulk-interval?${qs}`)).status, qs).toBe(status);
+    for (const [qs, status] of bad)
+      expect((await t.app.request(`${API}/metrics/get-history-bulk-interval?${qs}`)).status, qs).toBe(status);
   });
 
   it('answers get-history-bulk-interval with exact values, MLflow strings for NaN/±Infinity, sampled to max_results', async () => {
     const run = (await t.post(`${API}/runs/create`, { experiment_id: other })).body.run.info.run_id;
     const values = [0.45998085056783933, 0.1 + 0.2, 'NaN', 'Infinity', '-Infinity', 1e-300];
-    await t.post(`${API}/runs/log-batch`, { run_id: run, metrics: values.map((value, step) => ({ key: 'v', value, timestamp: 7, step })) });
+    await t.post(`${API}/runs/log-batch`, {
+      run_id: run,
+      metrics: values.map((value, step) => ({ key: 'v', value, timestamp: 7, step })),
+    });
     const res = await t.app.request(`${API}/metrics/get-history-bulk-interval?run_ids=${run}&metric_key=v`);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     const body = (await res.json()) as { metrics: { value: unknown; step: number; run_id: string }[] };
     expect(body.metrics.map((m) => m.value)).toEqual(values);
     expect(body.metrics[2]).toEqual({ key: 'v', value: 'NaN', timestamp: 7, step: 2, run_id: run });
     // max_results=2 of 6 steps: indexes 0 and 3, and the last (5).
-    const sampled = await t.app.request(`${API}/metrics/get-history-bulk-interval?run_ids=${run}&metric_key=v&max_results=2`);
+    const sampled = await t.app.request(
+      `${API}/metrics/get-history-bulk-interval?run_ids=${run}&metric_key=v&max_results=2`,
+    );
     expect(((await sampled.json()) as { metrics: { step: number }[] }).metrics.map((m) => m.step)).toEqual([0, 3, 5]);
   });
 });

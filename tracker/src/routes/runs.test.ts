@@ -149,9 +149,20 @@ describe('runs and metrics routes', () => {
         params: [{ key: 'lr', value: '0.3' }],
       },
       // duplicate param keys
-      { metrics: [{ key: 'm', value: 1, timestamp: 1 }], params: [{ key: 'a', value: '1' }, { key: 'a', value: '2' }] },
+      {
+        metrics: [{ key: 'm', value: 1, timestamp: 1 }],
+        params: [
+          { key: 'a', value: '1' },
+          { key: 'a', value: '2' },
+        ],
+      },
       // one bad metric among good ones
-      { metrics: [{ key: 'm', value: 1, timestamp: 1 }, { key: 'm', value: 'high', timestamp: 2 }] },
+      {
+        metrics: [
+          { key: 'm', value: 1, timestamp: 1 },
+          { key: 'm', value: 'high', timestamp: 2 },
+        ],
+      },
       // a key outside MLflow's grammar
       { metrics: [{ key: 'm', value: 1, timestamp: 1 }], tags: [{ key: '../etc', value: 'x' }] },
       // over the batch limits

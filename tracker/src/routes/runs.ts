@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import * as z from 'zod';
 import type { AppDeps } from '../app.ts';
-import { readBody, readQuery } from '../http/request.ts';
 import { reply } from '../http/reply.ts';
+import { readBody, readQuery } from '../http/request.ts';
 import { RUN_STATUSES } from '../store/tracking-store.ts';
 import {
   double,
@@ -44,7 +44,10 @@ const LogInputs = z
     datasets: z
       .array(
         z.object({
-          tags: z.array(z.object({ key: z.string().min(1).max(255), value: z.string().max(500) })).max(100).default([]),
+          tags: z
+            .array(z.object({ key: z.string().min(1).max(255), value: z.string().max(500) }))
+            .max(100)
+            .default([]),
           dataset: Dataset,
         }),
       )

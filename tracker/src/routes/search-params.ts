@@ -9,7 +9,11 @@ import { int64 } from './fields.ts';
  * A request's parameters: a GET's query string (the keys in `lists` read as repeated parameters,
  * `?run_ids=a&run_ids=b`, as MLflow's clients send lists), another method's JSON body.
  */
-export async function readParams<T extends z.ZodType>(c: Context, schema: T, lists: string[] = []): Promise<z.output<T>> {
+export async function readParams<T extends z.ZodType>(
+  c: Context,
+  schema: T,
+  lists: string[] = [],
+): Promise<z.output<T>> {
   if (c.req.method !== 'GET') return readBody(c, schema);
   const data: Record<string, unknown> = { ...c.req.query() };
   for (const key of lists) {
@@ -25,7 +29,9 @@ export async function readParams<T extends z.ZodType>(c: Context, schema: T, lis
 export const viewType = z
   .union([
     z.enum(['ACTIVE_ONLY', 'DELETED_ONLY', 'ALL']),
-    z.union([z.literal(1), z.literal(2), z.literal(3), z.enum(['1', '2', '3'])]).transform((n) => (['ACTIVE_ONLY', 'DELETED_ONLY', 'ALL'] as const)[Number(n) - 1]!),
+    z
+      .union([z.literal(1), z.literal(2), z.literal(3), z.enum(['1', '2', '3'])])
+      .transform((n) => (['ACTIVE_ONLY', 'DELETED_ONLY', 'ALL'] as const)[Number(n) - 1]!),
   ])
   .default('ACTIVE_ONLY');
 
@@ -40,7 +46,10 @@ export const stringList = (maxItems: number) =>
     .pipe(z.array(z.string()).max(maxItems, `at most ${maxItems} values`));
 
 /** A protobuf bool: true/false, or "true"/"false" in a query string. */
-export const bool = z.union([z.boolean(), z.enum(['true', 'false', 'True', 'False']).transform((s) => s.toLowerCase() === 'true')]);
+export const bool = z.union([
+  z.boolean(),
+  z.enum(['true', 'false', 'True', 'False']).transform((s) => s.toLowerCase() === 'true'),
+]);
 
 /** The common fields of MLflow's search requests. */
 export const searchFields = {

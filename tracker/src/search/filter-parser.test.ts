@@ -17,7 +17,11 @@ const fails = (f: string, spec = RUN_SEARCH) => {
 
 describe('parseFilter (runs)', () => {
   it('parses every entity type, comparator and AND', () => {
-    expect(runs(`metrics.acc > 0.9 and params.opt = 'adam' AND tags."mlflow.user" != "ana" And attributes.status IN ('FAILED', 'KILLED')`)).toEqual([
+    expect(
+      runs(
+        `metrics.acc > 0.9 and params.opt = 'adam' AND tags."mlflow.user" != "ana" And attributes.status IN ('FAILED', 'KILLED')`,
+      ),
+    ).toEqual([
       { type: 'metric', key: 'acc', comparator: '>', value: 0.9 },
       { type: 'param', key: 'opt', comparator: '=', value: 'adam' },
       { type: 'tag', key: 'mlflow.user', comparator: '!=', value: 'ana' },
@@ -29,7 +33,9 @@ describe('parseFilter (runs)', () => {
       { type: 'metric', key: 'y', comparator: '<', value: 0.5 },
       { type: 'metric', key: 'z', comparator: '=', value: 3 },
     ]);
-    expect(runs("params.lr LIKE '0.0%' and tags.team ILIKE '%ML%' and run_id NOT IN ('a') and dataset.name = 'd'")).toEqual([
+    expect(
+      runs("params.lr LIKE '0.0%' and tags.team ILIKE '%ML%' and run_id NOT IN ('a') and dataset.name = 'd'"),
+    ).toEqual([
       { type: 'param', key: 'lr', comparator: 'LIKE', value: '0.0%' },
       { type: 'tag', key: 'team', comparator: 'ILIKE', value: '%ML%' },
       { type: 'attribute', key: 'run_id', comparator: 'NOT IN', value: ['a'] },
@@ -38,12 +44,16 @@ describe('parseFilter (runs)', () => {
   });
 
   it('reads odd names in backticks and double quotes, dotted tag keys, aliases and unicode', () => {
-    expect(runs('metrics.`error rate` < 1 and `params`.`model-type` = "cnn" and tags.mlflow.parentRunId = \'p\'')).toEqual([
+    expect(
+      runs('metrics.`error rate` < 1 and `params`.`model-type` = "cnn" and tags.mlflow.parentRunId = \'p\''),
+    ).toEqual([
       { type: 'metric', key: 'error rate', comparator: '<', value: 1 },
       { type: 'param', key: 'model-type', comparator: '=', value: 'cnn' },
       { type: 'tag', key: 'mlflow.parentRunId', comparator: '=', value: 'p' },
     ]);
-    expect(runs('attributes.created > 5 and `Run Name` = \'x\' and attr.run_name = "y" and params.modèle = \'réseau 🧠\'')).toEqual([
+    expect(
+      runs("attributes.created > 5 and `Run Name` = 'x' and attr.run_name = \"y\" and params.modèle = 'réseau 🧠'"),
+    ).toEqual([
       { type: 'attribute', key: 'start_time', comparator: '>', value: 5 },
       { type: 'attribute', key: 'run_name', comparator: '=', value: 'x' },
       { type: 'attribute', key: 'run_name', comparator: '=', value: 'y' },
@@ -56,8 +66,12 @@ describe('parseFilter (runs)', () => {
   });
 
   it('keeps injection attempts as plain values', () => {
-    expect(runs(`params.x = '; DROP TABLE runs; --'`)).toEqual([{ type: 'param', key: 'x', comparator: '=', value: '; DROP TABLE runs; --' }]);
-    expect(runs('tags.`a`` OR 1=1 --` = \'v\'')).toEqual([{ type: 'tag', key: 'a` OR 1=1 --', comparator: '=', value: 'v' }]);
+    expect(runs(`params.x = '; DROP TABLE runs; --'`)).toEqual([
+      { type: 'param', key: 'x', comparator: '=', value: '; DROP TABLE runs; --' },
+    ]);
+    expect(runs("tags.`a`` OR 1=1 --` = 'v'")).toEqual([
+      { type: 'tag', key: 'a` OR 1=1 --', comparator: '=', value: 'v' },
+    ]);
   });
 
   it('names the problem and its position', () => {
@@ -87,11 +101,18 @@ describe('parseFilter (runs)', () => {
 
 describe('other searches', () => {
   it('registered models: bare name, tags; no metrics', () => {
-    expect(parseFilter("name LIKE 'fraud%' and tags.team = 'risk'", REGISTERED_MODEL_SEARCH).map((c) => c.key)).toEqual(['name', 'team']);
-    expect(fails('metrics.x > 1', REGISTERED_MODEL_SEARCH)).toMatch(/registered models cannot be searched by metric \(position 0\)/);
+    expect(parseFilter("name LIKE 'fraud%' and tags.team = 'risk'", REGISTERED_MODEL_SEARCH).map((c) => c.key)).toEqual(
+      ['name', 'team'],
+    );
+    expect(fails('metrics.x > 1', REGISTERED_MODEL_SEARCH)).toMatch(
+      /registered models cannot be searched by metric \(position 0\)/,
+    );
   });
   it('model versions: run_id IN, source_path, version_number', () => {
-    const parsed = parseFilter("name = 'm' and run_id IN ('a','b') and version_number > 2 and source_path LIKE 'runs:/%'", MODEL_VERSION_SEARCH);
+    const parsed = parseFilter(
+      "name = 'm' and run_id IN ('a','b') and version_number > 2 and source_path LIKE 'runs:/%'",
+      MODEL_VERSION_SEARCH,
+    );
     expect(parsed.map((c) => [c.key, c.comparator])).toEqual([
       ['name', '='],
       ['run_id', 'IN'],
@@ -103,7 +124,9 @@ describe('other searches', () => {
 
 describe('parseOrderBy', () => {
   it('parses keys and directions, ascending by default', () => {
-    expect(parseOrderBy(['metrics.acc DESC', 'params.`lr` asc', 'start_time', 'attributes.run_name DESC'], RUN_SEARCH)).toEqual([
+    expect(
+      parseOrderBy(['metrics.acc DESC', 'params.`lr` asc', 'start_time', 'attributes.run_name DESC'], RUN_SEARCH),
+    ).toEqual([
       { type: 'metric', key: 'acc', ascending: false },
       { type: 'param', key: 'lr', ascending: true },
       { type: 'attribute', key: 'start_time', ascending: true },
@@ -114,7 +137,9 @@ describe('parseOrderBy', () => {
     expect(() => parseOrderBy(['metrics.acc DOWN'], RUN_SEARCH)).toThrow(/expected ASC or DESC at position 12/);
     expect(() => parseOrderBy(['dataset.name'], RUN_SEARCH)).toThrow(/cannot order runs by a dataset/);
     expect(() => parseOrderBy([''], RUN_SEARCH)).toThrow(/empty order_by clause/);
-    expect(() => parseOrderBy(['run_id DESC', 'source_path'], MODEL_VERSION_SEARCH)).toThrow(/invalid attribute key 'run_id'/);
+    expect(() => parseOrderBy(['run_id DESC', 'source_path'], MODEL_VERSION_SEARCH)).toThrow(
+      /invalid attribute key 'run_id'/,
+    );
   });
 });
 
@@ -122,7 +147,13 @@ describe('page tokens', () => {
   it('round-trip and refuse forgeries', () => {
     expect(decodePageToken(encodePageToken(300))).toBe(300);
     expect(decodePageToken(undefined)).toBe(0);
-    for (const bad of ['x', 'eyJvZmZzZXQiOi0xfQ', btoa('{"offset":"1; DROP"}'), btoa('{"offset":1,"x":2}'), 'a'.repeat(300)]) {
+    for (const bad of [
+      'x',
+      'eyJvZmZzZXQiOi0xfQ',
+      btoa('{"offset":"1; DROP"}'),
+      btoa('{"offset":1,"x":2}'),
+      'a'.repeat(300),
+    ]) {
       expect(() => decodePageToken(bad), bad).toThrow(SearchSyntaxError);
     }
   });

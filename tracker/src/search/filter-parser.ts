@@ -1,5 +1,12 @@
-import { type Comparator, type Comparison, type EntityType, type FilterValue, type OrderBy, SearchSyntaxError } from './filter-ast.ts';
-import { tokenize, type Token } from './filter-tokenizer.ts';
+import {
+  type Comparator,
+  type Comparison,
+  type EntityType,
+  type FilterValue,
+  type OrderBy,
+  SearchSyntaxError,
+} from './filter-ast.ts';
+import { type Token, tokenize } from './filter-tokenizer.ts';
 import { DATASET_KEYS, ENTITY_PREFIXES, type SearchSpec } from './search-spec.ts';
 
 /** Longest filter or order_by clause accepted. */
@@ -11,8 +18,9 @@ export const MAX_FILTER_LENGTH = 10_000;
  * comparison. Throws `SearchSyntaxError` naming the problem and its position.
  */
 export function parseFilter(filter: string | undefined, spec: SearchSpec): Comparison[] {
-  if (!filter || !filter.trim()) return [];
-  if (filter.length > MAX_FILTER_LENGTH) throw new SearchSyntaxError(`the filter is longer than ${MAX_FILTER_LENGTH} characters`, 0);
+  if (!filter?.trim()) return [];
+  if (filter.length > MAX_FILTER_LENGTH)
+    throw new SearchSyntaxError(`the filter is longer than ${MAX_FILTER_LENGTH} characters`, 0);
   const p = new Cursor(tokenize(filter));
   const out: Comparison[] = [];
   for (;;) {
@@ -21,7 +29,10 @@ export function parseFilter(filter: string | undefined, spec: SearchSpec): Compa
     if (t.kind === 'end') return out;
     if (t.kind === 'word' && t.text.toUpperCase() === 'AND') continue;
     if (t.kind === 'word' && t.text.toUpperCase() === 'OR') {
-      throw new SearchSyntaxError(`'OR' at position ${t.pos} is not supported; comparisons can only be joined with AND`, t.pos);
+      throw new SearchSyntaxError(
+        `'OR' at position ${t.pos} is not supported; comparisons can only be joined with AND`,
+        t.pos,
+      );
     }
     throw new SearchSyntaxError(`expected AND or the end of the filter at position ${t.pos}, found '${t.text}'`, t.pos);
   }
@@ -33,7 +44,8 @@ export function parseFilter(filter: string | undefined, spec: SearchSpec): Compa
  */
 export function parseOrderBy(clauses: readonly string[] | undefined, spec: SearchSpec): OrderBy[] {
   return (clauses ?? []).map((clause) => {
-    if (clause.length > MAX_FILTER_LENGTH) throw new SearchSyntaxError(`an order_by clause is longer than ${MAX_FILTER_LENGTH} characters`, 0);
+    if (clause.length > MAX_FILTER_LENGTH)
+      throw new SearchSyntaxError(`an order_by clause is longer than ${MAX_FILTER_LENGTH} characters`, 0);
     const p = new Cursor(tokenize(clause));
     if (p.peek().kind === 'end') throw new SearchSyntaxError('empty order_by clause', 0);
     const start = p.peek().pos;
@@ -43,9 +55,16 @@ export function parseOrderBy(clauses: readonly string[] | undefined, spec: Searc
     if (t.kind === 'word' && /^(asc|desc)$/i.test(t.text)) {
       ascending = t.text.toUpperCase() === 'ASC';
       const end = p.next();
-      if (end.kind !== 'end') throw new SearchSyntaxError(`unexpected '${end.text}' at position ${end.pos} of order_by clause '${clause}'`, end.pos);
+      if (end.kind !== 'end')
+        throw new SearchSyntaxError(
+          `unexpected '${end.text}' at position ${end.pos} of order_by clause '${clause}'`,
+          end.pos,
+        );
     } else if (t.kind !== 'end') {
-      throw new SearchSyntaxError(`expected ASC or DESC at position ${t.pos} of order_by clause '${clause}', found '${t.text}'`, t.pos);
+      throw new SearchSyntaxError(
+        `expected ASC or DESC at position ${t.pos} of order_by clause '${clause}', found '${t.text}'`,
+        t.pos,
+      );
     }
     if (type === 'dataset') throw new SearchSyntaxError(`cannot order ${spec.what} by a dataset`, start);
     return { type, key, ascending };
@@ -133,15 +152,24 @@ function identifier(p: Cursor, spec: SearchSpec, use: 'filter' | 'order'): Ident
   }
   const type = ENTITY_PREFIXES[prefix];
   if (!type) {
-    const valid = ['metrics', 'params', 'tags', 'attributes', 'datasets'].filter((e) => e === 'attributes' || spec.entities[ENTITY_PREFIXES[e] as 'tag']);
-    throw new SearchSyntaxError(`invalid entity type '${prefix}' at position ${first.pos}; valid types are ${valid.join(', ')}`, first.pos);
+    const valid = ['metrics', 'params', 'tags', 'attributes', 'datasets'].filter(
+      (e) => e === 'attributes' || spec.entities[ENTITY_PREFIXES[e] as 'tag'],
+    );
+    throw new SearchSyntaxError(
+      `invalid entity type '${prefix}' at position ${first.pos}; valid types are ${valid.join(', ')}`,
+      first.pos,
+    );
   }
   if (!key) throw new SearchSyntaxError(`missing key after '${prefix}.' at position ${first.pos}`, first.pos);
   if (type === 'attribute') return attribute(spec, key, first.pos, use);
   const entity = spec.entities[type];
-  if (!entity) throw new SearchSyntaxError(`${spec.what} cannot be searched by ${type} (position ${first.pos})`, first.pos);
+  if (!entity)
+    throw new SearchSyntaxError(`${spec.what} cannot be searched by ${type} (position ${first.pos})`, first.pos);
   if (type === 'dataset' && !(DATASET_KEYS as readonly string[]).includes(key)) {
-    throw new SearchSyntaxError(`invalid dataset key '${key}' at position ${first.pos}; valid keys are ${DATASET_KEYS.join(', ')}`, first.pos);
+    throw new SearchSyntaxError(
+      `invalid dataset key '${key}' at position ${first.pos}; valid keys are ${DATASET_KEYS.join(', ')}`,
+      first.pos,
+    );
   }
   return { type, key, kind: entity.kind, comparators: entity.comparators };
 }
@@ -149,8 +177,17 @@ function identifier(p: Cursor, spec: SearchSpec, use: 'filter' | 'order'): Ident
 function attribute(spec: SearchSpec, name: string, pos: number, use: 'filter' | 'order'): Identified {
   const attr = Object.hasOwn(spec.attributes, name) ? spec.attributes[name] : undefined;
   if (!attr || (use === 'order' && !attr.orderable)) {
-    const valid = [...new Set(Object.entries(spec.attributes).filter(([, a]) => use === 'filter' || a.orderable).map(([k]) => k))];
-    throw new SearchSyntaxError(`invalid attribute key '${name}' at position ${pos}; valid keys are ${valid.join(', ')}`, pos);
+    const valid = [
+      ...new Set(
+        Object.entries(spec.attributes)
+          .filter(([, a]) => use === 'filter' || a.orderable)
+          .map(([k]) => k),
+      ),
+    ];
+    throw new SearchSyntaxError(
+      `invalid attribute key '${name}' at position ${pos}; valid keys are ${valid.join(', ')}`,
+      pos,
+    );
   }
   return { type: 'attribute', key: attr.name, kind: attr.kind, comparators: attr.comparators };
 }
@@ -178,24 +215,36 @@ function readComparator(p: Cursor): Comparator {
 function readValue(p: Cursor, comparator: Comparator, kind: 'string' | 'number', what: string): FilterValue {
   const t = p.next();
   if (comparator === 'IN' || comparator === 'NOT IN') {
-    if (t.kind !== 'lparen') throw new SearchSyntaxError(`expected '(' after ${comparator} at position ${t.pos}`, t.pos);
+    if (t.kind !== 'lparen')
+      throw new SearchSyntaxError(`expected '(' after ${comparator} at position ${t.pos}`, t.pos);
     const values: string[] = [];
     for (;;) {
       const v = p.next();
       if (v.kind !== 'string') {
-        throw new SearchSyntaxError(`expected a quoted string in the list at position ${v.pos}, found '${v.text || 'the end'}'`, v.pos);
+        throw new SearchSyntaxError(
+          `expected a quoted string in the list at position ${v.pos}, found '${v.text || 'the end'}'`,
+          v.pos,
+        );
       }
       values.push(v.value);
       const sep = p.next();
       if (sep.kind === 'rparen') break;
-      if (sep.kind !== 'comma') throw new SearchSyntaxError(`expected ',' or ')' at position ${sep.pos}, found '${sep.text || 'the end'}'`, sep.pos);
+      if (sep.kind !== 'comma')
+        throw new SearchSyntaxError(
+          `expected ',' or ')' at position ${sep.pos}, found '${sep.text || 'the end'}'`,
+          sep.pos,
+        );
     }
-    if (values.length > 1000) throw new SearchSyntaxError(`a list holds at most 1000 values (position ${t.pos})`, t.pos);
+    if (values.length > 1000)
+      throw new SearchSyntaxError(`a list holds at most 1000 values (position ${t.pos})`, t.pos);
     return values;
   }
   if (kind === 'number') {
     if (t.kind !== 'number') {
-      throw new SearchSyntaxError(`expected a number for ${what} at position ${t.pos}, found '${t.text || 'the end'}'`, t.pos);
+      throw new SearchSyntaxError(
+        `expected a number for ${what} at position ${t.pos}, found '${t.text || 'the end'}'`,
+        t.pos,
+      );
     }
     return Number(t.text);
   }

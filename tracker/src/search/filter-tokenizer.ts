@@ -41,7 +41,10 @@ export function tokenize(source: string): Token[] {
       i++;
       for (;;) {
         if (i >= source.length) {
-          throw new SearchSyntaxError(`unterminated ${ch === '`' ? 'backtick name' : 'string'} starting at position ${start}`, start);
+          throw new SearchSyntaxError(
+            `unterminated ${ch === '`' ? 'backtick name' : 'string'} starting at position ${start}`,
+            start,
+          );
         }
         const c = source[i]!;
         if (c === '\\' && ch !== '`' && i + 1 < source.length) {
@@ -64,7 +67,7 @@ export function tokenize(source: string): Token[] {
       continue;
     }
     const number = NUMBER.exec(source.slice(i));
-    if (number && (/[-+.\d]/.test(ch)) && !WORD_CHAR.test(source[i + number[0].length] ?? ' ')) {
+    if (number && /[-+.\d]/.test(ch) && !WORD_CHAR.test(source[i + number[0].length] ?? ' ')) {
       i += number[0].length;
       push('number', number[0]);
       continue;

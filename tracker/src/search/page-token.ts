@@ -12,7 +12,8 @@ export function decodePageToken(token: string | undefined): number {
     if (!/^[A-Za-z0-9_-]{1,200}$/.test(token)) throw new Error('bad characters');
     const value = JSON.parse(atob(token.replaceAll('-', '+').replaceAll('_', '/'))) as { offset?: unknown };
     const { offset } = value;
-    if (typeof offset === 'number' && Number.isSafeInteger(offset) && offset >= 0 && Object.keys(value).length === 1) return offset;
+    if (typeof offset === 'number' && Number.isSafeInteger(offset) && offset >= 0 && Object.keys(value).length === 1)
+      return offset;
   } catch {
     // fall through
   }

@@ -15,7 +15,9 @@ export interface SearchSpec {
   /** What is searched, for messages ("runs", "experiments"…). */
   what: string;
   /** Entity types other than attributes, with their comparators and value kind. */
-  entities: Partial<Record<Exclude<EntityType, 'attribute'>, { comparators: readonly Comparator[]; kind: 'string' | 'number' }>>;
+  entities: Partial<
+    Record<Exclude<EntityType, 'attribute'>, { comparators: readonly Comparator[]; kind: 'string' | 'number' }>
+  >;
   /** Attribute names as written (aliases included) → their spec. */
   attributes: Record<string, AttributeSpec>;
 }

@@ -1,7 +1,7 @@
 import type { Row } from '@libsql/client';
 import { alreadyExists, invalid, notFound } from '../errors.ts';
-import { EXPERIMENT_SEARCH } from '../search/search-spec.ts';
 import { encodePageToken } from '../search/page-token.ts';
+import { EXPERIMENT_SEARCH } from '../search/search-spec.ts';
 import { direction, filterConditions, parseSearch, type SqlArg } from './search/sql-compare.ts';
 import type { StoreContext } from './store-context.ts';
 import type { Experiment, ExperimentStats, SearchInput, SearchPage, ViewType } from './tracking-store.ts';
@@ -41,7 +41,9 @@ export async function searchExperiments(
   });
   const page = rows.slice(0, input.max_results);
   const items = await withTags(client, page);
-  return rows.length > input.max_results ? { items, next_page_token: encodePageToken(offset + input.max_results) } : { items };
+  return rows.length > input.max_results
+    ? { items, next_page_token: encodePageToken(offset + input.max_results) }
+    : { items };
 }
 
 async function withTags(client: StoreContext['client'], rows: Row[]): Promise<Experiment[]> {
@@ -64,9 +66,15 @@ async function withTags(client: StoreContext['client'], rows: Row[]): Promise<Ex
   }));
 }
 
-async function stageOf({ client }: StoreContext, experimentId: string): Promise<{ id: number; stage: string; name: string }> {
+async function stageOf(
+  { client }: StoreContext,
+  experimentId: string,
+): Promise<{ id: number; stage: string; name: string }> {
   const id = /^\d{1,15}$/.test(experimentId) ? Number(experimentId) : -1;
-  const { rows } = await client.execute({ sql: 'SELECT lifecycle_stage, name FROM experiments WHERE experiment_id = ?', args: [id] });
+  const { rows } = await client.execute({
+    sql: 'SELECT lifecycle_stage, name FROM experiments WHERE experiment_id = ?',
+    args: [id],
+  });
   if (!rows[0]) throw notFound(`No Experiment with id=${experimentId} exists`);
   return { id, stage: String(rows[0].lifecycle_stage), name: String(rows[0].name) };
 }
@@ -88,12 +96,17 @@ export async function renameExperiment(ctx: StoreContext, experimentId: string, 
 /** experiments/delete: the experiment and its active runs become deleted. The default experiment stays. */
 export async function deleteExperiment(ctx: StoreContext, experimentId: string): Promise<void> {
   const exp = await stageOf(ctx, experimentId);
-  if (exp.id === DEFAULT_EXPERIMENT) throw invalid('Cannot delete the default experiment (id 0); it must always exist.');
-  if (exp.stage !== 'active') throw notFound(`No active Experiment with id=${experimentId} exists (it is already deleted).`);
+  if (exp.id === DEFAULT_EXPERIMENT)
+    throw invalid('Cannot delete the default experiment (id 0); it must always exist.');
+  if (exp.stage !== 'active')
+    throw notFound(`No active Experiment with id=${experimentId} exists (it is already deleted).`);
   const now = Date.now();
   await ctx.client.batch(
     [
-      { sql: "UPDATE experiments SET lifecycle_stage = 'deleted', last_update_time = ? WHERE experiment_id = ?", args: [now, exp.id] },
+      {
+        sql: "UPDATE experiments SET lifecycle_stage = 'deleted', last_update_time = ? WHERE experiment_id = ?",
+        args: [now, exp.id],
+      },
       {
         sql: "UPDATE runs SET lifecycle_stage = 'deleted', deleted_time = ? WHERE experiment_id = ? AND lifecycle_stage = 'active'",
         args: [now, exp.id],
@@ -106,10 +119,14 @@ export async function deleteExperiment(ctx: StoreContext, experimentId: string):
 /** experiments/restore: a deleted experiment and its runs become active again. */
 export async function restoreExperiment(ctx: StoreContext, experimentId: string): Promise<void> {
   const exp = await stageOf(ctx, experimentId);
-  if (exp.stage !== 'deleted') throw invalid(`Cannot restore an active experiment (id ${experimentId}); it is not deleted.`);
+  if (exp.stage !== 'deleted')
+    throw invalid(`Cannot restore an active experiment (id ${experimentId}); it is not deleted.`);
   await ctx.client.batch(
     [
-      { sql: "UPDATE experiments SET lifecycle_stage = 'active', last_update_time = ? WHERE experiment_id = ?", args: [Date.now(), exp.id] },
+      {
+        sql: "UPDATE experiments SET lifecycle_stage = 'active', last_update_time = ? WHERE experiment_id = ?",
+        args: [Date.now(), exp.id],
+      },
       {
         sql: "UPDATE runs SET lifecycle_stage = 'active', deleted_time = NULL WHERE experiment_id = ? AND lifecycle_stage = 'deleted'",
         args: [exp.id],
@@ -120,7 +137,12 @@ export async function restoreExperiment(ctx: StoreContext, experimentId: string)
 }
 
 /** experiments/set-experiment-tag on an active experiment. */
-export async function setExperimentTag(ctx: StoreContext, experimentId: string, key: string, value: string): Promise<void> {
+export async function setExperimentTag(
+  ctx: StoreContext,
+  experimentId: string,
+  key: string,
+  value: string,
+): Promise<void> {
   const exp = await stageOf(ctx, experimentId);
   if (exp.stage !== 'active') {
     throw invalid(`The experiment ${experimentId} must be in the 'active' state. Current state is ${exp.stage}.`);

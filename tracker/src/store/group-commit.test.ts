@@ -50,7 +50,10 @@ describe('group commit of logging requests', () => {
   it('fails only the write for an unknown or deleted run; the others of its group are stored', async () => {
     const good = await newRun();
     const deleted = await newRun();
-    await db.store.client.execute({ sql: "UPDATE runs SET lifecycle_stage = 'deleted' WHERE run_uuid = ?", args: [deleted] });
+    await db.store.client.execute({
+      sql: "UPDATE runs SET lifecycle_stage = 'deleted' WHERE run_uuid = ?",
+      args: [deleted],
+    });
     const point = (step: number) => ({ metrics: [{ key: 'm', value: step, timestamp: 1, step }] });
     const results = await Promise.allSettled([
       db.store.logBatch(good, point(1)),
@@ -75,7 +78,12 @@ describe('group commit of logging requests', () => {
     try {
       const writes = [
         { metrics: [{ key: 'a', value: 1, timestamp: 1, step: 1 }] },
-        { metrics: [{ key: 'a', value: 2, timestamp: 1, step: 2 }, { key: 'boom', value: 1, timestamp: 1, step: 1 }] },
+        {
+          metrics: [
+            { key: 'a', value: 2, timestamp: 1, step: 2 },
+            { key: 'boom', value: 1, timestamp: 1, step: 1 },
+          ],
+        },
         { metrics: [{ key: 'b', value: 3, timestamp: 1, step: 3 }] },
       ];
       // Hold the write lock so all three queue and form one group.
@@ -103,11 +111,22 @@ describe('group commit of logging requests', () => {
     await db.store.logBatch(run, { params: [{ key: 'old', value: '1' }] });
     const blocker = db.store.logBatch(run, { metrics: [{ key: 'z', value: 0, timestamp: 1, step: 0 }] });
     const results = await Promise.allSettled([
-      db.store.logBatch(run, { params: [{ key: 'lr', value: '0.1' }], metrics: [{ key: 'a', value: 1, timestamp: 1, step: 1 }] }),
-      db.store.logBatch(run, { params: [{ key: 'lr', value: '0.2' }], metrics: [{ key: 'b', value: 1, timestamp: 1, step: 1 }] }),
+      db.store.logBatch(run, {
+        params: [{ key: 'lr', value: '0.1' }],
+        metrics: [{ key: 'a', value: 1, timestamp: 1, step: 1 }],
+      }),
+      db.store.logBatch(run, {
+        params: [{ key: 'lr', value: '0.2' }],
+        metrics: [{ key: 'b', value: 1, timestamp: 1, step: 1 }],
+      }),
       db.store.logBatch(run, { params: [{ key: 'lr', value: '0.1' }], tags: [{ key: 't', value: 'first' }] }),
       db.store.logBatch(run, { params: [{ key: 'old', value: '2' }], tags: [{ key: 'u', value: 'x' }] }),
-      db.store.logBatch(run, { tags: [{ key: 't', value: 'second' }, { key: 'mlflow.runName', value: 'renamed' }] }),
+      db.store.logBatch(run, {
+        tags: [
+          { key: 't', value: 'second' },
+          { key: 'mlflow.runName', value: 'renamed' },
+        ],
+      }),
     ]);
     await blocker;
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled']);
@@ -115,7 +134,9 @@ describe('group commit of logging requests', () => {
       `Changing param values is not allowed. Param with key='lr' was already logged with value='0.1' for run ID='${run}'. ` +
         `Attempted logging new value '0.2'.`,
     );
-    expect((results[3] as PromiseRejectedResult).reason.message).toContain("key='old' was already logged with value='1'");
+    expect((results[3] as PromiseRejectedResult).reason.message).toContain(
+      "key='old' was already logged with value='1'",
+    );
     const after = await db.store.getRun(run);
     expect(after.data.params).toEqual([
       { key: 'lr', value: '0.1' },
@@ -135,7 +156,12 @@ describe('group commit of logging requests', () => {
     await db.store.logBatch(run, { metrics: [p, p, { ...p, value: 0.5 }] });
     await db.store.logBatch(run, { metrics: [p], params: [{ key: 'x', value: '1' }] });
     await db.store.logBatch(run, { metrics: [{ ...p, value: Number.NaN }] });
-    await db.store.logBatch(run, { metrics: [{ ...p, value: Number.NaN }, { ...p, value: Number.NaN }] });
+    await db.store.logBatch(run, {
+      metrics: [
+        { ...p, value: Number.NaN },
+        { ...p, value: Number.NaN },
+      ],
+    });
     await db.store.logBatch(run, { metrics: [{ ...p, value: Number.NaN }], tags: [{ key: 't', value: 'v' }] });
     const history = await db.store.getMetricHistory(run, 'dup', { max_results: 100 });
     // NaN (stored as NULL, which a unique index never finds equal) is deduplicated too, and sorts first
@@ -152,9 +178,24 @@ describe('group commit of run creates and updates', () => {
     const tags = ['b', 'B', 'a', '😀', '\uffff', 'é', 'mlflow.user'].map((key, i) => ({ key, value: `v${i}` }));
     const created = await db.store.createRun({ experiment_id: exp, run_name: 'first', start_time: 1234, tags });
     expect(created).toEqual(await db.store.getRun(created.info.run_id));
-    expect(created.info).toMatchObject({ run_name: 'first', user_id: 'v6', start_time: 1234, status: 'RUNNING', lifecycle_stage: 'active' });
+    expect(created.info).toMatchObject({
+      run_name: 'first',
+      user_id: 'v6',
+      start_time: 1234,
+      status: 'RUNNING',
+      lifecycle_stage: 'active',
+    });
     expect(created.info.artifact_uri).toBe(`s3://bucket/exp/${created.info.run_id}/artifacts`);
-    expect(created.data.tags.map((t) => t.key)).toEqual(['B', 'a', 'b', 'mlflow.runName', 'mlflow.user', 'é', '\uffff', '😀']);
+    expect(created.data.tags.map((t) => t.key)).toEqual([
+      'B',
+      'a',
+      'b',
+      'mlflow.runName',
+      'mlflow.user',
+      'é',
+      '\uffff',
+      '😀',
+    ]);
     const plain = await db.store.createRun({ experiment_id: '0', user_id: 'me' });
     expect(plain).toEqual(await db.store.getRun(plain.info.run_id));
     expect(plain.info.end_time).toBeUndefined();
@@ -165,9 +206,24 @@ describe('group commit of run creates and updates', () => {
     let runs: Awaited<ReturnType<LibsqlStore['createRun']>>[];
     let infos: Awaited<ReturnType<LibsqlStore['updateRun']>>[];
     try {
-      runs = await Promise.all(Array.from({ length: 40 }, (_, i) => db.store.createRun({ experiment_id: '0', run_name: `c${i}`, start_time: i })));
-      await Promise.all(runs.map((r, i) => db.store.logBatch(r.info.run_id, { params: [{ key: 'i', value: String(i) }], metrics: [{ key: 'm', value: i, timestamp: 1, step: 0 }] })));
-      infos = await Promise.all(runs.map((r, i) => db.store.updateRun(r.info.run_id, { status: i % 2 ? 'FAILED' : 'FINISHED', end_time: 1000 + i })));
+      runs = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          db.store.createRun({ experiment_id: '0', run_name: `c${i}`, start_time: i }),
+        ),
+      );
+      await Promise.all(
+        runs.map((r, i) =>
+          db.store.logBatch(r.info.run_id, {
+            params: [{ key: 'i', value: String(i) }],
+            metrics: [{ key: 'm', value: i, timestamp: 1, step: 0 }],
+          }),
+        ),
+      );
+      infos = await Promise.all(
+        runs.map((r, i) =>
+          db.store.updateRun(r.info.run_id, { status: i % 2 ? 'FAILED' : 'FINISHED', end_time: 1000 + i }),
+        ),
+      );
       expect(batch.mock.calls.length).toBeLessThan(20);
     } finally {
       batch.mockRestore();
@@ -199,15 +255,31 @@ describe('group commit of run creates and updates', () => {
       db.store.updateRun('f'.repeat(32), { status: 'KILLED' }),
       db.store.updateRun(deleted, { status: 'KILLED' }),
     ]);
-    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled', 'rejected', 'rejected']);
+    expect(results.map((r) => r.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'rejected',
+      'fulfilled',
+      'rejected',
+      'rejected',
+    ]);
     const reason = (i: number) => (results[i] as PromiseRejectedResult).reason;
-    expect(reason(1)).toMatchObject({ code: 'RESOURCE_DOES_NOT_EXIST', message: 'No Experiment with id=424242 exists' });
-    expect(reason(2)).toMatchObject({ code: 'INVALID_PARAMETER_VALUE', message: expect.stringContaining("must be in the 'active' state") });
+    expect(reason(1)).toMatchObject({
+      code: 'RESOURCE_DOES_NOT_EXIST',
+      message: 'No Experiment with id=424242 exists',
+    });
+    expect(reason(2)).toMatchObject({
+      code: 'INVALID_PARAMETER_VALUE',
+      message: expect.stringContaining("must be in the 'active' state"),
+    });
     expect(reason(4)).toMatchObject({ code: 'RESOURCE_DOES_NOT_EXIST' });
     expect(reason(5)).toMatchObject({ code: 'INVALID_PARAMETER_VALUE' });
     expect((await db.store.getRun(deleted)).info.status).toBe('RUNNING');
     expect((await db.store.getRun(live)).info.status).toBe('KILLED');
-    const { rows } = await db.store.client.execute({ sql: 'SELECT count(*) AS n FROM runs WHERE experiment_id = ?', args: [Number(gone)] });
+    const { rows } = await db.store.client.execute({
+      sql: 'SELECT count(*) AS n FROM runs WHERE experiment_id = ?',
+      args: [Number(gone)],
+    });
     expect(Number(rows[0]!.n)).toBe(0);
   });
 

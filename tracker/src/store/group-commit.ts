@@ -39,7 +39,8 @@ export type GroupOp =
 
 interface Pending {
   op: GroupOp;
-  resolve: (value: any) => void;
+  /** Settles the caller's promise (typed by the op's kind; method syntax keeps it assignable). */
+  resolve(value: unknown): void;
   reject: (error: unknown) => void;
 }
 
@@ -161,7 +162,7 @@ export class GroupCommit {
       if (op.kind === 'create') {
         const { experimentId } = op.run;
         const exp = experiments.get(experimentId);
-        if (!exp || exp.stage !== 'active') {
+        if (exp?.stage !== 'active') {
           item.reject(
             exp
               ? invalid(`The experiment ${experimentId} must be in the 'active' state. Current state is ${exp.stage}.`)
@@ -243,7 +244,8 @@ export class GroupCommit {
       sql: `SELECT experiment_id, lifecycle_stage, artifact_location FROM experiments WHERE experiment_id IN (${marks(ids.size)})`,
       args: [...ids],
     });
-    for (const r of rows) out.set(Number(r.experiment_id), { stage: r.lifecycle_stage as string, location: r.artifact_location as string });
+    for (const r of rows)
+      out.set(Number(r.experiment_id), { stage: r.lifecycle_stage as string, location: r.artifact_location as string });
     return out;
   }
 }

@@ -82,7 +82,9 @@ function rows(count: number, width: number): string {
   const id = `${count}x${width}`;
   let text = rowTexts.get(id);
   if (!text) {
-    text = Array(count).fill(`(${Array(width).fill('?').join(',')})`).join(',');
+    text = Array(count)
+      .fill(`(${Array(width).fill('?').join(',')})`)
+      .join(',');
     if (rowTexts.size < 4096) rowTexts.set(id, text);
   }
   return text;

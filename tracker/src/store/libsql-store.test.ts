@@ -11,7 +11,9 @@ describe('libSQL store', () => {
     // Concurrent calls would each borrow a connection if the client had a pool of them.
     const results = await Promise.all(
       Array.from({ length: 12 }, (_, i) =>
-        db.store.client.execute(['PRAGMA synchronous', 'PRAGMA busy_timeout', 'PRAGMA foreign_keys', 'PRAGMA journal_mode'][i % 4]!),
+        db.store.client.execute(
+          ['PRAGMA synchronous', 'PRAGMA busy_timeout', 'PRAGMA foreign_keys', 'PRAGMA journal_mode'][i % 4]!,
+        ),
       ),
     );
     for (const [i, r] of results.entries()) {
@@ -28,7 +30,8 @@ describe('libSQL store', () => {
       expect((await again.getExperimentByName('Default')).experiment_id).toBe('0');
       const migrations = await again.client.execute('SELECT count(*) AS n FROM __drizzle_migrations');
       expect(migrations.rows[0]!.n).toBeGreaterThan(0);
-      const [{ n }] = (await again.client.execute("SELECT count(*) AS n FROM experiments WHERE name = 'Default'")).rows as unknown as [{ n: number }];
+      const [{ n }] = (await again.client.execute("SELECT count(*) AS n FROM experiments WHERE name = 'Default'"))
+        .rows as unknown as [{ n: number }];
       expect(n).toBe(1);
     } finally {
       await again.close();
@@ -41,7 +44,9 @@ describe('libSQL store', () => {
     const exp = await db.store.getExperiment(id);
     expect(exp.artifact_location).toBe(`mlflow-artifacts:/${id}`);
     expect(exp.tags).toEqual([{ key: 'team', value: 'fraud' }]);
-    await expect(db.store.createExperiment({ name: 'exp-a' })).rejects.toMatchObject({ code: 'RESOURCE_ALREADY_EXISTS' });
+    await expect(db.store.createExperiment({ name: 'exp-a' })).rejects.toMatchObject({
+      code: 'RESOURCE_ALREADY_EXISTS',
+    });
   });
 
   it('keeps as latest the point with the greatest (step, timestamp), whatever order points arrive in', async () => {
@@ -118,7 +123,9 @@ describe('libSQL store', () => {
     } while (token);
     expect(pages).toBe(3);
     expect(steps).toEqual(Array.from({ length: 25 }, (_, i) => i));
-    await expect(db.store.getMetricHistory(id, 'acc', { max_results: 10, page_token: 'garbage' })).rejects.toMatchObject({
+    await expect(
+      db.store.getMetricHistory(id, 'acc', { max_results: 10, page_token: 'garbage' }),
+    ).rejects.toMatchObject({
       code: 'INVALID_PARAMETER_VALUE',
     });
   });

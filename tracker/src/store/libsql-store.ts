@@ -2,13 +2,21 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Client, type InArgs, type InStatement, createClient } from '@libsql/client';
+import { type Client, createClient, type InArgs, type InStatement } from '@libsql/client';
 import { and, asc, desc, eq, max } from 'drizzle-orm';
-import { type LibSQLDatabase, drizzle } from 'drizzle-orm/libsql';
+import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import { alreadyExists, invalid, notFound } from '../errors.ts';
+import * as experimentOps from './experiment-ops.ts';
+import { GroupCommit } from './group-commit.ts';
+import { metricBulkInterval, metricBulkIntervalJson } from './metric-bulk-interval.ts';
+import { metricHistoryJson, metricHistoryPage } from './metric-history.ts';
+import * as registryOps from './registry-ops.ts';
 import { runName as generateRunName } from './run-name.ts';
+import * as runOps from './run-ops.ts';
+import { readRun } from './run-read.ts';
 import * as s from './schema.ts';
+import type { StoreContext } from './store-context.ts';
 import type {
   BulkIntervalInput,
   CreateModelVersionInput,
@@ -33,15 +41,7 @@ import type {
   UpdateRunInput,
   ViewType,
 } from './tracking-store.ts';
-import { GroupCommit } from './group-commit.ts';
-import { metricHistoryJson, metricHistoryPage } from './metric-history.ts';
-import { metricBulkInterval, metricBulkIntervalJson } from './metric-bulk-interval.ts';
 import { WriteLock } from './write-lock.ts';
-import * as experimentOps from './experiment-ops.ts';
-import * as registryOps from './registry-ops.ts';
-import { readRun } from './run-read.ts';
-import * as runOps from './run-ops.ts';
-import type { StoreContext } from './store-context.ts';
 
 /** Options of `openStore`. */
 export interface StoreOptions {
@@ -167,7 +167,9 @@ export class LibsqlStore implements TrackingStore {
       if (tags.length) {
         stmts.push(
           toStatement(
-            this.#db.insert(s.experimentTags).values(tags.map((t) => ({ experimentId: id, key: t.key, value: t.value }))),
+            this.#db
+              .insert(s.experimentTags)
+              .values(tags.map((t) => ({ experimentId: id, key: t.key, value: t.value }))),
           ),
         );
       }
@@ -284,10 +286,15 @@ export class LibsqlStore implements TrackingStore {
   }
 
   async #activeRun(runId: string): Promise<void> {
-    const { rows } = await this.#client.execute({ sql: 'SELECT lifecycle_stage FROM runs WHERE run_uuid = ?', args: [runId] });
+    const { rows } = await this.#client.execute({
+      sql: 'SELECT lifecycle_stage FROM runs WHERE run_uuid = ?',
+      args: [runId],
+    });
     if (!rows[0]) throw notFound(`Run with id=${runId} not found`);
     if (rows[0].lifecycle_stage !== 'active') {
-      throw invalid(`The run ${runId} must be in the 'active' state. Current state is ${String(rows[0].lifecycle_stage)}.`);
+      throw invalid(
+        `The run ${runId} must be in the 'active' state. Current state is ${String(rows[0].lifecycle_stage)}.`,
+      );
     }
   }
 
@@ -382,7 +389,10 @@ export class LibsqlStore implements TrackingStore {
         .where(eq(s.registeredModels.name, input.name));
       if (!model) throw notFound(`Registered Model with name=${input.name} not found`);
       if (input.run_id) {
-        const [run] = await this.#db.select({ id: s.runs.runUuid }).from(s.runs).where(eq(s.runs.runUuid, input.run_id));
+        const [run] = await this.#db
+          .select({ id: s.runs.runUuid })
+          .from(s.runs)
+          .where(eq(s.runs.runUuid, input.run_id));
         if (!run) throw notFound(`Run with id=${input.run_id} not found`);
       }
       const [top] = await this.#db
@@ -411,7 +421,10 @@ export class LibsqlStore implements TrackingStore {
           }),
         ),
         toStatement(
-          this.#db.update(s.registeredModels).set({ lastUpdatedTime: now, lastVersion: next }).where(eq(s.registeredModels.name, input.name)),
+          this.#db
+            .update(s.registeredModels)
+            .set({ lastUpdatedTime: now, lastVersion: next })
+            .where(eq(s.registeredModels.name, input.name)),
         ),
       ];
       if (tags.length) {
@@ -661,7 +674,10 @@ export class LibsqlStore implements TrackingStore {
 
   async getLatestVersions(name: string, stages?: string[]): Promise<ModelVersion[]> {
     const versions = await registryOps.latestVersionNumbers(this.#ctx, name, stages);
-    return registryOps.hydrateModelVersions(this.#ctx, versions.map((v) => ({ name, version: Number(v) })));
+    return registryOps.hydrateModelVersions(
+      this.#ctx,
+      versions.map((v) => ({ name, version: Number(v) })),
+    );
   }
 
   setRegisteredModelTag(name: string, key: string, value: string): Promise<void> {

@@ -11,9 +11,11 @@ describe('get-history-bulk-interval in the store', () => {
     for (let i = 0; i < metrics.length; i += 1000) await db.store.logBatch(id, { metrics: metrics.slice(i, i + 1000) });
     return id;
   };
-  const history = (steps: number[], value = (s: number) => s / 10) => steps.map((step) => ({ key: 'loss', value: value(step), timestamp: 1000 + step, step }));
+  const history = (steps: number[], value = (s: number) => s / 10) =>
+    steps.map((step) => ({ key: 'loss', value: value(step), timestamp: 1000 + step, step }));
   const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
-  const stepsOf = (points: MetricWithRunId[], runId: string) => points.filter((p) => p.run_id === runId).map((p) => p.step);
+  const stepsOf = (points: MetricWithRunId[], runId: string) =>
+    points.filter((p) => p.run_id === runId).map((p) => p.step);
   const bulk = (run_ids: string[], max_results: number, window: { start_step?: number; end_step?: number } = {}) =>
     db.store.getMetricHistoryBulkInterval({ run_ids, metric_key: 'loss', max_results, ...window });
 
@@ -45,9 +47,13 @@ describe('get-history-bulk-interval in the store', () => {
     expect(stepsOf(await bulk([run], 300), run)).toHaveLength(301);
     expect(stepsOf(await bulk([run], 300, { start_step: 1000, end_step: 1299 }), run)).toEqual(range(1000, 1299));
     // Few steps of many (SQLite seeks them): still MLflow's sample.
-    expect(stepsOf(await bulk([run], 100), run)).toEqual([...sampleSteps(0, 4999, 100, range(0, 4999))].sort((x, y) => x - y));
+    expect(stepsOf(await bulk([run], 100), run)).toEqual(
+      [...sampleSteps(0, 4999, 100, range(0, 4999))].sort((x, y) => x - y),
+    );
     // Most steps of the range (SQLite reads it and keeps the sample's).
-    expect(stepsOf(await bulk([run], 3000), run)).toEqual([...sampleSteps(0, 4999, 3000, range(0, 4999))].sort((x, y) => x - y));
+    expect(stepsOf(await bulk([run], 3000), run)).toEqual(
+      [...sampleSteps(0, 4999, 3000, range(0, 4999))].sort((x, y) => x - y),
+    );
     expect(await bulk([run], 10, { start_step: 6000, end_step: 7000 })).toEqual([]);
   });
 
@@ -69,10 +75,26 @@ describe('get-history-bulk-interval in the store', () => {
 
   it('writes every double exactly and NaN/±Infinity as MLflow strings in the JSON body', async () => {
     // The first two are values whose 16-digit forms SQLite reads back as the same double, though they are not.
-    const values = [0.45998085056783933, 0.25402894727675013, 0.1 + 0.2, 0.1, 1e-300, -2.5e-7, 5, 2 ** 53 + 2, 6.02214076e23, Number.MIN_VALUE, Number.MAX_VALUE];
+    const values = [
+      0.45998085056783933,
+      0.25402894727675013,
+      0.1 + 0.2,
+      0.1,
+      1e-300,
+      -2.5e-7,
+      5,
+      2 ** 53 + 2,
+      6.02214076e23,
+      Number.MIN_VALUE,
+      Number.MAX_VALUE,
+    ];
     const odd = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
     const run = await newRun([...values, ...odd].map((value, step) => ({ key: 'loss', value, timestamp: 1, step })));
-    const text = await db.store.getMetricHistoryBulkIntervalJson({ run_ids: [run], metric_key: 'loss', max_results: 100 });
+    const text = await db.store.getMetricHistoryBulkIntervalJson({
+      run_ids: [run],
+      metric_key: 'loss',
+      max_results: 100,
+    });
     const parsed = JSON.parse(text) as { metrics: { value: number | string }[] };
     expect(parsed.metrics.map((m) => m.value)).toEqual([...values, 'NaN', 'Infinity', '-Infinity']);
     expect(Object.keys(parsed)).toEqual(['metrics']);
@@ -83,14 +105,23 @@ describe('get-history-bulk-interval in the store', () => {
     const key = 'a "quoted" \\ key/é';
     const run = await newRun([{ key, value: 1, timestamp: 2, step: 3 }]);
     const empty = await newRun([]);
-    const text = await db.store.getMetricHistoryBulkIntervalJson({ run_ids: [empty, run, run], metric_key: key, max_results: 10 });
+    const text = await db.store.getMetricHistoryBulkIntervalJson({
+      run_ids: [empty, run, run],
+      metric_key: key,
+      max_results: 10,
+    });
     expect(JSON.parse(text)).toEqual({ metrics: [{ key, value: 1, timestamp: 2, step: 3, run_id: run }] });
-    expect(await db.store.getMetricHistoryBulkIntervalJson({ run_ids: [empty], metric_key: key, max_results: 10 })).toBe('{"metrics":[]}');
+    expect(
+      await db.store.getMetricHistoryBulkIntervalJson({ run_ids: [empty], metric_key: key, max_results: 10 }),
+    ).toBe('{"metrics":[]}');
   });
 
   it('refuses an unknown run with RESOURCE_DOES_NOT_EXIST naming it', async () => {
     const run = await newRun(history([0]));
-    await expect(bulk([run, 'f'.repeat(32)], 10)).rejects.toMatchObject({ code: 'RESOURCE_DOES_NOT_EXIST', message: `Run with id=${'f'.repeat(32)} not found` });
+    await expect(bulk([run, 'f'.repeat(32)], 10)).rejects.toMatchObject({
+      code: 'RESOURCE_DOES_NOT_EXIST',
+      message: `Run with id=${'f'.repeat(32)} not found`,
+    });
   });
 });
 

@@ -1,7 +1,7 @@
 import type { Client, InStatement } from '@libsql/client';
 import { notFound } from '../errors.ts';
 import type { BulkIntervalInput, MetricWithRunId } from './tracking-store.ts';
-import { VALUE_JSON, parseMetricJson } from './value-sql.ts';
+import { parseMetricJson, VALUE_JSON } from './value-sql.ts';
 
 /** What get-history-bulk-interval asks for (`start_step` and `end_step` come together or not at all). */
 
@@ -36,7 +36,11 @@ function pointsSql(pick: StepPick): string {
   );
 }
 
-const POINTS_SQL: Record<StepPick, string> = { range: pointsSql('range'), scan: pointsSql('scan'), seek: pointsSql('seek') };
+const POINTS_SQL: Record<StepPick, string> = {
+  range: pointsSql('range'),
+  scan: pointsSql('scan'),
+  seek: pointsSql('seek'),
+};
 
 /**
  * get-history-bulk-interval as the JSON body MLflow replies with (`{"metrics":[{key, value, timestamp,
@@ -73,10 +77,12 @@ export async function metricBulkIntervalJson(client: Client, input: BulkInterval
     pick = chosen.size * 8 < to - from ? 'seek' : 'scan';
   }
   const keyJson = JSON.stringify(input.metric_key);
-  const stmts: InStatement[] = having.map(({ run_id }) => String(run_id)).map((id) => ({
-    sql: POINTS_SQL[pick],
-    args: [id, input.metric_key, start, end, sample, keyJson, JSON.stringify(id), MAX_POINTS_PER_RUN],
-  }));
+  const stmts: InStatement[] = having
+    .map(({ run_id }) => String(run_id))
+    .map((id) => ({
+      sql: POINTS_SQL[pick],
+      args: [id, input.metric_key, start, end, sample, keyJson, JSON.stringify(id), MAX_POINTS_PER_RUN],
+    }));
   const results = stmts.length === 1 ? [await client.execute(stmts[0]!)] : await client.batch(stmts, 'read');
   const parts: string[] = [];
   for (const r of results) {

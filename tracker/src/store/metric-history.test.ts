@@ -37,7 +37,9 @@ describe('metric history pages', () => {
 
   it('answers no next token when the last page is exactly full, and an empty page for an unknown key', async () => {
     const run = await newRun();
-    await db.store.logBatch(run, { metrics: Array.from({ length: 20 }, (_, i) => ({ key: 'k', value: i, timestamp: 1, step: i })) });
+    await db.store.logBatch(run, {
+      metrics: Array.from({ length: 20 }, (_, i) => ({ key: 'k', value: i, timestamp: 1, step: i })),
+    });
     const page = await db.store.getMetricHistory(run, 'k', { max_results: 20 });
     expect(page.metrics).toHaveLength(20);
     expect(page.next_page_token).toBeUndefined();
@@ -50,7 +52,9 @@ describe('metric history pages', () => {
 
   it('keeps its place when points are logged between pages (a keyset, not an offset)', async () => {
     const run = await newRun();
-    await db.store.logBatch(run, { metrics: Array.from({ length: 10 }, (_, i) => ({ key: 'k', value: i, timestamp: 1, step: 10 + i })) });
+    await db.store.logBatch(run, {
+      metrics: Array.from({ length: 10 }, (_, i) => ({ key: 'k', value: i, timestamp: 1, step: 10 + i })),
+    });
     const first = await db.store.getMetricHistory(run, 'k', { max_results: 5 });
     expect(first.metrics.map((m) => m.step)).toEqual([10, 11, 12, 13, 14]);
     // earlier steps logged late must not shift the next page
@@ -62,8 +66,23 @@ describe('metric history pages', () => {
   it('writes every double exactly, and NaN/±Infinity as MLflow strings', async () => {
     const run = await newRun();
     // The last two print wrong when the shortest form is chosen with SQLite's text-to-real conversion.
-    const values = [0.1 + 0.2, Math.PI, 0.1, 1 / 3, 1e-300, -2.5e-7, 5, 123456789.12345679, 6.02214076e23, 2 ** 53 + 2, 0.45998085056783933, 0.25402894727675013];
-    await db.store.logBatch(run, { metrics: values.map((value, step) => ({ key: 'é/x y', value, timestamp: 1, step })) });
+    const values = [
+      0.1 + 0.2,
+      Math.PI,
+      0.1,
+      1 / 3,
+      1e-300,
+      -2.5e-7,
+      5,
+      123456789.12345679,
+      6.02214076e23,
+      2 ** 53 + 2,
+      0.45998085056783933,
+      0.25402894727675013,
+    ];
+    await db.store.logBatch(run, {
+      metrics: values.map((value, step) => ({ key: 'é/x y', value, timestamp: 1, step })),
+    });
     const text = await db.store.getMetricHistoryJson(run, 'é/x y', { max_results: 100 });
     const parsed = JSON.parse(text) as { metrics: Metric[] };
     expect(parsed.metrics.map((m) => m.value)).toEqual(values);
@@ -93,7 +112,10 @@ describe('metric history pages', () => {
       Buffer.from('[1,2,"abc"]').toString('base64url'),
     ];
     for (const page_token of forged) {
-      await expect(db.store.getMetricHistory(run, 'k', { max_results: 10, page_token }), page_token).rejects.toMatchObject({
+      await expect(
+        db.store.getMetricHistory(run, 'k', { max_results: 10, page_token }),
+        page_token,
+      ).rejects.toMatchObject({
         code: 'INVALID_PARAMETER_VALUE',
       });
     }

@@ -1,7 +1,7 @@
 import type { Client } from '@libsql/client';
 import { MlflowError, notFound } from '../errors.ts';
 import type { MetricHistoryPage } from './tracking-store.ts';
-import { VALUE_JSON, parseMetricJson } from './value-sql.ts';
+import { parseMetricJson, VALUE_JSON } from './value-sql.ts';
 
 /** Where a page of a metric's history ends: its last point in (step, timestamp, value) order. */
 export interface HistoryCursor {
@@ -24,7 +24,8 @@ export function decodeHistoryToken(token: string): HistoryCursor {
       const [step, timestamp, value] = parsed as unknown[];
       if (Number.isSafeInteger(step) && Number.isSafeInteger(timestamp) && typeof value === 'string' && value !== '') {
         const v = Number(value);
-        if (!Number.isNaN(v) || value === 'NaN') return { step: step as number, timestamp: timestamp as number, value: v };
+        if (!Number.isNaN(v) || value === 'NaN')
+          return { step: step as number, timestamp: timestamp as number, value: v };
       }
     }
   } catch {

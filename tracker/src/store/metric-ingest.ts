@@ -64,7 +64,9 @@ function nanInsert(args: (string | number)[]): InStatement {
   return {
     sql:
       `INSERT INTO metrics (run_uuid, key, step, timestamp, value) ` +
-      `SELECT DISTINCT column1, column2, column3, column4, NULL FROM (VALUES ${Array(args.length / 4).fill('(?,?,?,?)').join(',')}) AS p ` +
+      `SELECT DISTINCT column1, column2, column3, column4, NULL FROM (VALUES ${Array(args.length / 4)
+        .fill('(?,?,?,?)')
+        .join(',')}) AS p ` +
       `WHERE NOT EXISTS (SELECT 1 FROM metrics m WHERE m.run_uuid = p.column1 AND m.key = p.column2 ` +
       `AND m.step = p.column3 AND m.timestamp = p.column4 AND m.value IS NULL)`,
     args,

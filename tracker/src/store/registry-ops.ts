@@ -4,7 +4,7 @@ import { encodePageToken } from '../search/page-token.ts';
 import { MODEL_VERSION_SEARCH, REGISTERED_MODEL_SEARCH } from '../search/search-spec.ts';
 import { direction, filterConditions, parseSearch, type SqlArg } from './search/sql-compare.ts';
 import type { StoreContext } from './store-context.ts';
-import { type ModelVersion, type SearchInput, type SearchPage, type Stage, STAGES } from './tracking-store.ts';
+import { type ModelVersion, type SearchInput, type SearchPage, STAGES, type Stage } from './tracking-store.ts';
 
 /** Every stage name MLflow accepts, case-insensitively, → its canonical spelling. */
 export function canonicalStage(stage: string): Stage {
@@ -14,7 +14,8 @@ export function canonicalStage(stage: string): Stage {
 }
 
 function versionNumber(version: string): number {
-  if (!/^[1-9]\d{0,14}$/.test(version)) throw invalid(`Parameter 'version' must be a positive integer, got '${version}'.`);
+  if (!/^[1-9]\d{0,14}$/.test(version))
+    throw invalid(`Parameter 'version' must be a positive integer, got '${version}'.`);
   return Number(version);
 }
 
@@ -26,7 +27,10 @@ async function requireModel({ client }: StoreContext, name: string): Promise<voi
 async function requireVersion(ctx: StoreContext, name: string, version: string): Promise<Row> {
   const v = versionNumber(version);
   await requireModel(ctx, name);
-  const { rows } = await ctx.client.execute({ sql: 'SELECT * FROM model_versions WHERE name = ? AND version = ?', args: [name, v] });
+  const { rows } = await ctx.client.execute({
+    sql: 'SELECT * FROM model_versions WHERE name = ? AND version = ?',
+    args: [name, v],
+  });
   if (!rows[0]) throw notFound(`Model Version (name=${name}, version=${version}) not found`);
   return rows[0];
 }
@@ -40,10 +44,16 @@ const MODEL_COLUMNS: Record<string, string> = {
 };
 
 /** Names of one page of registered-models/search (default order: name ascending). */
-export async function searchRegisteredModelNames({ client }: StoreContext, input: SearchInput): Promise<SearchPage<string>> {
+export async function searchRegisteredModelNames(
+  { client }: StoreContext,
+  input: SearchInput,
+): Promise<SearchPage<string>> {
   const { filter, orderBy, offset } = parseSearch(REGISTERED_MODEL_SEARCH, input);
   const args: SqlArg[] = [];
-  const where = ['1 = 1', ...filterConditions(filter, MODEL_COLUMNS, { table: 'registered_model_tags', join: 'f.name = m.name' }, args)];
+  const where = [
+    '1 = 1',
+    ...filterConditions(filter, MODEL_COLUMNS, { table: 'registered_model_tags', join: 'f.name = m.name' }, args),
+  ];
   const order = orderBy.map((o) => `${MODEL_COLUMNS[o.key]!} ${direction(o)}`);
   if (!orderBy.some((o) => o.key === 'name')) order.push('m.name ASC');
   const { rows } = await client.execute({
@@ -51,7 +61,9 @@ export async function searchRegisteredModelNames({ client }: StoreContext, input
     args: [...args, input.max_results + 1, offset],
   });
   const items = rows.slice(0, input.max_results).map((r) => String(r.name));
-  return rows.length > input.max_results ? { items, next_page_token: encodePageToken(offset + input.max_results) } : { items };
+  return rows.length > input.max_results
+    ? { items, next_page_token: encodePageToken(offset + input.max_results) }
+    : { items };
 }
 
 /** registered-models/rename in the database (versions, tags, aliases, deployments follow by cascade). */
@@ -60,7 +72,10 @@ export async function renameRegisteredModel(ctx: StoreContext, name: string, new
   if (name === newName) return;
   const { rows } = await ctx.client.execute({ sql: 'SELECT 1 FROM registered_models WHERE name = ?', args: [newName] });
   if (rows.length) throw alreadyExists(`Registered Model (name=${newName}) already exists.`);
-  await ctx.client.execute({ sql: 'UPDATE registered_models SET name = ?, last_updated_time = ? WHERE name = ?', args: [newName, Date.now(), name] });
+  await ctx.client.execute({
+    sql: 'UPDATE registered_models SET name = ?, last_updated_time = ? WHERE name = ?',
+    args: [newName, Date.now(), name],
+  });
 }
 
 /** registered-models/update: the description. */
@@ -92,7 +107,12 @@ export async function latestVersionNumbers(ctx: StoreContext, name: string, stag
 }
 
 /** registered-models/set-tag. */
-export async function setRegisteredModelTag(ctx: StoreContext, name: string, key: string, value: string): Promise<void> {
+export async function setRegisteredModelTag(
+  ctx: StoreContext,
+  name: string,
+  key: string,
+  value: string,
+): Promise<void> {
   await requireModel(ctx, name);
   await ctx.client.execute({
     sql: 'INSERT INTO registered_model_tags (name, key, value) VALUES (?, ?, ?) ON CONFLICT (name, key) DO UPDATE SET value = excluded.value',
@@ -103,7 +123,10 @@ export async function setRegisteredModelTag(ctx: StoreContext, name: string, key
 /** registered-models/delete-tag: the tag must exist. */
 export async function deleteRegisteredModelTag(ctx: StoreContext, name: string, key: string): Promise<void> {
   await requireModel(ctx, name);
-  const { rowsAffected } = await ctx.client.execute({ sql: 'DELETE FROM registered_model_tags WHERE name = ? AND key = ?', args: [name, key] });
+  const { rowsAffected } = await ctx.client.execute({
+    sql: 'DELETE FROM registered_model_tags WHERE name = ? AND key = ?',
+    args: [name, key],
+  });
   if (!rowsAffected) throw notFound(`Registered model tag with name=${name}, key=${key} not found`);
 }
 
@@ -125,7 +148,12 @@ export async function searchModelVersions(ctx: StoreContext, input: SearchInput)
   const args: SqlArg[] = [];
   const where = [
     "v.status != 'PENDING_REGISTRATION'",
-    ...filterConditions(filter, VERSION_COLUMNS, { table: 'model_version_tags', join: 'f.name = v.name AND f.version = v.version' }, args),
+    ...filterConditions(
+      filter,
+      VERSION_COLUMNS,
+      { table: 'model_version_tags', join: 'f.name = v.name AND f.version = v.version' },
+      args,
+    ),
   ];
   const order = orderBy.map((o) => `${VERSION_COLUMNS[o.key]!} ${direction(o)}`);
   if (!orderBy.length) order.push('v.last_updated_time DESC');
@@ -139,11 +167,16 @@ export async function searchModelVersions(ctx: StoreContext, input: SearchInput)
     ctx,
     rows.slice(0, input.max_results).map((r) => ({ name: String(r.name), version: Number(r.version) })),
   );
-  return rows.length > input.max_results ? { items, next_page_token: encodePageToken(offset + input.max_results) } : { items };
+  return rows.length > input.max_results
+    ? { items, next_page_token: encodePageToken(offset + input.max_results) }
+    : { items };
 }
 
 /** Model versions with their tags and aliases, in the order given, in one batch. */
-export async function hydrateModelVersions({ client }: StoreContext, keys: { name: string; version: number }[]): Promise<ModelVersion[]> {
+export async function hydrateModelVersions(
+  { client }: StoreContext,
+  keys: { name: string; version: number }[],
+): Promise<ModelVersion[]> {
   if (!keys.length) return [];
   const cond = keys.map(() => '(name = ? AND version = ?)').join(' OR ');
   const args = keys.flatMap((k) => [k.name, k.version]);
@@ -181,7 +214,12 @@ export async function hydrateModelVersions({ client }: StoreContext, keys: { nam
 }
 
 /** model-versions/update: the description. */
-export async function updateModelVersion(ctx: StoreContext, name: string, version: string, description: string): Promise<void> {
+export async function updateModelVersion(
+  ctx: StoreContext,
+  name: string,
+  version: string,
+  description: string,
+): Promise<void> {
   await requireVersion(ctx, name, version);
   await ctx.client.execute({
     sql: 'UPDATE model_versions SET description = ?, last_updated_time = ? WHERE name = ? AND version = ?',
@@ -229,7 +267,10 @@ export async function transitionModelVersionStage(
   }
   const now = Date.now();
   const stmts: InStatement[] = [
-    { sql: 'UPDATE model_versions SET current_stage = ?, last_updated_time = ? WHERE name = ? AND version = ?', args: [stage, now, name, v] },
+    {
+      sql: 'UPDATE model_versions SET current_stage = ?, last_updated_time = ? WHERE name = ? AND version = ?',
+      args: [stage, now, name, v],
+    },
     { sql: 'UPDATE registered_models SET last_updated_time = ? WHERE name = ?', args: [now, name] },
   ];
   if (archiving) {
@@ -242,7 +283,13 @@ export async function transitionModelVersionStage(
 }
 
 /** model-versions/set-tag. */
-export async function setModelVersionTag(ctx: StoreContext, name: string, version: string, key: string, value: string): Promise<void> {
+export async function setModelVersionTag(
+  ctx: StoreContext,
+  name: string,
+  version: string,
+  key: string,
+  value: string,
+): Promise<void> {
   await requireVersion(ctx, name, version);
   await ctx.client.execute({
     sql:
@@ -253,7 +300,12 @@ export async function setModelVersionTag(ctx: StoreContext, name: string, versio
 }
 
 /** model-versions/delete-tag: the tag must exist. */
-export async function deleteModelVersionTag(ctx: StoreContext, name: string, version: string, key: string): Promise<void> {
+export async function deleteModelVersionTag(
+  ctx: StoreContext,
+  name: string,
+  version: string,
+  key: string,
+): Promise<void> {
   await requireVersion(ctx, name, version);
   const { rowsAffected } = await ctx.client.execute({
     sql: 'DELETE FROM model_version_tags WHERE name = ? AND version = ? AND key = ?',

@@ -1,6 +1,6 @@
 // Turso / a remote libSQL server cannot be reached here, so this checks the requests the store sends to
 // one (Hrana over HTTP) against a local server that records them and refuses to serve.
-import { type Server, createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from './libsql-store.ts';
@@ -22,7 +22,12 @@ describe('remote libSQL (Turso) database', () => {
       let body = '';
       req.on('data', (chunk) => (body += chunk));
       req.on('end', () => {
-        seen.push({ method: req.method, url: req.url, authorization: req.headers.authorization, body: JSON.parse(body || '{}') });
+        seen.push({
+          method: req.method,
+          url: req.url,
+          authorization: req.headers.authorization,
+          body: JSON.parse(body || '{}'),
+        });
         res.writeHead(503, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ message: 'database is sleeping' }));
       });

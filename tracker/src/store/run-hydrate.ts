@@ -19,7 +19,11 @@ export async function hydrateRuns(client: Client, runIds: string[]): Promise<Run
   });
   const [runRows, metricRows, paramRows, tagRows, inputRows, inputTagRows] = await client.batch(
     [
-      q('run_uuid, experiment_id, name, user_id, status, start_time, end_time, lifecycle_stage, artifact_uri', 'runs', 't.run_uuid'),
+      q(
+        'run_uuid, experiment_id, name, user_id, status, start_time, end_time, lifecycle_stage, artifact_uri',
+        'runs',
+        't.run_uuid',
+      ),
       q(`run_uuid, key, ${VALUE_TEXT}, timestamp, step`, 'latest_metrics', 't.run_uuid, t.key'),
       q('run_uuid, key, value', 'params', 't.run_uuid, t.key'),
       q('run_uuid, key, value', 'tags', 't.run_uuid, t.key'),
@@ -59,7 +63,9 @@ export async function hydrateRuns(client: Client, runIds: string[]): Promise<Run
 }
 
 /** The rows of a `json_group_array` answer (their shapes are fixed by the queries above). */
+// biome-ignore lint/suspicious/noExplicitAny: rows of fixed query shapes, read positionally
 function json(result: ResultSet): any[][] {
+  // biome-ignore lint/suspicious/noExplicitAny: see above
   return JSON.parse(String(result.rows[0]?.j ?? '[]')) as any[][];
 }
 

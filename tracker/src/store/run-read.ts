@@ -1,7 +1,7 @@
 import type { Client } from '@libsql/client';
-import { VALUE_TEXT } from './value-sql.ts';
 import { RUN_COLUMNS, runInfoOf } from './run-row.ts';
 import type { DatasetInput, Run } from './tracking-store.ts';
+import { VALUE_TEXT } from './value-sql.ts';
 
 /** `SELECT json_group_array(json_array(columns))` over one run's rows of a table, in `order`. */
 const list = (columns: string, from: string, order: string) =>
@@ -41,7 +41,9 @@ export async function readRun(client: Client, runId: string): Promise<Run | unde
       params: params.map(([key, value]) => ({ key, value })),
       tags: tags.map(([key, value]) => ({ key, value })),
     },
-    inputs: { dataset_inputs: row.inputs === null ? [] : datasetInputs(row.inputs as string, row.input_tags as string | null) },
+    inputs: {
+      dataset_inputs: row.inputs === null ? [] : datasetInputs(row.inputs as string, row.input_tags as string | null),
+    },
   };
 }
 

@@ -2,7 +2,8 @@ import type { Row } from '@libsql/client';
 import type { RunInfo } from './tracking-store.ts';
 
 /** The `runs` columns `runInfoOf` reads, in the order of a `SELECT` or `RETURNING` list. */
-export const RUN_COLUMNS = 'run_uuid, experiment_id, name, user_id, status, start_time, end_time, lifecycle_stage, artifact_uri';
+export const RUN_COLUMNS =
+  'run_uuid, experiment_id, name, user_id, status, start_time, end_time, lifecycle_stage, artifact_uri';
 
 /** A run's info from a row of `RUN_COLUMNS`, as MLflow answers it (no `end_time` until it has one). */
 export function runInfoOf(row: Row): RunInfo {

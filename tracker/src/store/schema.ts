@@ -1,13 +1,4 @@
-import {
-  foreignKey,
-  index,
-  integer,
-  primaryKey,
-  real,
-  sqliteTable,
-  text,
-  uniqueIndex,
-} from 'drizzle-orm/sqlite-core';
+import { foreignKey, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /*
  * The tracker's tables. Times are epoch milliseconds (MLflow's unit). Ids MLflow exposes as strings
@@ -302,8 +293,9 @@ export const runInputTags = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.runUuid, t.datasetUuid, t.key] }),
     index('run_input_tags_key_value_idx').on(t.key, t.value, t.runUuid),
-    foreignKey({ columns: [t.runUuid, t.datasetUuid], foreignColumns: [runInputs.runUuid, runInputs.datasetUuid] }).onDelete(
-      'cascade',
-    ),
+    foreignKey({
+      columns: [t.runUuid, t.datasetUuid],
+      foreignColumns: [runInputs.runUuid, runInputs.datasetUuid],
+    }).onDelete('cascade'),
   ],
 );

@@ -21,7 +21,10 @@ export function modelFiles(tag = 'v'): Record<string, string | Uint8Array> {
       format: 'layers-model',
       modelTopology: { tag },
       weightsManifest: [
-        { paths: ['group1-shard1of2.bin', 'group1-shard2of2.bin'], weights: [{ name: 'w', shape: [2, 1], dtype: 'float32' }] },
+        {
+          paths: ['group1-shard1of2.bin', 'group1-shard2of2.bin'],
+          weights: [{ name: 'w', shape: [2, 1], dtype: 'float32' }],
+        },
       ],
     }),
     'group1-shard1of2.bin': new Uint8Array([1, 2, 3, 4]),
@@ -35,10 +38,13 @@ export async function logModelRun(t: Tracker, files: Record<string, string | Uin
   const run = await t.post(`${API}/runs/create`, {});
   const { run_id, experiment_id } = run.body.run.info as { run_id: string; experiment_id: string };
   for (const [name, body] of Object.entries(files)) {
-    const res = await t.app.request(`/api/2.0/mlflow-artifacts/artifacts/${experiment_id}/${run_id}/artifacts/model/${name}`, {
-      method: 'PUT',
-      body: body as BodyInit,
-    });
+    const res = await t.app.request(
+      `/api/2.0/mlflow-artifacts/artifacts/${experiment_id}/${run_id}/artifacts/model/${name}`,
+      {
+        method: 'PUT',
+        body: body as BodyInit,
+      },
+    );
     if (res.status !== 200) throw new Error(`upload ${name}: ${res.status} ${await res.text()}`);
   }
   return run_id;

@@ -24,7 +24,11 @@ export interface TrackerFixture {
   /** GET with a query string. */
   get<T = any>(path: string, query?: Record<string, string>): Promise<Answer<T>>;
   /** POST (or another method) with a JSON body. */
-  post<T = any>(path: string, body?: unknown, init?: { method?: string; headers?: Record<string, string> }): Promise<Answer<T>>;
+  post<T = any>(
+    path: string,
+    body?: unknown,
+    init?: { method?: string; headers?: Record<string, string> },
+  ): Promise<Answer<T>>;
   close(): Promise<void>;
 }
 
@@ -83,7 +87,8 @@ export function useTrackerFixture(): Omit<TrackerFixture, 'close'> {
     opened = undefined;
   });
   const current = (): TrackerFixture => {
-    if (!opened) throw new Error('useTrackerFixture: the tracker is open only inside tests and hooks (after beforeAll)');
+    if (!opened)
+      throw new Error('useTrackerFixture: the tracker is open only inside tests and hooks (after beforeAll)');
     return opened;
   };
   return {

@@ -11,7 +11,8 @@ describe('encodeActorHeader', () => {
     expect(encodeActorHeader('a\nb')).toBe(`UTF-8''a%0Ab`);
     expect(encodeActorHeader(`utf-8''x`)).toBe(`UTF-8''utf-8''x`);
     // Every value it gives is a valid header value (fetch throws on anything else).
-    for (const name of ['Zoë 王', 'a\nb', '😀', `utf-8''x`]) expect(() => new Headers({ 'x-edgeflow-actor': encodeActorHeader(name) })).not.toThrow();
+    for (const name of ['Zoë 王', 'a\nb', '😀', `utf-8''x`])
+      expect(() => new Headers({ 'x-edgeflow-actor': encodeActorHeader(name) })).not.toThrow();
   });
 
   it('round-trips through the tracker’s decoding', () => {

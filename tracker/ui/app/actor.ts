@@ -1,4 +1,4 @@
-import { ACTOR_HEADER, DASHBOARD_ACTOR, MAX_ACTOR_LENGTH, encodeActorHeader } from '../../../contracts/actor.ts';
+import { ACTOR_HEADER, DASHBOARD_ACTOR, encodeActorHeader, MAX_ACTOR_LENGTH } from '../../../contracts/actor.ts';
 
 /** Where the dashboard remembers who is acting (this browser only; there are no accounts). */
 export const ACTOR_STORAGE_KEY = 'edgeflow.actor';

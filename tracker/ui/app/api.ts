@@ -90,36 +90,71 @@ export interface SearchRunsRequest {
 
 /** The dashboard's calls, one per MLflow/edgeflow endpoint it uses. */
 export const api = {
-  searchExperiments: (req: { max_results?: number; page_token?: string; view_type?: string; filter?: string; order_by?: string[] }) =>
-    post<{ experiments?: Experiment[]; next_page_token?: string }>('experiments/search', req),
+  searchExperiments: (req: {
+    max_results?: number;
+    page_token?: string;
+    view_type?: string;
+    filter?: string;
+    order_by?: string[];
+  }) => post<{ experiments?: Experiment[]; next_page_token?: string }>('experiments/search', req),
   getExperiment: (experiment_id: string) => get<{ experiment: Experiment }>('experiments/get', { experiment_id }),
   createExperiment: (name: string) => post<{ experiment_id: string }>('experiments/create', { name }),
-  renameExperiment: (experiment_id: string, new_name: string) => post<object>('experiments/update', { experiment_id, new_name }),
+  renameExperiment: (experiment_id: string, new_name: string) =>
+    post<object>('experiments/update', { experiment_id, new_name }),
   deleteExperiment: (experiment_id: string) => post<object>('experiments/delete', { experiment_id }),
   restoreExperiment: (experiment_id: string) => post<object>('experiments/restore', { experiment_id }),
 
   searchRuns: (req: SearchRunsRequest) => post<{ runs?: Run[]; next_page_token?: string }>('runs/search', req),
   getRun: (run_id: string) => get<{ run: Run }>('runs/get', { run_id }),
   getHistory: (run_id: string, metric_key: string, page_token?: string) =>
-    get<{ metrics?: Metric[]; next_page_token?: string }>('metrics/get-history', { run_id, metric_key, page_token, max_results: 25000 }),
+    get<{ metrics?: Metric[]; next_page_token?: string }>('metrics/get-history', {
+      run_id,
+      metric_key,
+      page_token,
+      max_results: 25000,
+    }),
   /** One metric of up to 100 runs, sampled to about `max_results` steps (in [start_step, end_step] when given). */
-  getHistoryBulkInterval: (run_ids: string[], metric_key: string, max_results: number, start_step?: number, end_step?: number) =>
-    get<{ metrics?: Metric[] }>('metrics/get-history-bulk-interval', { run_ids, metric_key, max_results, start_step, end_step }),
+  getHistoryBulkInterval: (
+    run_ids: string[],
+    metric_key: string,
+    max_results: number,
+    start_step?: number,
+    end_step?: number,
+  ) =>
+    get<{ metrics?: Metric[] }>('metrics/get-history-bulk-interval', {
+      run_ids,
+      metric_key,
+      max_results,
+      start_step,
+      end_step,
+    }),
   listArtifacts: (run_id: string, path?: string) =>
     get<{ root_uri?: string; files?: FileInfo[]; next_page_token?: string }>('artifacts/list', { run_id, path }),
 
   searchRegisteredModels: (page_token?: string) =>
-    get<{ registered_models?: RegisteredModel[]; next_page_token?: string }>('registered-models/search', { max_results: 100, page_token }),
+    get<{ registered_models?: RegisteredModel[]; next_page_token?: string }>('registered-models/search', {
+      max_results: 100,
+      page_token,
+    }),
   getRegisteredModel: (name: string) => get<{ registered_model: RegisteredModel }>('registered-models/get', { name }),
   searchModelVersions: (filter: string, page_token?: string) =>
-    get<{ model_versions?: ModelVersion[]; next_page_token?: string }>('model-versions/search', { filter, max_results: 200, page_token }),
-  setAlias: (name: string, alias: string, version: string) => post<object>('registered-models/alias', { name, alias, version }),
+    get<{ model_versions?: ModelVersion[]; next_page_token?: string }>('model-versions/search', {
+      filter,
+      max_results: 200,
+      page_token,
+    }),
+  setAlias: (name: string, alias: string, version: string) =>
+    post<object>('registered-models/alias', { name, alias, version }),
 
   experimentStats: (experiment_ids: string[]) =>
     call<{ stats?: ExperimentStats[] }>('GET', withQuery('/api/2.0/edgeflow/experiments/stats', { experiment_ids })),
   getDeployment: (name: string) =>
-    call<{ pointer: PointerView | null; history?: Deployment[] }>('GET', withQuery('/api/2.0/edgeflow/deployments/get', { name })),
-  rollback: (name: string) => call<{ pointer?: PointerView }>('POST', '/api/2.0/edgeflow/deployments/rollback', { name }),
+    call<{ pointer: PointerView | null; history?: Deployment[] }>(
+      'GET',
+      withQuery('/api/2.0/edgeflow/deployments/get', { name }),
+    ),
+  rollback: (name: string) =>
+    call<{ pointer?: PointerView }>('POST', '/api/2.0/edgeflow/deployments/rollback', { name }),
 };
 
 /** Reads every page of one metric's history (25,000 points a page). */

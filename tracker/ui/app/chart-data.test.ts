@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { alignSeries, historyToSeries, logSafe, scatterData } from './chart-data.ts';
 import type { Metric, Run } from './mlflow-types.ts';
 
-const pt = (step: number, value: number, timestamp = 1_000_000 + step * 1000): Metric => ({ key: 'loss', step, value, timestamp });
+const pt = (step: number, value: number, timestamp = 1_000_000 + step * 1000): Metric => ({
+  key: 'loss',
+  step,
+  value,
+  timestamp,
+});
 
 describe('historyToSeries', () => {
   it('sorts by step, or by time in seconds', () => {
@@ -24,7 +29,10 @@ describe('alignSeries', () => {
   });
 
   it('handles 50 runs × 1,000 steps quickly', () => {
-    const series = Array.from({ length: 50 }, (_, r) => ({ xs: Array.from({ length: 1000 }, (_, i) => i), ys: Array.from({ length: 1000 }, (_, i) => r + i) }));
+    const series = Array.from({ length: 50 }, (_, r) => ({
+      xs: Array.from({ length: 1000 }, (_, i) => i),
+      ys: Array.from({ length: 1000 }, (_, i) => r + i),
+    }));
     const t0 = performance.now();
     const d = alignSeries(series);
     expect(performance.now() - t0).toBeLessThan(500);
@@ -36,7 +44,15 @@ describe('alignSeries', () => {
 
 describe('logSafe', () => {
   it('drops values a log scale cannot draw', () => {
-    expect(logSafe([[0, 1, 2], [0, -1, 5]])).toEqual([[0, 1, 2], [null, null, 5]]);
+    expect(
+      logSafe([
+        [0, 1, 2],
+        [0, -1, 5],
+      ]),
+    ).toEqual([
+      [0, 1, 2],
+      [null, null, 5],
+    ]);
   });
 });
 
@@ -50,7 +66,11 @@ describe('scatterData', () => {
   });
 
   it('plots numeric params as numbers, sorted by x, skipping runs without both', () => {
-    const s = scatterData([run('a', '0.1', 0.8), run('b', '0.01', 0.9), run('c', undefined, 0.5), run('d', '1', undefined)], 'lr', 'acc');
+    const s = scatterData(
+      [run('a', '0.1', 0.8), run('b', '0.01', 0.9), run('c', undefined, 0.5), run('d', '1', undefined)],
+      'lr',
+      'acc',
+    );
     expect(s).toEqual({ xs: [0.01, 0.1], ys: [0.9, 0.8], runIds: ['b', 'a'], categories: null });
   });
 

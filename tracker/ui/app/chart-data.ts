@@ -15,7 +15,12 @@ export interface Series {
  */
 export function historyToSeries(points: Metric[], mode: XMode): Series {
   const sorted = points
-    .map((p, i) => ({ x: mode === 'step' ? Number(p.step) : Number(p.timestamp) / 1000, y: Number(p.value), t: Number(p.timestamp), i }))
+    .map((p, i) => ({
+      x: mode === 'step' ? Number(p.step) : Number(p.timestamp) / 1000,
+      y: Number(p.value),
+      t: Number(p.timestamp),
+      i,
+    }))
     .sort((a, b) => a.x - b.x || a.t - b.t || a.i - b.i);
   return { xs: sorted.map((p) => p.x), ys: sorted.map((p) => p.y) };
 }
@@ -70,7 +75,8 @@ export function scatterData(runs: Run[], paramKey: string, metricKey: string): S
   for (const r of runs) {
     const x = r.data.params?.find((p) => p.key === paramKey)?.value;
     const y = r.data.metrics?.find((m) => m.key === metricKey)?.value;
-    if (x !== undefined && y !== undefined && Number.isFinite(Number(y))) rows.push({ x, y: Number(y), id: r.info.run_id });
+    if (x !== undefined && y !== undefined && Number.isFinite(Number(y)))
+      rows.push({ x, y: Number(y), id: r.info.run_id });
   }
   const numeric = rows.every((r) => r.x.trim() !== '' && Number.isFinite(Number(r.x)));
   let categories: string[] | null = null;

@@ -1,10 +1,21 @@
 import uPlot from 'uplot';
-import { logSafe, type Aligned, type XMode } from './chart-data.ts';
+import { type Aligned, logSafe, type XMode } from './chart-data.ts';
 import { h } from './dom.ts';
 import { formatNumber } from './format.ts';
 
 /** Ten distinguishable line colours (Tableau 10), reused in order. */
-export const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
+export const PALETTE = [
+  '#4e79a7',
+  '#f28e2b',
+  '#e15759',
+  '#76b7b2',
+  '#59a14f',
+  '#edc948',
+  '#b07aa1',
+  '#ff9da7',
+  '#9c755f',
+  '#bab0ac',
+];
 
 /** A chart element; `uplot` is the live uPlot instance (tests read its data). */
 export interface ChartElement extends HTMLDivElement {
@@ -47,7 +58,8 @@ const resizer =
         for (const e of entries) {
           const el = e.target as ChartElement;
           const w = Math.floor(e.contentRect.width);
-          if (el.uplot && w > 0 && Math.abs(el.uplot.width - w) > 2) el.uplot.setSize({ width: w, height: el.uplot.height });
+          if (el.uplot && w > 0 && Math.abs(el.uplot.width - w) > 2)
+            el.uplot.setSize({ width: w, height: el.uplot.height });
         }
       });
 
@@ -73,10 +85,15 @@ export function drawChart(el: ChartElement, spec: ChartSpec, keepX?: XRange | nu
     cursor: { drag: { x: true, y: false, setScale: true } },
     hooks: {
       draw: [() => drawnNow()],
-      ...(spec.onXRange ? { setScale: [(u: uPlot, key: string) => key === 'x' && spec.onXRange!(zoomedRange(u))] } : {}),
+      ...(spec.onXRange
+        ? { setScale: [(u: uPlot, key: string) => key === 'x' && spec.onXRange!(zoomedRange(u))] }
+        : {}),
     },
     series: [
-      { label: spec.xLabel ?? (spec.xMode === 'time' ? 'time' : 'step'), value: spec.categories ? (_u, v) => spec.categories![v] ?? '' : undefined },
+      {
+        label: spec.xLabel ?? (spec.xMode === 'time' ? 'time' : 'step'),
+        value: spec.categories ? (_u, v) => spec.categories![v] ?? '' : undefined,
+      },
       ...spec.labels.map(
         (label, i): uPlot.Series => ({
           label,
@@ -84,7 +101,9 @@ export function drawChart(el: ChartElement, spec: ChartSpec, keepX?: XRange | nu
           width: 1.5,
           spanGaps: true,
           value: (_u, v) => (v === null || v === undefined ? '—' : formatNumber(v)),
-          points: points ? { show: true, size: 8, fill: spec.colors?.[i] ?? PALETTE[i % PALETTE.length] } : { show: false },
+          points: points
+            ? { show: true, size: 8, fill: spec.colors?.[i] ?? PALETTE[i % PALETTE.length] }
+            : { show: false },
           ...(spec.scatter ? { paths: () => null } : {}),
         }),
       ),
@@ -92,7 +111,12 @@ export function drawChart(el: ChartElement, spec: ChartSpec, keepX?: XRange | nu
     axes: [
       {
         label: spec.xLabel,
-        ...(spec.categories ? { values: (_u: uPlot, ticks: number[]) => ticks.map((t) => (Number.isInteger(t) ? spec.categories![t] ?? '' : '')) } : {}),
+        ...(spec.categories
+          ? {
+              values: (_u: uPlot, ticks: number[]) =>
+                ticks.map((t) => (Number.isInteger(t) ? (spec.categories![t] ?? '') : '')),
+            }
+          : {}),
       },
       { label: spec.yLabel, size: 60 },
     ],
@@ -141,10 +165,16 @@ export function chartFigure(
       canvas.dataset.drawMs = String(Math.round(canvas.drawMs));
     });
   };
-  const logBox = h('input', { type: 'checkbox', onchange: (e: Event) => ((log = (e.target as HTMLInputElement).checked), redraw(true)) });
+  const logBox = h('input', {
+    type: 'checkbox',
+    onchange: (e: Event) => ((log = (e.target as HTMLInputElement).checked), redraw(true)),
+  });
   const xSelect = h(
     'select',
-    { 'aria-label': `x axis of ${title}`, onchange: (e: Event) => ((xMode = (e.target as HTMLSelectElement).value as XMode), redraw(false)) },
+    {
+      'aria-label': `x axis of ${title}`,
+      onchange: (e: Event) => ((xMode = (e.target as HTMLSelectElement).value as XMode), redraw(false)),
+    },
     ...xModes.map((m) => h('option', { value: m }, m === 'step' ? 'by step' : 'by time')),
   );
   const fig = h(

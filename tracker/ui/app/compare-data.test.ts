@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { alignBulk, pointsForWidth, spliceWindow } from './compare-data.ts';
 import type { Metric } from './mlflow-types.ts';
 
-const pt = (run_id: string, step: number, value: number | string, timestamp = 100 + step): Metric => ({ key: 'loss', run_id, step, value: value as number, timestamp });
+const pt = (run_id: string, step: number, value: number | string, timestamp = 100 + step): Metric => ({
+  key: 'loss',
+  run_id,
+  step,
+  value: value as number,
+  timestamp,
+});
 
 describe('pointsForWidth', () => {
   it('asks for about one step per device pixel, within [100, 2500]', () => {
@@ -15,7 +21,14 @@ describe('pointsForWidth', () => {
 
 describe('alignBulk', () => {
   it('lays runs on the union of their steps, in the order asked, with gaps for missing steps and non-finite values', () => {
-    const points = [pt('b', 0, 5), pt('b', 2, 'NaN'), pt('a', 0, 1), pt('a', 1, 2), pt('a', 2, 3), pt('a', 3, 'Infinity')];
+    const points = [
+      pt('b', 0, 5),
+      pt('b', 2, 'NaN'),
+      pt('a', 0, 1),
+      pt('a', 1, 2),
+      pt('a', 2, 3),
+      pt('a', 3, 'Infinity'),
+    ];
     const chart = alignBulk(points, ['a', 'c', 'b'], 10);
     expect(chart.runIds).toEqual(['a', 'b']);
     expect(chart.data).toEqual([
@@ -45,8 +58,16 @@ describe('alignBulk', () => {
 
 describe('spliceWindow', () => {
   it('replaces the overview’s steps inside the window with the detail, matching runs by id', () => {
-    const overview = alignBulk([0, 10, 20, 30].flatMap((s) => [pt('a', s, s), pt('b', s, -s)]), ['a', 'b'], 3);
-    const detail = alignBulk([10, 12, 15, 20].map((s) => pt('b', s, -s - 0.5)), ['a', 'b'], 10);
+    const overview = alignBulk(
+      [0, 10, 20, 30].flatMap((s) => [pt('a', s, s), pt('b', s, -s)]),
+      ['a', 'b'],
+      3,
+    );
+    const detail = alignBulk(
+      [10, 12, 15, 20].map((s) => pt('b', s, -s - 0.5)),
+      ['a', 'b'],
+      10,
+    );
     expect(spliceWindow(overview, detail, 10, 20)).toEqual([
       [0, 10, 12, 15, 20, 30],
       [0, null, null, null, null, 30],

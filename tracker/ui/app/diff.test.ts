@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { diffRuns } from './diff.ts';
 import type { Run } from './mlflow-types.ts';
 
-const run = (id: string, params: Record<string, string>, metrics: Record<string, number>, tags: Record<string, string> = {}): Run => ({
+const run = (
+  id: string,
+  params: Record<string, string>,
+  metrics: Record<string, number>,
+  tags: Record<string, string> = {},
+): Run => ({
   info: { run_id: id, experiment_id: '1', status: 'FINISHED' },
   data: {
     params: Object.entries(params).map(([key, value]) => ({ key, value })),
@@ -13,7 +18,10 @@ const run = (id: string, params: Record<string, string>, metrics: Record<string,
 
 describe('diffRuns', () => {
   it('marks rows that differ, including keys one run lacks', () => {
-    const rows = diffRuns([run('a', { lr: '0.1', opt: 'adam' }, { acc: 0.9 }), run('b', { lr: '0.01', opt: 'adam', extra: 'x' }, { acc: 0.9 })]);
+    const rows = diffRuns([
+      run('a', { lr: '0.1', opt: 'adam' }, { acc: 0.9 }),
+      run('b', { lr: '0.01', opt: 'adam', extra: 'x' }, { acc: 0.9 }),
+    ]);
     const byKey = Object.fromEntries(rows.map((r) => [`${r.section}.${r.key}`, r]));
     expect(byKey['param.lr']).toMatchObject({ values: ['0.1', '0.01'], differs: true });
     expect(byKey['param.opt']).toMatchObject({ values: ['adam', 'adam'], differs: false });

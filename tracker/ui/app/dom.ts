@@ -7,7 +7,11 @@ type Attrs = Record<string, string | number | boolean | null | undefined | Event
  * Creates an element. Attributes go through `setAttribute` (`on*` keys add listeners instead),
  * children through text nodes — so user data can never become markup.
  */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs | null = null, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs | null = null,
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   if (attrs) {
     for (const [k, v] of Object.entries(attrs)) {

@@ -31,8 +31,12 @@ describe('quoteString', () => {
 
 describe('artifactDownloadUrl', () => {
   it('maps mlflow-artifacts URIs onto the proxied download endpoint', () => {
-    expect(artifactDownloadUrl('mlflow-artifacts:/1/abc/artifacts', 'model/model.json')).toBe('/api/2.0/mlflow-artifacts/artifacts/1/abc/artifacts/model/model.json');
-    expect(artifactDownloadUrl('mlflow-artifacts://host:5000/1/abc/artifacts/', 'a b.txt')).toBe('/api/2.0/mlflow-artifacts/artifacts/1/abc/artifacts/a%20b.txt');
+    expect(artifactDownloadUrl('mlflow-artifacts:/1/abc/artifacts', 'model/model.json')).toBe(
+      '/api/2.0/mlflow-artifacts/artifacts/1/abc/artifacts/model/model.json',
+    );
+    expect(artifactDownloadUrl('mlflow-artifacts://host:5000/1/abc/artifacts/', 'a b.txt')).toBe(
+      '/api/2.0/mlflow-artifacts/artifacts/1/abc/artifacts/a%20b.txt',
+    );
   });
   it('refuses other schemes and path traversal', () => {
     expect(artifactDownloadUrl('s3://bucket/x', 'a')).toBeNull();

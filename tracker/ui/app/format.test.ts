@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mapLimit } from './map-limit.ts';
 import { formatBytes, formatDuration, formatNumber } from './format.ts';
+import { mapLimit } from './map-limit.ts';
 
 describe('format', () => {
   it('formats durations, numbers and sizes', () => {

@@ -29,7 +29,13 @@ function render(moveFocus: boolean): void {
     alive = false;
     for (const fn of cleanups) fn();
   };
-  const ctx: PageContext = { view, navigate, setUrl: (url) => history.replaceState(null, '', url), onLeave: (fn) => cleanups.push(fn), alive: () => alive };
+  const ctx: PageContext = {
+    view,
+    navigate,
+    setUrl: (url) => history.replaceState(null, '', url),
+    onLeave: (fn) => cleanups.push(fn),
+    alive: () => alive,
+  };
   for (const a of document.querySelectorAll<HTMLAnchorElement>('.top-nav a')) {
     const current = (a.dataset.section === 'models') === (route.page === 'models' || route.page === 'model');
     if (current) a.setAttribute('aria-current', 'page');
@@ -65,7 +71,15 @@ function dispatch(ctx: PageContext, route: Route): void | Promise<void> {
       document.title = 'Not found · edgeflow';
       ctx.view.append(
         h('h1', { tabindex: -1 }, 'Page not found'),
-        h('p', null, 'Nothing lives at ', h('code', null, route.path), '. ', h('a', { href: href.experiments() }, 'Go to experiments'), '.'),
+        h(
+          'p',
+          null,
+          'Nothing lives at ',
+          h('code', null, route.path),
+          '. ',
+          h('a', { href: href.experiments() }, 'Go to experiments'),
+          '.',
+        ),
       );
   }
 }

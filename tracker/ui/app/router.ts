@@ -23,7 +23,10 @@ export function parseRoute(pathname: string, search = ''): Route {
   if (path === '/' || path === '/experiments') return { page: 'experiments' };
   if (path === '/models') return { page: 'models' };
   if (path === '/compare') {
-    const runIds = (query.get('runs') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const runIds = (query.get('runs') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     return { page: 'compare', runIds: [...new Set(runIds)], query };
   }
   const m = /^\/(experiments|runs|models)\/([^/]+)$/.exec(path);
@@ -50,4 +53,12 @@ export const href = {
 };
 
 /** Paths the server answers with the dashboard's HTML shell (client-side routes). */
-export const SHELL_PATHS = ['/', '/experiments', '/experiments/*', '/runs/*', '/compare', '/models', '/models/*'] as const;
+export const SHELL_PATHS = [
+  '/',
+  '/experiments',
+  '/experiments/*',
+  '/runs/*',
+  '/compare',
+  '/models',
+  '/models/*',
+] as const;

@@ -70,7 +70,12 @@ export function codeBlock(title: string, code: string): HTMLElement {
     },
     'Copy',
   );
-  return h('div', { class: 'snippet' }, h('div', { class: 'snippet-head' }, h('strong', null, title), copy, status), pre);
+  return h(
+    'div',
+    { class: 'snippet' },
+    h('div', { class: 'snippet-head' }, h('strong', null, title), copy, status),
+    pre,
+  );
 }
 
 /** The "no runs yet" empty state with both snippets. */

@@ -16,12 +16,16 @@ import {
 } from './table-model.ts';
 
 function run(id: string, extra: Partial<Run['data']> = {}, info: Partial<Run['info']> = {}): Run {
-  return { info: { run_id: id, experiment_id: '1', status: 'FINISHED', start_time: 1000, end_time: 4000, ...info }, data: extra };
+  return {
+    info: { run_id: id, experiment_id: '1', status: 'FINISHED', start_time: 1000, end_time: 4000, ...info },
+    data: extra,
+  };
 }
 
 describe('columns', () => {
   it('round-trips ids, including keys with dots and spaces', () => {
-    for (const id of ['params.lr', 'metrics.val.loss', 'tags.my tag', 'attributes.status']) expect(columnId(parseColumnId(id)!)).toBe(id);
+    for (const id of ['params.lr', 'metrics.val.loss', 'tags.my tag', 'attributes.status'])
+      expect(columnId(parseColumnId(id)!)).toBe(id);
     expect(parseColumnId('attributes.nope')).toBeNull();
     expect(parseColumnId('junk')).toBeNull();
     expect(parseColumnId('params.')).toBeNull();
@@ -36,7 +40,11 @@ describe('columns', () => {
   });
 
   it('reads cells from a run', () => {
-    const r = run('r1', { params: [{ key: 'lr', value: '0.01' }], metrics: [{ key: 'acc', value: 0.912345678, step: 3, timestamp: 1 }] }, { run_name: '<b>x</b>' });
+    const r = run(
+      'r1',
+      { params: [{ key: 'lr', value: '0.01' }], metrics: [{ key: 'acc', value: 0.912345678, step: 3, timestamp: 1 }] },
+      { run_name: '<b>x</b>' },
+    );
     expect(cellText(r, { kind: 'attr', key: 'run_name' })).toBe('<b>x</b>');
     expect(cellText(r, { kind: 'param', key: 'lr' })).toBe('0.01');
     expect(cellText(r, { kind: 'metric', key: 'acc' })).toBe('0.912346');
@@ -52,7 +60,14 @@ describe('columns', () => {
 
   it('discovers keys (sorted, system tags left out) and default columns', () => {
     const runs = [
-      run('a', { params: [{ key: 'z', value: '1' }], metrics: [{ key: 'm2', value: 1, step: 0, timestamp: 0 }], tags: [{ key: 'mlflow.user', value: 'u' }, { key: 'team', value: 't' }] }),
+      run('a', {
+        params: [{ key: 'z', value: '1' }],
+        metrics: [{ key: 'm2', value: 1, step: 0, timestamp: 0 }],
+        tags: [
+          { key: 'mlflow.user', value: 'u' },
+          { key: 'team', value: 't' },
+        ],
+      }),
       run('b', { params: [{ key: 'a', value: '2' }], metrics: [{ key: 'm1', value: 1, step: 0, timestamp: 0 }] }),
     ];
     expect(discoverKeys(runs)).toEqual({ params: ['a', 'z'], metrics: ['m1', 'm2'], tags: ['team'] });
@@ -72,19 +87,29 @@ describe('table state in the URL', () => {
     const s = {
       filter: "params.lr = '0.1' and metrics.acc > 0.5",
       sort: { column: { kind: 'metric' as const, key: 'acc' }, dir: 'ASC' as const },
-      columns: [{ kind: 'param' as const, key: 'lr' }, { kind: 'metric' as const, key: 'acc' }],
+      columns: [
+        { kind: 'param' as const, key: 'lr' },
+        { kind: 'metric' as const, key: 'acc' },
+      ],
       pageSize: 250,
     };
     expect(readTableState(new URLSearchParams(writeTableState(s).toString()))).toEqual(s);
   });
 
   it('falls back to defaults on junk', () => {
-    expect(readTableState(new URLSearchParams('sort=bogus&size=7&col=nope'))).toEqual({ filter: '', sort: null, columns: null, pageSize: 100 });
+    expect(readTableState(new URLSearchParams('sort=bogus&size=7&col=nope'))).toEqual({
+      filter: '',
+      sort: null,
+      columns: null,
+      pageSize: 100,
+    });
   });
 
   it('orders newest first by default, else by the sorted column', () => {
     expect(orderByForState(readTableState(new URLSearchParams()))).toEqual(['attributes.start_time DESC']);
-    expect(orderByForState(readTableState(new URLSearchParams('sort=metrics.loss&dir=ASC')))).toEqual(['metrics.loss ASC']);
+    expect(orderByForState(readTableState(new URLSearchParams('sort=metrics.loss&dir=ASC')))).toEqual([
+      'metrics.loss ASC',
+    ]);
   });
 
   it('flips direction on the same column, starts DESC on a new one', () => {

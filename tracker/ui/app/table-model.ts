@@ -131,7 +131,10 @@ export function readTableState(q: URLSearchParams): TableState {
   const sortId = q.get('sort');
   const col = sortId ? parseColumnId(sortId) : null;
   const dir: Direction = q.get('dir') === 'ASC' ? 'ASC' : 'DESC';
-  const cols = q.getAll('col').map(parseColumnId).filter((c): c is Column => c !== null);
+  const cols = q
+    .getAll('col')
+    .map(parseColumnId)
+    .filter((c): c is Column => c !== null);
   const size = Number(q.get('size'));
   return {
     filter: q.get('filter') ?? '',

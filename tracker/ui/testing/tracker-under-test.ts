@@ -30,7 +30,12 @@ export async function startTracker(): Promise<TrackerUnderTest> {
     stateDir: served.stateDir,
     raw,
     async api(method, path, body) {
-      const res = await raw(method, path, body === undefined ? undefined : JSON.stringify(body), body === undefined ? {} : { 'content-type': 'application/json' });
+      const res = await raw(
+        method,
+        path,
+        body === undefined ? undefined : JSON.stringify(body),
+        body === undefined ? {} : { 'content-type': 'application/json' },
+      );
       const text = await res.text();
       if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${text}`);
       return text ? JSON.parse(text) : {};

@@ -1,5 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** One request as the fake received it. */
@@ -100,7 +100,14 @@ export class FakeCloudflare {
     }
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
-    const r: RecordedRequest = { method: req.method ?? 'GET', url, path: rawPath, query, headers, body: Buffer.concat(chunks) };
+    const r: RecordedRequest = {
+      method: req.method ?? 'GET',
+      url,
+      path: rawPath,
+      query,
+      headers,
+      body: Buffer.concat(chunks),
+    };
     this.requests.push(r);
 
     const i = this.injected.findIndex((x) => x.match(r));
@@ -122,7 +129,8 @@ export class FakeCloudflare {
     const failure = (status: number, code: number, message: string): void =>
       json(status, { success: false, errors: [{ code, message }], messages: [], result: null });
 
-    if (r.headers.authorization !== `Bearer ${this.options.apiToken}`) return failure(400, 10000, 'Authentication error');
+    if (r.headers.authorization !== `Bearer ${this.options.apiToken}`)
+      return failure(400, 10000, 'Authentication error');
     const m = /^\/client\/v4\/accounts\/([^/]+)\/storage\/kv\/namespaces\/([^/]+)\/values\/([^/]+)$/.exec(rawPath);
     if (!m) return failure(404, 7003, `Could not route to ${rawPath}, perhaps your object identifier is invalid?`);
     const [, account, ns, rawKey] = m as unknown as [string, string, string, string];
@@ -154,12 +162,15 @@ export class FakeCloudflare {
       res.writeHead(status, { 'content-type': 'application/xml' }).end(`<?xml version="1.0" encoding="UTF-8"?>${body}`);
     };
     const error = (status: number, code: string, message: string): void =>
-      xml(status, `<Error><Code>${code}</Code><Message>${escape(message)}</Message></Error>`);
+      xml(status, `<Error><Code>${code}</Code><Message>${xmlEscape(message)}</Message></Error>`);
 
     const problem = this.checkSignature(r, rawPath, rawQuery);
     if (problem) return error(403, problem.code, problem.message);
 
-    const segments = rawPath.split('/').slice(1).map((s) => decodeURIComponent(s));
+    const segments = rawPath
+      .split('/')
+      .slice(1)
+      .map((s) => decodeURIComponent(s));
     const [bucket, ...keyParts] = segments as [string, ...string[]];
     if (bucket !== this.options.bucket) return error(404, 'NoSuchBucket', 'The specified bucket does not exist.');
     const key = keyParts.join('/');
@@ -168,8 +179,9 @@ export class FakeCloudflare {
       if (r.method === 'GET' && r.query['list-type'] === '2') return xml(200, this.listV2(r.query));
       if (r.method === 'POST' && 'delete' in r.query) {
         const md5 = createHash('md5').update(r.body).digest('base64');
-        if (r.headers['content-md5'] !== md5) return error(400, 'InvalidDigest', 'The Content-MD5 you specified was invalid.');
-        const keys = [...r.body.toString('utf8').matchAll(/<Key>([\s\S]*?)<\/Key>/g)].map((m) => unescape(m[1]!));
+        if (r.headers['content-md5'] !== md5)
+          return error(400, 'InvalidDigest', 'The Content-MD5 you specified was invalid.');
+        const keys = [...r.body.toString('utf8').matchAll(/<Key>([\s\S]*?)<\/Key>/g)].map((m) => xmlUnescape(m[1]!));
         if (keys.length > 1000) return error(400, 'MalformedXML', 'more than 1000 keys');
         for (const k of keys) this.objects.delete(k);
         return xml(200, '<DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"></DeleteResult>');
@@ -201,40 +213,55 @@ export class FakeCloudflare {
     const prefix = q.prefix ?? '';
     const keys = [...this.objects.keys()].filter((k) => k.startsWith(prefix)).sort();
     // An opaque token that needs both XML escaping and URL encoding to survive the round trip.
-    const start = q['continuation-token'] ? Number(/^tok&<(\d+)>=\+\/$/.exec(q['continuation-token'])?.[1] ?? 'NaN') : 0;
+    const start = q['continuation-token']
+      ? Number(/^tok&<(\d+)>=\+\/$/.exec(q['continuation-token'])?.[1] ?? 'NaN')
+      : 0;
     if (!Number.isInteger(start)) throw new Error(`bad continuation token ${q['continuation-token']}`);
     const page = keys.slice(start, start + pageSize);
     const truncated = start + pageSize < keys.length;
     const contents = page
-      .map((k) => `<Contents><Key>${escape(k)}</Key><Size>${this.objects.get(k)!.body.length}</Size><StorageClass>STANDARD</StorageClass></Contents>`)
+      .map(
+        (k) =>
+          `<Contents><Key>${xmlEscape(k)}</Key><Size>${this.objects.get(k)!.body.length}</Size><StorageClass>STANDARD</StorageClass></Contents>`,
+      )
       .join('');
     return (
       `<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${this.options.bucket}</Name>` +
-      `<Prefix>${escape(prefix)}</Prefix><KeyCount>${page.length}</KeyCount><MaxKeys>${pageSize}</MaxKeys>` +
+      `<Prefix>${xmlEscape(prefix)}</Prefix><KeyCount>${page.length}</KeyCount><MaxKeys>${pageSize}</MaxKeys>` +
       `<IsTruncated>${truncated}</IsTruncated>${contents}` +
-      (truncated ? `<NextContinuationToken>${escape(`tok&<${start + pageSize}>=+/`)}</NextContinuationToken>` : '') +
+      (truncated ? `<NextContinuationToken>${xmlEscape(`tok&<${start + pageSize}>=+/`)}</NextContinuationToken>` : '') +
       '</ListBucketResult>'
     );
   }
 
   /** Verifies SigV4 (header form) the way S3 does; returns the S3 error when it does not hold. */
-  private checkSignature(r: RecordedRequest, rawPath: string, rawQuery: string): { code: string; message: string } | undefined {
-    const auth = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(
-      r.headers.authorization ?? '',
-    );
+  private checkSignature(
+    r: RecordedRequest,
+    rawPath: string,
+    rawQuery: string,
+  ): { code: string; message: string } | undefined {
+    const auth =
+      /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(
+        r.headers.authorization ?? '',
+      );
     if (!auth) return { code: 'AccessDenied', message: 'missing or malformed SigV4 authorization' };
     const [, keyId, date, region, service, signedHeaders, signature] = auth as unknown as string[];
     if (keyId !== this.options.accessKeyId) return { code: 'InvalidAccessKeyId', message: 'unknown access key' };
-    if (region !== 'auto' || service !== 's3') return { code: 'AuthorizationHeaderMalformed', message: `region/service ${region}/${service}` };
+    if (region !== 'auto' || service !== 's3')
+      return { code: 'AuthorizationHeaderMalformed', message: `region/service ${region}/${service}` };
     const amzDate = r.headers['x-amz-date'] ?? '';
-    if (!amzDate.startsWith(date!)) return { code: 'AccessDenied', message: 'x-amz-date does not match the credential date' };
+    if (!amzDate.startsWith(date!))
+      return { code: 'AccessDenied', message: 'x-amz-date does not match the credential date' };
     const payloadHash = r.headers['x-amz-content-sha256'];
     if (payloadHash !== 'UNSIGNED-PAYLOAD' && payloadHash !== createHash('sha256').update(r.body).digest('hex')) {
       return { code: 'XAmzContentSHA256Mismatch', message: 'The provided x-amz-content-sha256 header does not match.' };
     }
     const names = signedHeaders!.split(';');
     if (!names.includes('host') || !names.includes('x-amz-date') || !names.includes('x-amz-content-sha256')) {
-      return { code: 'AccessDenied', message: `host, x-amz-date and x-amz-content-sha256 must be signed (got ${signedHeaders})` };
+      return {
+        code: 'AccessDenied',
+        message: `host, x-amz-date and x-amz-content-sha256 must be signed (got ${signedHeaders})`,
+      };
     }
     const canonicalUri = rawPath
       .split('/')
@@ -251,12 +278,17 @@ export class FakeCloudflare {
     const canonicalHeaders = names.map((n) => `${n}:${(r.headers[n] ?? '').trim().replace(/\s+/g, ' ')}\n`).join('');
     const canonical = [r.method, canonicalUri, canonicalQuery, canonicalHeaders, signedHeaders, payloadHash].join('\n');
     const scope = `${date}/${region}/${service}/aws4_request`;
-    const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, createHash('sha256').update(canonical).digest('hex')].join('\n');
+    const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, createHash('sha256').update(canonical).digest('hex')].join(
+      '\n',
+    );
     let k: Buffer = createHmac('sha256', `AWS4${this.options.secretAccessKey}`).update(date!).digest();
     for (const part of [region!, service!, 'aws4_request']) k = createHmac('sha256', k).update(part).digest();
     const expected = createHmac('sha256', k).update(toSign).digest('hex');
     if (expected !== signature) {
-      return { code: 'SignatureDoesNotMatch', message: 'The request signature we calculated does not match the signature you provided.' };
+      return {
+        code: 'SignatureDoesNotMatch',
+        message: 'The request signature we calculated does not match the signature you provided.',
+      };
     }
     return undefined;
   }
@@ -267,11 +299,16 @@ function rfc3986(s: string): string {
 }
 
 /** Escapes like S3 does, numeric references included, so the client must decode both forms. */
-function escape(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+function xmlEscape(s: string): string {
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
-function unescape(s: string): string {
+function xmlUnescape(s: string): string {
   return s
     .replace(/&#(\d+);/g, (_, d: string) => String.fromCodePoint(Number(d)))
     .replace(/&#x([0-9a-f]+);/gi, (_, h: string) => String.fromCodePoint(Number.parseInt(h, 16)))

@@ -31,9 +31,18 @@ try {
         p.push(id, `p${k}`, String((i * (k + 1)) % 50));
         m.push(id, `m${k}`, 0, 1, ((i * 7919 + k * 104729) % 10_000) / 10_000);
       }
-      stmts.push({ sql: `INSERT INTO params (run_uuid, key, value) VALUES ${Array(10).fill('(?,?,?)').join(',')}`, args: p });
-      stmts.push({ sql: `INSERT INTO latest_metrics (run_uuid, key, step, timestamp, value) VALUES ${Array(10).fill('(?,?,?,?,?)').join(',')}`, args: m });
-      stmts.push({ sql: "INSERT INTO tags (run_uuid, key, value) VALUES (?, 'mlflow.runName', ?)", args: [id, `run-${i}`] });
+      stmts.push({
+        sql: `INSERT INTO params (run_uuid, key, value) VALUES ${Array(10).fill('(?,?,?)').join(',')}`,
+        args: p,
+      });
+      stmts.push({
+        sql: `INSERT INTO latest_metrics (run_uuid, key, step, timestamp, value) VALUES ${Array(10).fill('(?,?,?,?,?)').join(',')}`,
+        args: m,
+      });
+      stmts.push({
+        sql: "INSERT INTO tags (run_uuid, key, value) VALUES (?, 'mlflow.runName', ?)",
+        args: [id, `run-${i}`],
+      });
     }
     await store.client.batch(stmts, 'write');
   }

@@ -7,7 +7,14 @@ import { decodePageToken, parseFilter, parseOrderBy, type SearchSpec } from '../
 export type SqlArg = string | number | null;
 
 /** SQL operators of the comparators that map one to one (the parser allows no other). */
-const OPERATORS: Partial<Record<Comparator, string>> = { '=': '=', '!=': '!=', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
+const OPERATORS: Partial<Record<Comparator, string>> = {
+  '=': '=',
+  '!=': '!=',
+  '<': '<',
+  '<=': '<=',
+  '>': '>',
+  '>=': '>=',
+};
 
 /**
  * `column <comparator> ?` with the value pushed to `args`: never any user text in the SQL. LIKE is

@@ -1,6 +1,6 @@
 import { api } from '../api.ts';
-import { alignSeries, scatterData } from '../chart-data.ts';
 import { chartFigure, PALETTE, type XRange } from '../chart.ts';
+import { alignSeries, scatterData } from '../chart-data.ts';
 import { alignBulk, pointsForWidth, spliceWindow } from '../compare-data.ts';
 import { diffRuns } from '../diff.ts';
 import { h, message, replace } from '../dom.ts';
@@ -17,12 +17,21 @@ export const comparePage: Page<Extract<Route, { page: 'compare' }>> = async (ctx
   document.title = 'Compare runs · edgeflow';
   const ids = route.runIds.slice(0, MAX_COMPARE);
   const head = h('h1', { tabindex: -1 }, `Compare ${ids.length} runs`);
-  ctx.view.append(h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, h('a', { href: href.experiments() }, 'Experiments'), ' / '), head);
+  ctx.view.append(
+    h(
+      'nav',
+      { class: 'crumbs', 'aria-label': 'Breadcrumb' },
+      h('a', { href: href.experiments() }, 'Experiments'),
+      ' / ',
+    ),
+    head,
+  );
   if (ids.length < 2) {
     ctx.view.append(message('empty', 'Select at least two runs in a runs table, then press Compare.'));
     return;
   }
-  if (route.runIds.length > MAX_COMPARE) ctx.view.append(message('error', `Showing the first ${MAX_COMPARE} of ${route.runIds.length} runs.`));
+  if (route.runIds.length > MAX_COMPARE)
+    ctx.view.append(message('error', `Showing the first ${MAX_COMPARE} of ${route.runIds.length} runs.`));
   const status = message('loading', 'Loading runs…');
   ctx.view.append(status);
   let runs: Run[];
@@ -49,7 +58,17 @@ export const comparePage: Page<Extract<Route, { page: 'compare' }>> = async (ctx
         swatch(PALETTE[i % PALETTE.length]!),
         h('a', { href: href.run(r.info.run_id) }, label(r)),
         ' ',
-        runs.length > 2 ? h('a', { class: 'hint', href: href.compare(ids.filter((x) => x !== r.info.run_id)), 'aria-label': `Remove ${label(r)} from the comparison` }, 'remove') : null,
+        runs.length > 2
+          ? h(
+              'a',
+              {
+                class: 'hint',
+                href: href.compare(ids.filter((x) => x !== r.info.run_id)),
+                'aria-label': `Remove ${label(r)} from the comparison`,
+              },
+              'remove',
+            )
+          : null,
       ),
     ),
   );
@@ -62,7 +81,13 @@ export const comparePage: Page<Extract<Route, { page: 'compare' }>> = async (ctx
   ctx.view.append(
     legend,
     h('section', { 'aria-labelledby': 's-charts' }, h('h2', { id: 's-charts' }, 'Metrics'), charts),
-    h('section', { 'aria-labelledby': 's-diff' }, h('h2', { id: 's-diff' }, 'Parameters and metrics'), h('label', { class: 'toggle' }, onlyDiff, ' Only rows that differ'), diffBox),
+    h(
+      'section',
+      { 'aria-labelledby': 's-diff' },
+      h('h2', { id: 's-diff' }, 'Parameters and metrics'),
+      h('label', { class: 'toggle' }, onlyDiff, ' Only rows that differ'),
+      diffBox,
+    ),
     h('section', { 'aria-labelledby': 's-scatter' }, h('h2', { id: 's-scatter' }, 'Parameter vs metric'), scatterBox),
   );
 
@@ -70,7 +95,10 @@ export const comparePage: Page<Extract<Route, { page: 'compare' }>> = async (ctx
   function renderDiff(): void {
     const shown = onlyDiff.checked ? rows.filter((r) => r.differs) : rows;
     if (!shown.length) {
-      replace(diffBox, message('empty', rows.length ? 'These runs have the same params and metrics.' : 'No params or metrics logged.'));
+      replace(
+        diffBox,
+        message('empty', rows.length ? 'These runs have the same params and metrics.' : 'No params or metrics logged.'),
+      );
       return;
     }
     replace(
@@ -78,7 +106,11 @@ export const comparePage: Page<Extract<Route, { page: 'compare' }>> = async (ctx
       h(
         'table',
         { class: 'data diff', id: 'diff-table' },
-        h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Key'), ...runs.map((r) => h('th', { scope: 'col' }, label(r))))),
+        h(
+          'thead',
+          null,
+          h('tr', null, h('th', { scope: 'col' }, 'Key'), ...runs.map((r) => h('th', { scope: 'col' }, label(r)))),
+        ),
         h(
           'tbody',
           null,
@@ -86,7 +118,14 @@ export const comparePage: Page<Extract<Route, { page: 'compare' }>> = async (ctx
             h(
               'tr',
               { class: row.differs ? 'differs' : undefined, 'data-key': `${row.section}.${row.key}` },
-              h('th', { scope: 'row' }, h('span', { class: `col-kind kind-${row.section}` }, row.section), ' ', row.key, row.differs ? h('span', { class: 'visually-hidden' }, ' (differs)') : null),
+              h(
+                'th',
+                { scope: 'row' },
+                h('span', { class: `col-kind kind-${row.section}` }, row.section),
+                ' ',
+                row.key,
+                row.differs ? h('span', { class: 'visually-hidden' }, ' (differs)') : null,
+              ),
               ...row.values.map((v) => h('td', { class: v === undefined ? 'missing' : undefined }, v ?? '—')),
             ),
           ),
@@ -129,9 +168,21 @@ export const comparePage: Page<Extract<Route, { page: 'compare' }>> = async (ctx
         'label',
         null,
         `${lbl} `,
-        h('select', { onchange: (e: Event) => (set((e.target as HTMLSelectElement).value), draw()) }, ...keys.map((k) => h('option', { value: k, selected: k === value }, k))),
+        h(
+          'select',
+          { onchange: (e: Event) => (set((e.target as HTMLSelectElement).value), draw()) },
+          ...keys.map((k) => h('option', { value: k, selected: k === value }, k)),
+        ),
       );
-    scatterBox.append(h('div', { class: 'toolbar' }, pick('x: param', paramKeys, px, (v) => (px = v)), pick('y: metric', metricKeys, my, (v) => (my = v))), figBox);
+    scatterBox.append(
+      h(
+        'div',
+        { class: 'toolbar' },
+        pick('x: param', paramKeys, px, (v) => (px = v)),
+        pick('y: metric', metricKeys, my, (v) => (my = v)),
+      ),
+      figBox,
+    );
     draw();
   } else {
     scatterBox.append(message('empty', 'Needs runs with params and metrics.'));
@@ -147,7 +198,12 @@ export const comparePage: Page<Extract<Route, { page: 'compare' }>> = async (ctx
   }
   const slots = new Map<HTMLElement, string>();
   for (const key of metricKeys) {
-    const slot = h('figure', { class: 'chart-figure chart-slot', 'data-key': key, 'aria-busy': 'true' }, h('figcaption', null, h('span', { class: 'chart-title' }, key)), message('loading', 'Loading…'));
+    const slot = h(
+      'figure',
+      { class: 'chart-figure chart-slot', 'data-key': key, 'aria-busy': 'true' },
+      h('figcaption', null, h('span', { class: 'chart-title' }, key)),
+      message('loading', 'Loading…'),
+    );
     slots.set(slot, key);
     charts.append(slot);
   }
@@ -170,7 +226,11 @@ export const comparePage: Page<Extract<Route, { page: 'compare' }>> = async (ctx
           const having = runs.filter((r) => r.data.metrics?.some((m) => m.key === key)).map((r) => r.info.run_id);
           // About a step per pixel of the chart's width: what it can show; zooming in fetches the detail.
           const points = pointsForWidth(slot.clientWidth - 16, devicePixelRatio);
-          const overview = alignBulk((await api.getHistoryBulkInterval(having, key, points)).metrics ?? [], having, points);
+          const overview = alignBulk(
+            (await api.getHistoryBulkInterval(having, key, points)).metrics ?? [],
+            having,
+            points,
+          );
           if (!ctx.alive()) return;
           const colourOf = new Map(runs.map((r, i) => [r.info.run_id, PALETTE[i % PALETTE.length]!]));
           const byId = new Map(runs.map((r) => [r.info.run_id, r]));
@@ -219,7 +279,10 @@ export const comparePage: Page<Extract<Route, { page: 'compare' }>> = async (ctx
           await fig.chart.drawn;
         } catch (e) {
           slot.removeAttribute('aria-busy');
-          slot.replaceChildren(h('figcaption', null, h('span', { class: 'chart-title' }, key)), message('error', `Could not load ${key}: ${(e as Error).message}`));
+          slot.replaceChildren(
+            h('figcaption', null, h('span', { class: 'chart-title' }, key)),
+            message('error', `Could not load ${key}: ${(e as Error).message}`),
+          );
         } finally {
           resolve();
         }

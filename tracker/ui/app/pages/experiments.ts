@@ -1,4 +1,4 @@
-import { api, ApiError } from '../api.ts';
+import { ApiError, api } from '../api.ts';
 import { confirmDialog } from '../confirm.ts';
 import { append, h, message, replace } from '../dom.ts';
 import { formatTime } from '../format.ts';
@@ -14,7 +14,14 @@ export const experimentsPage: Page = async (ctx) => {
   const status = h('p', { class: 'action-status', role: 'status' });
   const listBox = h('div', { class: 'list-box' });
 
-  const nameInput = h('input', { type: 'text', name: 'name', required: true, maxlength: 500, 'aria-label': 'New experiment name', placeholder: 'new experiment name' });
+  const nameInput = h('input', {
+    type: 'text',
+    name: 'name',
+    required: true,
+    maxlength: 500,
+    'aria-label': 'New experiment name',
+    placeholder: 'new experiment name',
+  });
   const createForm = h(
     'form',
     {
@@ -58,7 +65,7 @@ export const experimentsPage: Page = async (ctx) => {
     const table = h('table', { class: 'data' });
     const more = h('button', { type: 'button', onclick: () => void page() }, 'Load more');
     async function page(): Promise<void> {
-      let res;
+      let res: Awaited<ReturnType<typeof api.searchExperiments>>;
       try {
         res = await api.searchExperiments({
           max_results: 100,
@@ -74,7 +81,8 @@ export const experimentsPage: Page = async (ctx) => {
       // Run counts and last activity of this page, in one query (not a search per experiment).
       if (found.length) {
         try {
-          for (const s of (await api.experimentStats(found.map((e) => e.experiment_id))).stats ?? []) stats.set(s.experiment_id, s);
+          for (const s of (await api.experimentStats(found.map((e) => e.experiment_id))).stats ?? [])
+            stats.set(s.experiment_id, s);
         } catch {
           /* the list is still useful without counts */
         }
@@ -84,7 +92,13 @@ export const experimentsPage: Page = async (ctx) => {
       token = res.next_page_token || undefined;
       renderTable(rows, stats, table);
       const children: (Node | null)[] = [table, token ? more : null];
-      if (!rows.length) children.splice(0, 2, message('empty', showDeleted ? 'No deleted experiments.' : 'No experiments yet.'), showDeleted ? null : noRunsHelp('my-experiment'));
+      if (!rows.length)
+        children.splice(
+          0,
+          2,
+          message('empty', showDeleted ? 'No deleted experiments.' : 'No experiments yet.'),
+          showDeleted ? null : noRunsHelp('my-experiment'),
+        );
       replace(listBox, ...children);
     }
     await page();
@@ -96,7 +110,15 @@ export const experimentsPage: Page = async (ctx) => {
     replace(
       table,
       h('caption', { class: 'visually-hidden' }, 'Experiments'),
-      h('thead', null, h('tr', null, ...['Name', 'ID', 'Runs', 'Last activity', 'Created', 'Actions'].map((t) => h('th', { scope: 'col' }, t)))),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          ...['Name', 'ID', 'Runs', 'Last activity', 'Created', 'Actions'].map((t) => h('th', { scope: 'col' }, t)),
+        ),
+      ),
       body,
     );
   }
@@ -115,7 +137,13 @@ export const experimentsPage: Page = async (ctx) => {
       }
     };
     if (e.lifecycle_stage === 'deleted') {
-      actions.append(h('button', { type: 'button', onclick: () => act(`Restored “${e.name}”.`, () => api.restoreExperiment(e.experiment_id)) }, 'Restore'));
+      actions.append(
+        h(
+          'button',
+          { type: 'button', onclick: () => act(`Restored “${e.name}”.`, () => api.restoreExperiment(e.experiment_id)) },
+          'Restore',
+        ),
+      );
     } else {
       append(actions, [
         h('button', { type: 'button', onclick: () => renameInline(e, actions) }, 'Rename'),
@@ -127,7 +155,11 @@ export const experimentsPage: Page = async (ctx) => {
                 type: 'button',
                 class: 'danger',
                 onclick: async () => {
-                  const ok = await confirmDialog('Delete experiment?', `“${e.name}” and its runs move to the deleted list; you can restore them.`, 'Delete');
+                  const ok = await confirmDialog(
+                    'Delete experiment?',
+                    `“${e.name}” and its runs move to the deleted list; you can restore them.`,
+                    'Delete',
+                  );
                   if (ok) await act(`Deleted “${e.name}”.`, () => api.deleteExperiment(e.experiment_id));
                 },
               },

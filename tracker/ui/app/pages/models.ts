@@ -1,6 +1,6 @@
 import { DASHBOARD_ACTOR, MAX_ACTOR_LENGTH } from '../../../../contracts/actor.ts';
 import { getActor, setActor } from '../actor.ts';
-import { api, ApiError } from '../api.ts';
+import { ApiError, api } from '../api.ts';
 import { confirmDialog } from '../confirm.ts';
 import { h, message, replace } from '../dom.ts';
 import { formatNumber, formatTime } from '../format.ts';
@@ -35,7 +35,13 @@ export const modelsPage: Page = async (ctx) => {
   if (!models.length) {
     replace(
       box,
-      h('section', { class: 'empty' }, h('h2', null, 'No registered models yet'), h('p', null, 'Register a version from a run, then promote it here.'), codeBlock("Python (MLflow's client)", pythonModelSnippet())),
+      h(
+        'section',
+        { class: 'empty' },
+        h('h2', null, 'No registered models yet'),
+        h('p', null, 'Register a version from a run, then promote it here.'),
+        codeBlock("Python (MLflow's client)", pythonModelSnippet()),
+      ),
     );
     return;
   }
@@ -44,7 +50,11 @@ export const modelsPage: Page = async (ctx) => {
     h(
       'table',
       { class: 'data', id: 'models-table' },
-      h('thead', null, h('tr', null, ...['Name', 'Latest version', 'Aliases', 'Updated'].map((t) => h('th', { scope: 'col' }, t)))),
+      h(
+        'thead',
+        null,
+        h('tr', null, ...['Name', 'Latest version', 'Aliases', 'Updated'].map((t) => h('th', { scope: 'col' }, t))),
+      ),
       h(
         'tbody',
         null,
@@ -86,7 +96,13 @@ export const modelPage: Page<Extract<Route, { page: 'model' }>> = async (ctx, ro
   try {
     model = (await api.getRegisteredModel(name)).registered_model;
   } catch (e) {
-    replace(versionsBox, message('error', e instanceof ApiError && e.status === 404 ? `No registered model named “${name}”.` : (e as Error).message));
+    replace(
+      versionsBox,
+      message(
+        'error',
+        e instanceof ApiError && e.status === 404 ? `No registered model named “${name}”.` : (e as Error).message,
+      ),
+    );
     return;
   }
   const versions: ModelVersion[] = [];
@@ -105,9 +121,20 @@ export const modelPage: Page<Extract<Route, { page: 'model' }>> = async (ctx, ro
   // Source runs' latest metrics, for choosing what to promote (first 50 versions).
   const runs = new Map<string, Run>();
   await mapLimit(
-    [...new Set(versions.slice(0, 50).map((v) => v.run_id).filter((x): x is string => !!x))],
+    [
+      ...new Set(
+        versions
+          .slice(0, 50)
+          .map((v) => v.run_id)
+          .filter((x): x is string => !!x),
+      ),
+    ],
     6,
-    async (id) => void (await api.getRun(id).then((r) => runs.set(id, r.run)).catch(() => undefined)),
+    async (id) =>
+      void (await api
+        .getRun(id)
+        .then((r) => runs.set(id, r.run))
+        .catch(() => undefined)),
   );
   if (!ctx.alive()) return;
 
@@ -121,7 +148,11 @@ export const modelPage: Page<Extract<Route, { page: 'model' }>> = async (ctx, ro
       history = dep.history ?? [];
     } catch (e) {
       pointer = null;
-      replace(live, h('h2', { id: 's-live' }, 'At the edge'), message('error', `Could not read the pointer: ${(e as Error).message}`));
+      replace(
+        live,
+        h('h2', { id: 's-live' }, 'At the edge'),
+        message('error', `Could not read the pointer: ${(e as Error).message}`),
+      );
       renderVersions();
       return;
     }
@@ -133,7 +164,11 @@ export const modelPage: Page<Extract<Route, { page: 'model' }>> = async (ctx, ro
 
   function renderLive(): void {
     const p = pointer;
-    const rollback = h('button', { type: 'button', class: 'danger', id: 'rollback', disabled: !p?.previous }, p?.previous ? `Roll back to version ${p.previous}` : 'Roll back');
+    const rollback = h(
+      'button',
+      { type: 'button', class: 'danger', id: 'rollback', disabled: !p?.previous },
+      p?.previous ? `Roll back to version ${p.previous}` : 'Roll back',
+    );
     rollback.addEventListener('click', async () => {
       if (!p?.previous) return;
       const ok = await confirmDialog(
@@ -154,7 +189,12 @@ export const modelPage: Page<Extract<Route, { page: 'model' }>> = async (ctx, ro
             h('div', null, h('dt', null, 'Live version'), h('dd', { id: 'live-version', class: 'big' }, p.version)),
             h('div', null, h('dt', null, 'Promoted'), h('dd', null, formatTime(p.promotedAt))),
             h('div', null, h('dt', null, 'Previous'), h('dd', null, p.previous ?? '—')),
-            h('div', null, h('dt', null, 'Canary'), h('dd', null, p.canary ? `version ${p.canary.version} at ${Math.round(p.canary.weight * 100)}%` : '—')),
+            h(
+              'div',
+              null,
+              h('dt', null, 'Canary'),
+              h('dd', null, p.canary ? `version ${p.canary.version} at ${Math.round(p.canary.weight * 100)}%` : '—'),
+            ),
             p.shadow ? h('div', null, h('dt', null, 'Shadow'), h('dd', null, `version ${p.shadow.version}`)) : null,
           )
         : h('p', { id: 'live-version', class: 'msg' }, 'Nothing is live at the edge: no version has been promoted.'),
@@ -180,18 +220,35 @@ export const modelPage: Page<Extract<Route, { page: 'model' }>> = async (ctx, ro
 
   function renderVersions(): void {
     if (!versions.length) {
-      replace(versionsBox, message('empty', 'No versions yet.'), codeBlock("Python (MLflow's client)", pythonModelSnippet()));
+      replace(
+        versionsBox,
+        message('empty', 'No versions yet.'),
+        codeBlock("Python (MLflow's client)", pythonModelSnippet()),
+      );
       return;
     }
-    const metricKeys = [...new Set([...runs.values()].flatMap((r) => (r.data.metrics ?? []).map((m) => m.key)))].sort().slice(0, 4);
+    const metricKeys = [...new Set([...runs.values()].flatMap((r) => (r.data.metrics ?? []).map((m) => m.key)))]
+      .sort()
+      .slice(0, 4);
     // The registered model is re-read on every refresh, so its aliases are current; a version's own list may be stale.
-    const aliasesOf = (v: ModelVersion) => (model.aliases ? model.aliases.filter((a) => a.version === v.version).map((a) => a.alias) : v.aliases ?? []);
+    const aliasesOf = (v: ModelVersion) =>
+      model.aliases ? model.aliases.filter((a) => a.version === v.version).map((a) => a.alias) : (v.aliases ?? []);
     replace(
       versionsBox,
       h(
         'table',
         { class: 'data', id: 'versions-table' },
-        h('thead', null, h('tr', null, ...['Version', 'Registered', 'Source run', ...metricKeys, 'Stage', 'Aliases', 'Edge', ''].map((t) => h('th', { scope: 'col' }, t)))),
+        h(
+          'thead',
+          null,
+          h(
+            'tr',
+            null,
+            ...['Version', 'Registered', 'Source run', ...metricKeys, 'Stage', 'Aliases', 'Edge', ''].map((t) =>
+              h('th', { scope: 'col' }, t),
+            ),
+          ),
+        ),
         h(
           'tbody',
           null,
@@ -199,7 +256,11 @@ export const modelPage: Page<Extract<Route, { page: 'model' }>> = async (ctx, ro
             const run = v.run_id ? runs.get(v.run_id) : undefined;
             const isLive = pointer?.version === v.version;
             const isCanary = pointer?.canary?.version === v.version;
-            const promote = h('button', { type: 'button', class: 'primary', 'data-version': v.version }, `Promote v${v.version}`);
+            const promote = h(
+              'button',
+              { type: 'button', class: 'primary', 'data-version': v.version },
+              `Promote v${v.version}`,
+            );
             promote.addEventListener('click', async () => {
               const from = pointer ? `from version ${pointer.version} ` : '';
               const ok = await confirmDialog(
@@ -208,18 +269,38 @@ export const modelPage: Page<Extract<Route, { page: 'model' }>> = async (ctx, ro
                 `Promote version ${v.version}`,
                 recordedAs(),
               );
-              if (ok) await act(`Promoted ${name} version ${v.version}.`, () => api.setAlias(name, PRODUCTION, v.version));
+              if (ok)
+                await act(`Promoted ${name} version ${v.version}.`, () => api.setAlias(name, PRODUCTION, v.version));
             });
             return h(
               'tr',
               { 'data-version': v.version, class: isLive ? 'is-live' : undefined },
               h('td', null, v.version),
               h('td', null, formatTime(v.creation_timestamp)),
-              h('td', null, v.run_id ? h('a', { href: href.run(v.run_id) }, run?.info.run_name || v.run_id.slice(0, 8)) : v.source ?? ''),
-              ...metricKeys.map((k) => h('td', { class: 'num' }, formatNumber(run?.data.metrics?.find((m) => m.key === k)?.value))),
+              h(
+                'td',
+                null,
+                v.run_id
+                  ? h('a', { href: href.run(v.run_id) }, run?.info.run_name || v.run_id.slice(0, 8))
+                  : (v.source ?? ''),
+              ),
+              ...metricKeys.map((k) =>
+                h('td', { class: 'num' }, formatNumber(run?.data.metrics?.find((m) => m.key === k)?.value)),
+              ),
               h('td', null, v.current_stage ?? ''),
-              h('td', null, aliasesOf(v).map((a) => `@${a}`).join(' ')),
-              h('td', null, isLive ? h('strong', { class: 'badge live-badge' }, 'live') : null, isCanary ? h('span', { class: 'badge' }, `canary ${Math.round(pointer!.canary!.weight * 100)}%`) : null),
+              h(
+                'td',
+                null,
+                aliasesOf(v)
+                  .map((a) => `@${a}`)
+                  .join(' '),
+              ),
+              h(
+                'td',
+                null,
+                isLive ? h('strong', { class: 'badge live-badge' }, 'live') : null,
+                isCanary ? h('span', { class: 'badge' }, `canary ${Math.round(pointer!.canary!.weight * 100)}%`) : null,
+              ),
               h('td', null, isLive ? null : promote),
             );
           }),
@@ -238,12 +319,24 @@ export const modelPage: Page<Extract<Route, { page: 'model' }>> = async (ctx, ro
       h(
         'table',
         { class: 'data', id: 'history-table' },
-        h('thead', null, h('tr', null, ...['When', 'What', 'From', 'To', 'Who'].map((t) => h('th', { scope: 'col' }, t)))),
+        h(
+          'thead',
+          null,
+          h('tr', null, ...['When', 'What', 'From', 'To', 'Who'].map((t) => h('th', { scope: 'col' }, t))),
+        ),
         h(
           'tbody',
           null,
           ...history.map((d) =>
-            h('tr', null, h('td', null, formatTime(d.created_at)), h('td', null, d.kind), h('td', null, d.from_version ?? '—'), h('td', null, d.to_version), h('td', null, d.actor ?? '')),
+            h(
+              'tr',
+              null,
+              h('td', null, formatTime(d.created_at)),
+              h('td', null, d.kind),
+              h('td', null, d.from_version ?? '—'),
+              h('td', null, d.to_version),
+              h('td', null, d.actor ?? ''),
+            ),
           ),
         ),
       ),
@@ -274,7 +367,11 @@ function actingAsField(): HTMLElement {
     { class: 'toolbar acting-as' },
     h('label', { for: 'acting-as' }, 'Acting as'),
     input,
-    h('span', { class: 'hint', id: 'acting-as-hint' }, `Recorded with promotions and rollbacks; kept in this browser. Empty: recorded as “${DASHBOARD_ACTOR}”.`),
+    h(
+      'span',
+      { class: 'hint', id: 'acting-as-hint' },
+      `Recorded with promotions and rollbacks; kept in this browser. Empty: recorded as “${DASHBOARD_ACTOR}”.`,
+    ),
   );
 }
 

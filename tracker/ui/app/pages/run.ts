@@ -1,15 +1,15 @@
-import { api, ApiError, fullHistory } from '../api.ts';
-import { alignSeries, historyToSeries } from '../chart-data.ts';
+import { ApiError, api, fullHistory } from '../api.ts';
+import { artifactDownloadUrl } from '../artifact-url.ts';
 import { chartFigure } from '../chart.ts';
+import { alignSeries, historyToSeries } from '../chart-data.ts';
 import { append, h, message, replace } from '../dom.ts';
 import { formatBytes, formatDuration, formatNumber, formatTime } from '../format.ts';
+import { mapLimit } from '../map-limit.ts';
 import type { FileInfo, KeyValue, Metric, Run } from '../mlflow-types.ts';
 import type { Page } from '../page.ts';
 import { href, type Route } from '../router.ts';
-import { runDuration } from '../table-model.ts';
 import { quoteString } from '../search-string.ts';
-import { mapLimit } from '../map-limit.ts';
-import { artifactDownloadUrl } from '../artifact-url.ts';
+import { runDuration } from '../table-model.ts';
 
 /** How often a RUNNING run's page refreshes its charts. */
 export const RUN_REFRESH_MS = 5000;
@@ -22,7 +22,10 @@ export const runPage: Page<Extract<Route, { page: 'run' }>> = async (ctx, route)
     run = (await api.getRun(route.runId)).run;
   } catch (e) {
     const notFound = e instanceof ApiError && e.status === 404;
-    ctx.view.append(h('h1', { tabindex: -1 }, notFound ? 'Run not found' : 'Run'), message('error', (e as Error).message));
+    ctx.view.append(
+      h('h1', { tabindex: -1 }, notFound ? 'Run not found' : 'Run'),
+      message('error', (e as Error).message),
+    );
     return;
   }
   if (!ctx.alive()) return;
@@ -33,9 +36,16 @@ export const runPage: Page<Extract<Route, { page: 'run' }>> = async (ctx, route)
   const parent = tags.get('mlflow.parentRunId');
 
   const experimentLink = h('a', { href: href.runs(info.experiment_id), id: 'run-experiment' }, info.experiment_id);
-  void api.getExperiment(info.experiment_id).then((e) => (experimentLink.textContent = e.experiment.name), () => undefined);
+  void api.getExperiment(info.experiment_id).then(
+    (e) => (experimentLink.textContent = e.experiment.name),
+    () => undefined,
+  );
   const parentLink = h('a', { href: parent ? href.run(parent) : undefined, id: 'parent-run' }, parent ?? '');
-  if (parent) void api.getRun(parent).then((p) => (parentLink.textContent = p.run.info.run_name || parent), () => undefined);
+  if (parent)
+    void api.getRun(parent).then(
+      (p) => (parentLink.textContent = p.run.info.run_name || parent),
+      () => undefined,
+    );
   const statusEl = h('span', { class: `status status-${info.status.toLowerCase()}` }, info.status);
   const overview = h(
     'dl',
@@ -57,7 +67,14 @@ export const runPage: Page<Extract<Route, { page: 'run' }>> = async (ctx, route)
   const children = h('div', { id: 'child-runs' });
 
   append(ctx.view, [
-    h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, h('a', { href: href.experiments() }, 'Experiments'), ' / ', h('a', { href: href.runs(info.experiment_id) }, 'Runs'), ' / '),
+    h(
+      'nav',
+      { class: 'crumbs', 'aria-label': 'Breadcrumb' },
+      h('a', { href: href.experiments() }, 'Experiments'),
+      ' / ',
+      h('a', { href: href.runs(info.experiment_id) }, 'Runs'),
+      ' / ',
+    ),
     h('h1', { tabindex: -1 }, name),
     overview,
     section('Metrics', metricsTable, charts),
@@ -77,7 +94,11 @@ export const runPage: Page<Extract<Route, { page: 'run' }>> = async (ctx, route)
     replace(
       metricsTable,
       metrics.length
-        ? table(['Metric', 'Latest', 'Step', 'Logged'], metrics.map((m) => [m.key, formatNumber(m.value), String(m.step ?? 0), formatTime(m.timestamp)]), 'metrics-latest')
+        ? table(
+            ['Metric', 'Latest', 'Step', 'Logged'],
+            metrics.map((m) => [m.key, formatNumber(m.value), String(m.step ?? 0), formatTime(m.timestamp)]),
+            'metrics-latest',
+          )
         : message('empty', 'No metrics logged yet.'),
     );
   }
@@ -116,20 +137,40 @@ export const runPage: Page<Extract<Route, { page: 'run' }>> = async (ctx, route)
         mvs.length
           ? table(
               ['Model', 'Version', 'Stage', 'Aliases', 'Registered'],
-              mvs.map((v) => [h('a', { href: href.model(v.name) }, v.name), v.version, v.current_stage ?? '', (v.aliases ?? []).join(', '), formatTime(v.creation_timestamp)]),
+              mvs.map((v) => [
+                h('a', { href: href.model(v.name) }, v.name),
+                v.version,
+                v.current_stage ?? '',
+                (v.aliases ?? []).join(', '),
+                formatTime(v.creation_timestamp),
+              ]),
             )
           : message('empty', 'No model registered from this run.'),
       );
     })
-    .catch((e: unknown) => replace(versions, message('error', `Could not load model versions: ${(e as Error).message}`)));
+    .catch((e: unknown) =>
+      replace(versions, message('error', `Could not load model versions: ${(e as Error).message}`)),
+    );
   api
-    .searchRuns({ experiment_ids: [info.experiment_id], filter: `tags.mlflow.parentRunId = ${quoteString(info.run_id)}`, max_results: 100, order_by: ['attributes.start_time DESC'] })
+    .searchRuns({
+      experiment_ids: [info.experiment_id],
+      filter: `tags.mlflow.parentRunId = ${quoteString(info.run_id)}`,
+      max_results: 100,
+      order_by: ['attributes.start_time DESC'],
+    })
     .then((res) => {
       const kids = res.runs ?? [];
       replace(
         children,
         kids.length
-          ? table(['Run', 'Status', 'Started'], kids.map((k) => [h('a', { href: href.run(k.info.run_id) }, k.info.run_name || k.info.run_id), k.info.status, formatTime(k.info.start_time)]))
+          ? table(
+              ['Run', 'Status', 'Started'],
+              kids.map((k) => [
+                h('a', { href: href.run(k.info.run_id) }, k.info.run_name || k.info.run_id),
+                k.info.status,
+                formatTime(k.info.start_time),
+              ]),
+            )
           : message('empty', 'No child runs.'),
       );
     })
@@ -189,7 +230,13 @@ async function loadArtifacts(run: Run, box: HTMLElement, path: string): Promise<
     } else {
       const url = artifactDownloadUrl(run.info.artifact_uri, f.path);
       list.append(
-        h('li', null, url ? h('a', { href: url, download: base }, base) : base, ' ', h('span', { class: 'hint' }, formatBytes(f.file_size))),
+        h(
+          'li',
+          null,
+          url ? h('a', { href: url, download: base }, base) : base,
+          ' ',
+          h('span', { class: 'hint' }, formatBytes(f.file_size)),
+        ),
       );
     }
   }
@@ -217,7 +264,10 @@ function table(head: string[], rows: (string | Node)[][], id?: string): HTMLTabl
 function kvTable(items: KeyValue[], empty: string): HTMLElement {
   if (!items.length) return message('empty', empty);
   const sorted = [...items].sort((a, b) => a.key.localeCompare(b.key));
-  return table(['Name', 'Value'], sorted.map((p) => [p.key, p.value]));
+  return table(
+    ['Name', 'Value'],
+    sorted.map((p) => [p.key, p.value]),
+  );
 }
 
 function tagTables(tags: KeyValue[]): HTMLElement {
@@ -227,12 +277,20 @@ function tagTables(tags: KeyValue[]): HTMLElement {
     'div',
     null,
     kvTable(user, 'No tags.'),
-    system.length ? h('details', null, h('summary', null, `System tags (${system.length})`), kvTable(system, '')) : null,
+    system.length
+      ? h('details', null, h('summary', null, `System tags (${system.length})`), kvTable(system, ''))
+      : null,
   );
 }
 
 function datasets(run: Run): HTMLElement | null {
   const inputs = run.inputs?.dataset_inputs ?? [];
   if (!inputs.length) return null;
-  return section('Datasets', table(['Name', 'Digest', 'Source'], inputs.map((d) => [d.dataset.name, d.dataset.digest, d.dataset.source ?? ''])));
+  return section(
+    'Datasets',
+    table(
+      ['Name', 'Digest', 'Source'],
+      inputs.map((d) => [d.dataset.name, d.dataset.digest, d.dataset.source ?? '']),
+    ),
+  );
 }

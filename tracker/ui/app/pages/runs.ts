@@ -1,12 +1,13 @@
 import { parseFilter } from '../../../src/search/filter-parser.ts';
 import { RUN_SEARCH } from '../../../src/search/search-spec.ts';
-import { api, ApiError } from '../api.ts';
+import { ApiError, api } from '../api.ts';
 import { h, message, replace } from '../dom.ts';
 import type { Run } from '../mlflow-types.ts';
 import type { Page } from '../page.ts';
 import { href, type Route } from '../router.ts';
 import { noRunsHelp } from '../snippets.ts';
 import {
+  type Column,
   cellText,
   columnId,
   columnLabel,
@@ -17,9 +18,8 @@ import {
   orderByForState,
   PAGE_SIZES,
   readTableState,
-  writeTableState,
-  type Column,
   type TableState,
+  writeTableState,
 } from '../table-model.ts';
 
 /** How often a page with RUNNING runs refreshes itself. */
@@ -79,7 +79,7 @@ export const runsPage: Page<Extract<Route, { page: 'runs' }>> = async (ctx, rout
   const filterHelp = h(
     'p',
     { id: 'filter-help', class: 'hint' },
-    "MLflow search syntax: metrics.x, params.x, tags.x, attributes.status; = != < <= > >= LIKE ILIKE IN; join with AND. Quote odd names with backticks.",
+    'MLflow search syntax: metrics.x, params.x, tags.x, attributes.status; = != < <= > >= LIKE ILIKE IN; join with AND. Quote odd names with backticks.',
   );
 
   const sizeSelect = h(
@@ -96,7 +96,11 @@ export const runsPage: Page<Extract<Route, { page: 'runs' }>> = async (ctx, rout
   const compareLink = h('a', { class: 'button primary', 'aria-disabled': 'true', href: '#' }, 'Compare');
   const selectionInfo = h('span', { class: 'hint', role: 'status' });
   const liveBadge = h('span', { class: 'live', hidden: true }, '● live');
-  const columnsButton = h('button', { type: 'button', 'aria-expanded': 'false', 'aria-controls': 'column-picker' }, 'Columns');
+  const columnsButton = h(
+    'button',
+    { type: 'button', 'aria-expanded': 'false', 'aria-controls': 'column-picker' },
+    'Columns',
+  );
   const picker = h('div', { id: 'column-picker', class: 'column-picker', hidden: true });
   columnsButton.addEventListener('click', () => {
     const open = picker.hidden;
@@ -119,7 +123,12 @@ export const runsPage: Page<Extract<Route, { page: 'runs' }>> = async (ctx, rout
   const pager = h('nav', { class: 'pager', 'aria-label': 'Pages of runs' });
 
   ctx.view.append(
-    h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, h('a', { href: href.experiments() }, 'Experiments'), ' / '),
+    h(
+      'nav',
+      { class: 'crumbs', 'aria-label': 'Breadcrumb' },
+      h('a', { href: href.experiments() }, 'Experiments'),
+      ' / ',
+    ),
     title,
     filterForm,
     filterHelp,
@@ -141,7 +150,8 @@ export const runsPage: Page<Extract<Route, { page: 'runs' }>> = async (ctx, rout
       if (!runs.length && tableBox.querySelector('.empty')) renderTable();
     })
     .catch((e: unknown) => {
-      if (e instanceof ApiError && e.status === 404) replace(ctx.view, h('h1', { tabindex: -1 }, 'Experiment not found'), message('error', e.message));
+      if (e instanceof ApiError && e.status === 404)
+        replace(ctx.view, h('h1', { tabindex: -1 }, 'Experiment not found'), message('error', e.message));
     });
 
   function showFilterProblem(problem: string | null): void {
@@ -212,7 +222,10 @@ export const runsPage: Page<Extract<Route, { page: 'runs' }>> = async (ctx, rout
 
   function renderTable(): void {
     if (!runs.length) {
-      replace(tableBox, state.filter || tokens.length ? message('empty', 'No runs match this filter.') : noRunsHelp(experimentName));
+      replace(
+        tableBox,
+        state.filter || tokens.length ? message('empty', 'No runs match this filter.') : noRunsHelp(experimentName),
+      );
       return;
     }
     const cols = columns();
@@ -239,7 +252,11 @@ export const runsPage: Page<Extract<Route, { page: 'runs' }>> = async (ctx, rout
             },
             kind,
             label,
-            h('span', { class: 'sort-mark', 'aria-hidden': 'true' }, active ? (state.sort!.dir === 'ASC' ? ' ▲' : ' ▼') : ''),
+            h(
+              'span',
+              { class: 'sort-mark', 'aria-hidden': 'true' },
+              active ? (state.sort!.dir === 'ASC' ? ' ▲' : ' ▼') : '',
+            ),
           )
         : h('span', null, kind, label);
       headRow.append(h('th', { scope: 'col', 'aria-sort': ariaSort, 'data-col': id }, content));
@@ -248,7 +265,11 @@ export const runsPage: Page<Extract<Route, { page: 'runs' }>> = async (ctx, rout
     const frag = document.createDocumentFragment();
     for (const run of runs) {
       const id = run.info.run_id;
-      const box = h('input', { type: 'checkbox', 'aria-label': `Select run ${run.info.run_name || id}`, checked: selected.has(id) });
+      const box = h('input', {
+        type: 'checkbox',
+        'aria-label': `Select run ${run.info.run_name || id}`,
+        checked: selected.has(id),
+      });
       box.addEventListener('change', () => {
         if (box.checked) selected.add(id);
         else selected.delete(id);
@@ -257,14 +278,32 @@ export const runsPage: Page<Extract<Route, { page: 'runs' }>> = async (ctx, rout
       const tr = h('tr', { 'data-run-id': id }, h('td', { class: 'select-col' }, box));
       for (const col of cols) {
         const text = cellText(run, col);
-        if (col.kind === 'attr' && col.key === 'run_name') tr.append(h('td', null, h('a', { href: href.run(id) }, text)));
-        else if (col.kind === 'attr' && col.key === 'status') tr.append(h('td', null, h('span', { class: `status status-${run.info.status.toLowerCase()}` }, text)));
-        else tr.append(h('td', { class: col.kind === 'metric' ? 'num' : undefined, title: text.length > 40 ? text : undefined }, text));
+        if (col.kind === 'attr' && col.key === 'run_name')
+          tr.append(h('td', null, h('a', { href: href.run(id) }, text)));
+        else if (col.kind === 'attr' && col.key === 'status')
+          tr.append(h('td', null, h('span', { class: `status status-${run.info.status.toLowerCase()}` }, text)));
+        else
+          tr.append(
+            h(
+              'td',
+              { class: col.kind === 'metric' ? 'num' : undefined, title: text.length > 40 ? text : undefined },
+              text,
+            ),
+          );
       }
       frag.append(tr);
     }
     body.append(frag);
-    replace(tableBox, h('table', { class: 'data runs', id: 'runs-table' }, h('caption', { class: 'visually-hidden' }, 'Runs'), h('thead', null, headRow), body));
+    replace(
+      tableBox,
+      h(
+        'table',
+        { class: 'data runs', id: 'runs-table' },
+        h('caption', { class: 'visually-hidden' }, 'Runs'),
+        h('thead', null, headRow),
+        body,
+      ),
+    );
     renderSelection();
   }
 

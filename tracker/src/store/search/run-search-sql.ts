@@ -1,8 +1,7 @@
 import type { Comparison, OrderBy } from '../../search/filter-ast.ts';
+import { marks } from '../placeholders.ts';
+import type { ViewType } from '../tracking-store.ts';
 import { compareSql, direction, type SqlArg } from './sql-compare.ts';
-
-/** Which runs a search sees, by lifecycle stage. */
-export type ViewType = 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL';
 
 /** A compiled search: the SQL of one page of run ids, and its arguments. */
 export interface CompiledSearch {
@@ -44,10 +43,7 @@ export function compileRunSearch(input: {
   const joinArgs: SqlArg[] = [];
   const whereArgs: SqlArg[] = [];
   const joins: string[] = [];
-  const where: string[] = [
-    `r.experiment_id IN (${input.experimentIds.map(() => '?').join(', ')})`,
-    STAGES[input.viewType],
-  ];
+  const where: string[] = [`r.experiment_id IN (${marks(input.experimentIds.length)})`, STAGES[input.viewType]];
   whereArgs.push(...input.experimentIds);
 
   for (const c of input.filter) where.push(condition(c, whereArgs));

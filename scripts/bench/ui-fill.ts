@@ -1,5 +1,5 @@
+import type { Metric } from '../../tracker/src/store/entities.ts';
 import type { LibsqlStore } from '../../tracker/src/store/libsql-store.ts';
-import type { Metric } from '../../tracker/src/store/tracking-store.ts';
 
 /** How big the UI bench's data is. */
 export interface UiFillSize {

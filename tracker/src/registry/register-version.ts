@@ -1,7 +1,8 @@
 import { versionPrefix } from '../../../contracts/index.ts';
 import { contentTypeOf } from '../artifacts/content-type.ts';
 import type { Edge } from '../edge/edge.ts';
-import type { CreateModelVersionInput, ModelVersion, TrackingStore } from '../store/tracking-store.ts';
+import type { ModelVersion } from '../store/entities.ts';
+import type { CreateModelVersionInput, TrackingStore } from '../store/tracking-store.ts';
 import { resolveSource } from './resolve-source.ts';
 
 /**

@@ -2,7 +2,8 @@ import { contentTypeOf } from '../artifacts/content-type.ts';
 import { withPointerLock } from '../deploy/promote.ts';
 import type { Edge } from '../edge/edge.ts';
 import { alreadyExists, MlflowError } from '../errors.ts';
-import type { RegisteredModel, TrackingStore } from '../store/tracking-store.ts';
+import type { RegisteredModel } from '../store/entities.ts';
+import type { TrackingStore } from '../store/tracking-store.ts';
 import { deletePrefix, liveError, liveVersion, modelPrefix } from './live-version.ts';
 
 /**

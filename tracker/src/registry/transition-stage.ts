@@ -1,6 +1,7 @@
 import { promote, withPointerLock } from '../deploy/promote.ts';
 import type { Edge } from '../edge/edge.ts';
-import type { ModelVersion, Stage, TrackingStore } from '../store/tracking-store.ts';
+import type { ModelVersion, Stage } from '../store/entities.ts';
+import type { TrackingStore } from '../store/tracking-store.ts';
 import { liveError, liveVersion } from './live-version.ts';
 
 /** What to transition. */

@@ -56,6 +56,23 @@ describe('experiments: search, update, delete, restore, tags, stats', () => {
     expect(bad.body.message).toMatch(/experiments cannot be searched by metric/);
   });
 
+  it('refuses an order_by it cannot sort by, and a number no double can hold, as INVALID_PARAMETER_VALUE', async () => {
+    for (const order_by of [['tags.team'], ['name', 'tags.`team` DESC']]) {
+      const res = await t.post(`${API}/experiments/search`, { order_by });
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({
+        error_code: 'INVALID_PARAMETER_VALUE',
+        message: expect.stringMatching(
+          /cannot order experiments by tag 'team' .*ordered by name, experiment_id, creation_time, last_update_time/,
+        ),
+      });
+    }
+    const huge = await t.post(`${API}/experiments/search`, { filter: 'creation_time > 1e400' });
+    expect(huge.status).toBe(400);
+    expect(huge.body.error_code).toBe('INVALID_PARAMETER_VALUE');
+    expect(huge.body.message).toMatch(/the number 1e400 .* is out of range/);
+  });
+
   it('renames; a taken name is RESOURCE_ALREADY_EXISTS', async () => {
     expect((await t.post(`${API}/experiments/update`, { experiment_id: ids.alpha, new_name: 'alpha-2' })).status).toBe(
       200,

@@ -7,7 +7,7 @@ import { readBody, readQuery, readQueryOrBody } from '../http/request.ts';
 import { registerModelVersion } from '../registry/register-version.ts';
 import { deleteModelVersion } from '../registry/remove-model.ts';
 import { transitionStage } from '../registry/transition-stage.ts';
-import { canonicalStage } from '../store/registry-ops.ts';
+import { canonicalStage } from '../store/guards.ts';
 import { LIMITS, LooseTagInput, modelName, versionString } from './fields.ts';
 import { bool, maxResults, readParams, searchFields } from './search-params.ts';
 

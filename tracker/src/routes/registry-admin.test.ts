@@ -118,6 +118,29 @@ describe('registry: rename, update, delete, search, stages, tags', () => {
     expect((await t.get(`${API}/model-versions/search`, { filter: 'run_id LIKE 1' })).status).toBe(400);
   });
 
+  it('refuses an order_by it cannot sort by, and a number no double can hold, in registry searches', async () => {
+    const cases: [string, Record<string, string>, RegExp][] = [
+      [
+        'registered-models',
+        { order_by: 'tags.team' },
+        /cannot order registered models by tag 'team' .*ordered by name, creation_timestamp, last_updated_timestamp/,
+      ],
+      ['registered-models', { filter: 'creation_timestamp < 1e400' }, /the number 1e400 .* is out of range/],
+      [
+        'model-versions',
+        { order_by: 'tags.x DESC' },
+        /cannot order model versions by tag 'x' .*ordered by name, version_number, current_stage, /,
+      ],
+      ['model-versions', { filter: "name = 'churn' and version_number > -1e400" }, /the number -1e400 .* out of range/],
+    ];
+    for (const [path, query, message] of cases) {
+      const res = await t.get(`${API}/${path}/search`, query);
+      expect(res.status, `${path} ${JSON.stringify(query)}`).toBe(400);
+      expect(res.body.error_code).toBe('INVALID_PARAMETER_VALUE');
+      expect(res.body.message).toMatch(message);
+    }
+  });
+
   it('transition to Production promotes to the edge; archiving or deleting the live version is refused', async () => {
     const name = 'fraud-b';
     const v1 = await registerVersion(t, name, runId);

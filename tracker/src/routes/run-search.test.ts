@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { MAX_ORDER_BY } from '../search/index.ts';
 import { API, useTrackerFixture } from '../testing/tracker-fixture.ts';
 
 describe('runs/search and run lifecycle', () => {
@@ -363,5 +364,82 @@ describe('runs/search and run lifecycle', () => {
       `${API}/metrics/get-history-bulk-interval?run_ids=${run}&metric_key=v&max_results=2`,
     );
     expect(((await sampled.json()) as { metrics: { step: number }[] }).metrics.map((m) => m.step)).toEqual([0, 3, 5]);
+  });
+
+  it(`orders by up to ${MAX_ORDER_BY} keys, each breaking the ties of the ones before; more is INVALID_PARAMETER_VALUE`, async () => {
+    const id = (await t.post(`${API}/experiments/create`, { name: 'order-many' })).body.experiment_id;
+    // 16 runs, the bits of i in a metric, a param, a tag and a metric (absent when i % 5 = 0)
+    const bit = (i: number, b: number) => (i >> b) & 1;
+    const runs: { name: string; k0: number; p1: string; t2: string; k3: number | null }[] = [];
+    for (let i = 0; i < 16; i++) {
+      const r = {
+        name: `o-${i}`,
+        k0: bit(i, 0),
+        p1: String(bit(i, 1)),
+        t2: String(bit(i, 2)),
+        k3: i % 5 === 0 ? null : bit(i, 3),
+      };
+      runs.push(r);
+      const runId = (await t.post(`${API}/runs/create`, { experiment_id: id, run_name: r.name, start_time: i })).body
+        .run.info.run_id;
+      await t.post(`${API}/runs/log-batch`, {
+        run_id: runId,
+        metrics: [
+          { key: 'k0', value: r.k0, timestamp: 1, step: 0 },
+          ...(r.k3 === null ? [] : [{ key: 'k3', value: r.k3, timestamp: 1, step: 0 }]),
+        ],
+        params: [{ key: 'p1', value: r.p1 }],
+        tags: [{ key: 't2', value: r.t2 }],
+      });
+    }
+    const orderBy = [
+      'metrics.k0 DESC',
+      'params.p1 ASC',
+      'tags.t2 DESC',
+      'metrics.k3 ASC',
+      // nothing left to decide: absent keys, a constant attribute, a key again
+      'metrics.absent',
+      'params.absent DESC',
+      'tags.absent',
+      'attributes.end_time DESC',
+      'attributes.status',
+      'metrics.k0 ASC',
+    ];
+    expect(orderBy).toHaveLength(MAX_ORDER_BY);
+    const expected = [...runs]
+      .sort(
+        (a, b) =>
+          b.k0 - a.k0 ||
+          a.p1.localeCompare(b.p1) ||
+          b.t2.localeCompare(a.t2) ||
+          (a.k3 ?? Number.POSITIVE_INFINITY) - (b.k3 ?? Number.POSITIVE_INFINITY),
+      )
+      .map((r) => r.name);
+    const res = await t.post(`${API}/runs/search`, { experiment_ids: [id], order_by: orderBy });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(names(res.body)).toEqual(expected);
+    // o-5 has no k3: it comes after o-13 although k3 is ascending
+    expect(names(res.body).slice(0, 4)).toEqual(['o-13', 'o-5', 'o-1', 'o-9']);
+
+    for (const n of [MAX_ORDER_BY + 1, 31, 100]) {
+      const many = Array.from({ length: n }, (_, i) => `metrics.m${i} DESC`);
+      const refused = await t.post(`${API}/runs/search`, { experiment_ids: [id], order_by: many });
+      expect(refused.status, String(n)).toBe(400);
+      expect(refused.body).toEqual({
+        error_code: 'INVALID_PARAMETER_VALUE',
+        message: expect.stringContaining(`at most ${MAX_ORDER_BY} order_by clauses are supported, got ${n}`),
+      });
+    }
+    // the tracker is still up and answers
+    expect((await t.post(`${API}/runs/search`, { experiment_ids: [id], max_results: 1 })).status).toBe(200);
+  });
+
+  it('refuses a number no double can hold in a filter, naming it', async () => {
+    for (const filter of ['metrics.acc > 1e400', 'metrics.acc < -1e400', 'attributes.start_time > 1e999']) {
+      const res = await t.post(`${API}/runs/search`, { experiment_ids: [exp], filter });
+      expect(res.status, filter).toBe(400);
+      expect(res.body.error_code).toBe('INVALID_PARAMETER_VALUE');
+      expect(res.body.message).toContain(filter.split(' ').at(-1));
+    }
   });
 });

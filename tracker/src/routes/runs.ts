@@ -3,7 +3,7 @@ import * as z from 'zod';
 import type { AppDeps } from '../app.ts';
 import { reply } from '../http/reply.ts';
 import { readBody, readQuery } from '../http/request.ts';
-import { RUN_STATUSES } from '../store/tracking-store.ts';
+import { RUN_STATUSES } from '../store/entities.ts';
 import {
   double,
   entityKey,

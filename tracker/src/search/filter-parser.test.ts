@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SearchSyntaxError } from './filter-ast.ts';
-import { parseFilter, parseOrderBy } from './filter-parser.ts';
+import { MAX_ORDER_BY, parseFilter, parseOrderBy } from './filter-parser.ts';
 import { decodePageToken, encodePageToken } from './page-token.ts';
-import { MODEL_VERSION_SEARCH, REGISTERED_MODEL_SEARCH, RUN_SEARCH } from './search-spec.ts';
+import { EXPERIMENT_SEARCH, MODEL_VERSION_SEARCH, REGISTERED_MODEL_SEARCH, RUN_SEARCH } from './search-spec.ts';
 
 const runs = (f: string) => parseFilter(f, RUN_SEARCH).map(({ position: _p, ...c }) => c);
 const fails = (f: string, spec = RUN_SEARCH) => {
@@ -92,6 +92,17 @@ describe('parseFilter (runs)', () => {
     expect(fails('metrics. = 1')).toMatch(/expected a name after '.'/);
   });
 
+  it('refuses numbers a double cannot hold, naming the literal', () => {
+    expect(fails('metrics.acc > 1e400')).toMatch(/the number 1e400 for metric 'acc' at position 14 is out of range/);
+    expect(fails('metrics.acc < -1E999')).toMatch(/the number -1E999 /);
+    expect(fails('creation_time > 1e309', EXPERIMENT_SEARCH)).toMatch(/1e309 for attribute 'creation_time'/);
+    expect(fails('version_number = 1e400', MODEL_VERSION_SEARCH)).toMatch(/1e400/);
+    expect(runs('metrics.a > 1.7976931348623157e308 and metrics.b > 1e-400')).toEqual([
+      { type: 'metric', key: 'a', comparator: '>', value: Number.MAX_VALUE },
+      { type: 'metric', key: 'b', comparator: '>', value: 0 },
+    ]);
+  });
+
   it('treats an empty filter as no comparison', () => {
     expect(parseFilter('', RUN_SEARCH)).toEqual([]);
     expect(parseFilter('   ', RUN_SEARCH)).toEqual([]);
@@ -135,11 +146,35 @@ describe('parseOrderBy', () => {
   });
   it('refuses what it cannot order by', () => {
     expect(() => parseOrderBy(['metrics.acc DOWN'], RUN_SEARCH)).toThrow(/expected ASC or DESC at position 12/);
-    expect(() => parseOrderBy(['dataset.name'], RUN_SEARCH)).toThrow(/cannot order runs by a dataset/);
+    expect(() => parseOrderBy(['dataset.name'], RUN_SEARCH)).toThrow(
+      /cannot order runs by a dataset \(position 0\); they can be ordered by metrics.<key>, params.<key>, tags.<key>, run_id, /,
+    );
     expect(() => parseOrderBy([''], RUN_SEARCH)).toThrow(/empty order_by clause/);
     expect(() => parseOrderBy(['run_id DESC', 'source_path'], MODEL_VERSION_SEARCH)).toThrow(
       /invalid attribute key 'run_id'/,
     );
+  });
+
+  it('orders experiments, models and versions by attributes only, saying which', () => {
+    expect(() => parseOrderBy(['tags.x'], EXPERIMENT_SEARCH)).toThrow(
+      /cannot order experiments by tag 'x' \(position 0\); they can be ordered by name, experiment_id, creation_time, last_update_time$/,
+    );
+    expect(() => parseOrderBy(['name', 'tags.`a b` DESC'], REGISTERED_MODEL_SEARCH)).toThrow(
+      /cannot order registered models by tag 'a b' .* by name, creation_timestamp, last_updated_timestamp$/,
+    );
+    expect(() => parseOrderBy(['tag.x'], MODEL_VERSION_SEARCH)).toThrow(
+      /by name, version_number, current_stage, creation_timestamp, last_updated_timestamp$/,
+    );
+  });
+
+  it(`takes at most ${MAX_ORDER_BY} clauses`, () => {
+    const keys = (n: number) => Array.from({ length: n }, (_, i) => `metrics.m${i} DESC`);
+    expect(parseOrderBy(keys(MAX_ORDER_BY), RUN_SEARCH)).toHaveLength(MAX_ORDER_BY);
+    for (const n of [MAX_ORDER_BY + 1, 31, 100]) {
+      expect(() => parseOrderBy(keys(n), RUN_SEARCH)).toThrow(
+        new RegExp(`at most ${MAX_ORDER_BY} order_by clauses are supported, got ${n}`),
+      );
+    }
   });
 });
 

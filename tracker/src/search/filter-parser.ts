@@ -13,6 +13,13 @@ import { DATASET_KEYS, ENTITY_PREFIXES, type SearchSpec } from './search-spec.ts
 export const MAX_FILTER_LENGTH = 10_000;
 
 /**
+ * Most order_by clauses a search takes. MLflow sets no limit; every clause costs an index lookup per
+ * candidate row, and more than a handful of sort keys orders nothing a person reads. The dashboard
+ * sends one.
+ */
+export const MAX_ORDER_BY = 10;
+
+/**
  * Parses an MLflow search filter (`metrics.acc > 0.9 and params.opt = 'adam'`) into its comparisons,
  * checked against `spec` (which keys, comparators and value kinds it allows). An empty filter is no
  * comparison. Throws `SearchSyntaxError` naming the problem and its position.
@@ -40,9 +47,12 @@ export function parseFilter(filter: string | undefined, spec: SearchSpec): Compa
 
 /**
  * Parses order_by clauses (`metrics.acc DESC`, `attributes.start_time`, `name ASC`) against `spec`:
- * ascending unless DESC. Throws `SearchSyntaxError`.
+ * ascending unless DESC, at most `MAX_ORDER_BY` of them. Throws `SearchSyntaxError`.
  */
 export function parseOrderBy(clauses: readonly string[] | undefined, spec: SearchSpec): OrderBy[] {
+  if (clauses && clauses.length > MAX_ORDER_BY) {
+    throw new SearchSyntaxError(`at most ${MAX_ORDER_BY} order_by clauses are supported, got ${clauses.length}`, 0);
+  }
   return (clauses ?? []).map((clause) => {
     if (clause.length > MAX_FILTER_LENGTH)
       throw new SearchSyntaxError(`an order_by clause is longer than ${MAX_FILTER_LENGTH} characters`, 0);
@@ -66,7 +76,13 @@ export function parseOrderBy(clauses: readonly string[] | undefined, spec: Searc
         t.pos,
       );
     }
-    if (type === 'dataset') throw new SearchSyntaxError(`cannot order ${spec.what} by a dataset`, start);
+    if (type !== 'attribute' && !spec.entities[type]?.orderable) {
+      throw new SearchSyntaxError(
+        `cannot order ${spec.what} by ${type === 'dataset' ? 'a dataset' : describe(type, key)} (position ${start}); ` +
+          `they can be ordered by ${orderable(spec)}`,
+        start,
+      );
+    }
     return { type, key, ascending };
   });
 }
@@ -96,6 +112,19 @@ function comparison(p: Cursor, spec: SearchSpec): Comparison {
   }
   const value = readValue(p, comparator, kind, describe(type, key));
   return { type, key, comparator, value, position };
+}
+
+/** What order_by may name in `spec`, for messages. */
+function orderable(spec: SearchSpec): string {
+  const entities = (['metric', 'param', 'tag'] as const)
+    .filter((type) => spec.entities[type]?.orderable)
+    .map((type) => `${type}s.<key>`);
+  const attributes = new Set(
+    Object.values(spec.attributes)
+      .filter((a) => a.orderable)
+      .map((a) => a.name),
+  );
+  return [...entities, ...attributes].join(', ');
 }
 
 function describe(type: EntityType, key: string): string {
@@ -246,7 +275,14 @@ function readValue(p: Cursor, comparator: Comparator, kind: 'string' | 'number',
         t.pos,
       );
     }
-    return Number(t.text);
+    const n = Number(t.text);
+    if (!Number.isFinite(n)) {
+      throw new SearchSyntaxError(
+        `the number ${t.text} for ${what} at position ${t.pos} is out of range (at most ±${Number.MAX_VALUE})`,
+        t.pos,
+      );
+    }
+    return n;
   }
   if (t.kind !== 'string') {
     throw new SearchSyntaxError(

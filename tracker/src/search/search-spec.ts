@@ -10,14 +10,20 @@ export interface AttributeSpec {
   orderable?: boolean;
 }
 
+/** How the keys of one entity type (metrics, params, tags, datasets) may be searched. */
+export interface EntitySpec {
+  comparators: readonly Comparator[];
+  kind: 'string' | 'number';
+  /** Whether order_by may name its keys. */
+  orderable?: boolean;
+}
+
 /** What a search accepts: which entity types, attributes, comparators. */
 export interface SearchSpec {
   /** What is searched, for messages ("runs", "experiments"…). */
   what: string;
-  /** Entity types other than attributes, with their comparators and value kind. */
-  entities: Partial<
-    Record<Exclude<EntityType, 'attribute'>, { comparators: readonly Comparator[]; kind: 'string' | 'number' }>
-  >;
+  /** Entity types other than attributes, with their comparators, value kind and whether they can be ordered by. */
+  entities: Partial<Record<Exclude<EntityType, 'attribute'>, EntitySpec>>;
   /** Attribute names as written (aliases included) → their spec. */
   attributes: Record<string, AttributeSpec>;
 }
@@ -49,9 +55,9 @@ const runAttributes = (): Record<string, AttributeSpec> => {
 export const RUN_SEARCH: SearchSpec = {
   what: 'runs',
   entities: {
-    metric: { comparators: NUMERIC, kind: 'number' },
-    param: { comparators: STRING, kind: 'string' },
-    tag: { comparators: STRING, kind: 'string' },
+    metric: { comparators: NUMERIC, kind: 'number', orderable: true },
+    param: { comparators: STRING, kind: 'string', orderable: true },
+    tag: { comparators: STRING, kind: 'string', orderable: true },
     dataset: { comparators: STRING_OR_LIST, kind: 'string' },
   },
   attributes: runAttributes(),

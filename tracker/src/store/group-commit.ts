@@ -1,41 +1,13 @@
 import type { Client, ResultSet } from '@libsql/client';
-import { invalid, notFound } from '../errors.ts';
+import { invalid } from '../errors.ts';
+import type { Run, RunInfo } from './entities.ts';
+import type { GroupOp, NewRun, RunChange, RunWrite } from './group-ops.ts';
 import { groupStatements } from './group-statements.ts';
-import { byKey, runInfoOf } from './run-row.ts';
-import type { Metric, Param, Run, RunInfo, RunStatus, Tag } from './tracking-store.ts';
+import { experimentNotFound, notActive, runNotFound } from './guards.ts';
+import { marks } from './placeholders.ts';
+import { runInfoOf } from './run-read.ts';
+import { byKey } from './tag-list.ts';
 import type { WriteLock } from './write-lock.ts';
-
-/** One logging request: a run's metrics, params and tags (keys already checked unique). */
-export interface RunWrite {
-  runId: string;
-  metrics: Metric[];
-  params: Param[];
-  tags: Tag[];
-}
-
-/** A run to create, every field decided by the caller (tags unique, `mlflow.runName` among them). */
-export interface NewRun {
-  runId: string;
-  experimentId: number;
-  name: string;
-  userId: string;
-  startTime: number;
-  tags: Tag[];
-}
-
-/** `runs/update`: absent fields are left as they are. */
-export interface RunChange {
-  runId: string;
-  status?: RunStatus;
-  endTime?: number;
-  runName?: string;
-}
-
-/** A request of a group, as `groupStatements` writes it. */
-export type GroupOp =
-  | { kind: 'log'; write: RunWrite }
-  | { kind: 'create'; run: NewRun; artifactUri: string }
-  | { kind: 'update'; change: RunChange };
 
 interface Pending {
   op: GroupOp;
@@ -163,11 +135,7 @@ export class GroupCommit {
         const { experimentId } = op.run;
         const exp = experiments.get(experimentId);
         if (exp?.stage !== 'active') {
-          item.reject(
-            exp
-              ? invalid(`The experiment ${experimentId} must be in the 'active' state. Current state is ${exp.stage}.`)
-              : notFound(`No Experiment with id=${experimentId} exists`),
-          );
+          item.reject(exp ? notActive('experiment', experimentId, exp.stage) : experimentNotFound(experimentId));
           return false;
         }
         op.artifactUri = `${exp.location.replace(/\/+$/, '')}/${op.run.runId}/artifacts`;
@@ -176,11 +144,7 @@ export class GroupCommit {
       const runId = op.kind === 'log' ? op.write.runId : op.change.runId;
       const s = stage.get(runId);
       if (s !== 'active') {
-        item.reject(
-          s === undefined
-            ? notFound(`Run with id=${runId} not found`)
-            : invalid(`The run ${runId} must be in the 'active' state. Current state is ${s}.`),
-        );
+        item.reject(s === undefined ? runNotFound(runId) : notActive('run', runId, s));
         return false;
       }
       if (op.kind === 'update') return true;
@@ -255,23 +219,23 @@ function sizeOf(op: GroupOp): number {
   return op.kind === 'create' ? op.run.tags.length + 1 : 1;
 }
 
-/** A new run as `runs/get` reads it back: no metrics, params or inputs yet, its tags in key order. */
+/** A new run as `runs/get` reads it back: the row just inserted, no metrics, params or inputs yet, its tags in key order. */
 function createdRun(run: NewRun, artifactUri: string): Run {
+  // the values of RUN_COLUMNS, as the insert and the columns' defaults leave them
+  const row = [
+    run.runId,
+    run.experimentId,
+    run.name,
+    run.userId,
+    'RUNNING',
+    run.startTime,
+    null,
+    'active',
+    artifactUri,
+  ];
   return {
-    info: {
-      run_id: run.runId,
-      run_uuid: run.runId,
-      run_name: run.name,
-      experiment_id: String(run.experimentId),
-      user_id: run.userId,
-      status: 'RUNNING',
-      start_time: run.startTime,
-      artifact_uri: artifactUri,
-      lifecycle_stage: 'active',
-    },
+    info: runInfoOf(row),
     data: { metrics: [], params: [], tags: byKey(run.tags.map((t) => ({ key: t.key, value: t.value }))) },
     inputs: { dataset_inputs: [] },
   };
 }
-
-const marks = (n: number) => Array(n).fill('?').join(',');

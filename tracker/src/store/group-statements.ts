@@ -1,11 +1,11 @@
 import type { InStatement } from '@libsql/client';
-import type { GroupOp, RunWrite } from './group-commit.ts';
+import { type GroupOp, RUN_NAME_TAG, type RunWrite } from './group-ops.ts';
 import { metricStatements } from './metric-ingest.ts';
-import { RUN_COLUMNS } from './run-row.ts';
+import { rows } from './placeholders.ts';
+import { RUN_COLUMNS } from './run-read.ts';
 
 /** Rows per multi-row INSERT of runs, params or tags. */
 const CHUNK = 1000;
-const RUN_NAME_TAG = 'mlflow.runName';
 
 const UPDATE_RUN =
   'UPDATE runs SET status = coalesce(?, status), end_time = coalesce(?, end_time), name = coalesce(?, name) ' +
@@ -73,19 +73,4 @@ export function groupStatements(ops: GroupOp[]): { statements: InStatement[]; up
   const first = stmts.length;
   stmts.push(...changes);
   return { statements: stmts, updates: updates.map((i) => first + i) };
-}
-
-const rowTexts = new Map<string, string>();
-
-/** `(?,?,…),(?,?,…)…`: `count` rows of `width` placeholders (cached: the same shapes recur). */
-function rows(count: number, width: number): string {
-  const id = `${count}x${width}`;
-  let text = rowTexts.get(id);
-  if (!text) {
-    text = Array(count)
-      .fill(`(${Array(width).fill('?').join(',')})`)
-      .join(',');
-    if (rowTexts.size < 4096) rowTexts.set(id, text);
-  }
-  return text;
 }

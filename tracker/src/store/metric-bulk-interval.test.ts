@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useTempStore } from '../testing/temp-store.ts';
+import type { Metric, MetricWithRunId } from './entities.ts';
 import { sampleSteps } from './metric-bulk-interval.ts';
-import type { Metric, MetricWithRunId } from './tracking-store.ts';
 
 describe('get-history-bulk-interval in the store', () => {
   const db = useTempStore({ prefix: 'edgeflow-bulk-' });

@@ -1,9 +1,8 @@
 import type { Client, InStatement } from '@libsql/client';
-import { notFound } from '../errors.ts';
-import type { BulkIntervalInput, MetricWithRunId } from './tracking-store.ts';
+import type { MetricWithRunId } from './entities.ts';
+import { runNotFound } from './guards.ts';
+import type { BulkIntervalInput } from './tracking-store.ts';
 import { parseMetricJson, VALUE_JSON } from './value-sql.ts';
-
-/** What get-history-bulk-interval asks for (`start_step` and `end_step` come together or not at all). */
 
 /** Most points of one run get-history-bulk-interval returns (MLflow's MAX_RESULTS_GET_METRIC_HISTORY). */
 export const MAX_POINTS_PER_RUN = 25_000;
@@ -57,7 +56,7 @@ export async function metricBulkIntervalJson(client: Client, input: BulkInterval
   const runIds = [...new Set(input.run_ids)];
   const { rows } = await client.execute({ sql: STEPS_SQL, args: [JSON.stringify(runIds), input.metric_key] });
   const missing = rows.find((r) => !r.found);
-  if (missing) throw notFound(`Run with id=${String(missing.run_id)} not found`);
+  if (missing) throw runNotFound(String(missing.run_id));
   const having = rows.filter((r) => typeof r.steps === 'string' && r.steps);
   if (!having.length) return '{"metrics":[]}';
   const perRun = having.map((r) => String(r.steps));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useTempStore } from '../testing/temp-store.ts';
+import type { Metric } from './entities.ts';
 import { decodeHistoryToken, encodeHistoryToken } from './metric-history.ts';
-import type { Metric } from './tracking-store.ts';
 
 describe('metric history pages', () => {
   const db = useTempStore({ prefix: 'edgeflow-history-' });

@@ -1,6 +1,7 @@
 import type { Client } from '@libsql/client';
-import { MlflowError, notFound } from '../errors.ts';
-import type { MetricHistoryPage } from './tracking-store.ts';
+import { MlflowError } from '../errors.ts';
+import type { MetricHistoryPage } from './entities.ts';
+import { runNotFound } from './guards.ts';
 import { parseMetricJson, VALUE_JSON } from './value-sql.ts';
 
 /** Where a page of a metric's history ends: its last point in (step, timestamp, value) order. */
@@ -82,7 +83,7 @@ export async function metricHistoryJson(
   // The anonymous `?` all come first in the text, so they are numbers 1, 2, … and the numbered ones follow.
   const { rows } = await client.execute({ sql, args });
   const row = rows[0]!;
-  if (!row.found) throw notFound(`Run with id=${runId} not found`);
+  if (!row.found) throw runNotFound(runId);
   const points = `{"metrics":[${(row.points as string | null) ?? ''}]`;
   if (Number(row.n) <= maxResults) return `${points}}`;
   const token = encodeHistoryToken({

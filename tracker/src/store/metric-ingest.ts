@@ -1,5 +1,6 @@
 import type { InStatement } from '@libsql/client';
-import type { Metric } from './tracking-store.ts';
+import type { Metric } from './entities.ts';
+import { rows as valueRows } from './placeholders.ts';
 
 /** Metric points of one run, as one request logged them. */
 export interface RunPoints {
@@ -9,7 +10,6 @@ export interface RunPoints {
 
 /** Rows per multi-row metric INSERT (5 variables a row, well under SQLite's 32766). */
 const CHUNK = 1000;
-const insertSql = new Map<number, string>();
 
 /**
  * The ingest hot path as raw statements for one `client.batch(…, 'write')` transaction: multi-row
@@ -22,7 +22,10 @@ export function metricStatements(groups: RunPoints[]): InStatement[] {
   let args: (string | number | null)[] = [];
   let rows = 0;
   const flush = () => {
-    stmts.push({ sql: insertText(rows), args });
+    stmts.push({
+      sql: `INSERT OR IGNORE INTO metrics (run_uuid, key, step, timestamp, value) VALUES ${valueRows(rows, 5)}`,
+      args,
+    });
     args = [];
     rows = 0;
   };
@@ -47,15 +50,6 @@ export function metricStatements(groups: RunPoints[]): InStatement[] {
   return stmts;
 }
 
-function insertText(rows: number): string {
-  let text = insertSql.get(rows);
-  if (!text) {
-    text = `INSERT OR IGNORE INTO metrics (run_uuid, key, step, timestamp, value) VALUES ${Array(rows).fill('(?,?,?,?,?)').join(',')}`;
-    insertSql.set(rows, text);
-  }
-  return text;
-}
-
 /**
  * NaN points (rare): NaN is stored as NULL, which a unique index never finds equal, so an identical NaN
  * point is skipped by hand, as MLflow's primary key (with its is_nan column) would.
@@ -64,9 +58,7 @@ function nanInsert(args: (string | number)[]): InStatement {
   return {
     sql:
       `INSERT INTO metrics (run_uuid, key, step, timestamp, value) ` +
-      `SELECT DISTINCT column1, column2, column3, column4, NULL FROM (VALUES ${Array(args.length / 4)
-        .fill('(?,?,?,?)')
-        .join(',')}) AS p ` +
+      `SELECT DISTINCT column1, column2, column3, column4, NULL FROM (VALUES ${valueRows(args.length / 4, 4)}) AS p ` +
       `WHERE NOT EXISTS (SELECT 1 FROM metrics m WHERE m.run_uuid = p.column1 AND m.key = p.column2 ` +
       `AND m.step = p.column3 AND m.timestamp = p.column4 AND m.value IS NULL)`,
     args,
@@ -79,9 +71,7 @@ function latestUpsert(points: { runId: string; point: Metric }[]): InStatement {
   for (const { runId, point: p } of points) args.push(runId, p.key, p.step, p.timestamp, toDb(p.value));
   return {
     sql:
-      `INSERT INTO latest_metrics (run_uuid, key, step, timestamp, value) VALUES ${Array(points.length)
-        .fill('(?,?,?,?,?)')
-        .join(',')} ` +
+      `INSERT INTO latest_metrics (run_uuid, key, step, timestamp, value) VALUES ${valueRows(points.length, 5)} ` +
       `ON CONFLICT (run_uuid, key) DO UPDATE SET step = excluded.step, timestamp = excluded.timestamp, value = excluded.value ` +
       `WHERE excluded.step > latest_metrics.step OR (excluded.step = latest_metrics.step AND ` +
       `(excluded.timestamp > latest_metrics.timestamp OR (excluded.timestamp = latest_metrics.timestamp AND ` +

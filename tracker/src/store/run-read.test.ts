@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useTempStore } from '../testing/temp-store.ts';
-import { hydrateRuns } from './run-hydrate.ts';
-import { readRun } from './run-read.ts';
+import { hydrateRuns, readRun } from './run-read.ts';
 
 describe('readRun (runs/get in one statement)', () => {
   const db = useTempStore({ prefix: 'edgeflow-run-read-' });

@@ -4,7 +4,7 @@ import { foreignKey, index, integer, primaryKey, real, sqliteTable, text, unique
  * The tracker's tables. Times are epoch milliseconds (MLflow's unit). Ids MLflow exposes as strings
  * (experiment ids, model version numbers) are integers here and strings at the API.
  *
- * Read paths the later search work needs (issue 3) are indexed now:
+ * The read paths and their indexes:
  * - runs of some experiments, in start_time order, optionally by status/name: `runs_experiment_idx`;
  * - `params.k = v`, `tags.k = v`: `(key, value, run_uuid)` covering indexes, so a filter is one range scan;
  * - `metrics.k > x` and order by a metric: `latest_metrics (key, value, run_uuid)`, one row per run and key,

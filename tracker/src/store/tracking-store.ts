@@ -1,93 +1,26 @@
 /*
- * The tracker's store, as the HTTP layer and promotion see it. Entities are MLflow-shaped (field names
- * as MLflow's REST API spells them) so routes reply with them as they are. Times are epoch ms.
- * Every method either does all it says or nothing, and reports failures as `MlflowError`.
+ * The tracker's store, as the HTTP layer and promotion see it, with the inputs of its methods; what it
+ * answers with is in `entities.ts`. Every method either does all it says or nothing, and reports
+ * failures as `MlflowError`.
  */
-
-/** A key/value tag (runs, experiments, registered models, model versions). */
-export interface Tag {
-  key: string;
-  value: string;
-}
-
-/** A run param. */
-export interface Param {
-  key: string;
-  value: string;
-}
-
-/** One metric point. `value` may be NaN or ±Infinity (MLflow allows them). */
-export interface Metric {
-  key: string;
-  value: number;
-  timestamp: number;
-  step: number;
-}
-
-/** Lifecycle of an experiment or run. */
-export type LifecycleStage = 'active' | 'deleted';
-
-/** An experiment. */
-export interface Experiment {
-  experiment_id: string;
-  name: string;
-  artifact_location: string;
-  lifecycle_stage: LifecycleStage;
-  creation_time: number;
-  last_update_time: number;
-  tags: Tag[];
-}
-
-/** MLflow's run statuses. */
-export const RUN_STATUSES = ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'] as const;
-
-/** A run status. */
-export type RunStatus = (typeof RUN_STATUSES)[number];
-
-/** `run.info`. `end_time` is absent while the run has none. */
-export interface RunInfo {
-  run_id: string;
-  /** Deprecated alias of `run_id`, still read by older clients. */
-  run_uuid: string;
-  run_name: string;
-  experiment_id: string;
-  user_id: string;
-  status: RunStatus;
-  start_time: number;
-  end_time?: number;
-  artifact_uri: string;
-  lifecycle_stage: LifecycleStage;
-}
-
-/** `run.data`: the latest value of every metric, all params, all tags. */
-export interface RunData {
-  metrics: Metric[];
-  params: Param[];
-  tags: Tag[];
-}
-
-/** A dataset as MLflow's `log-inputs` sends it (`source`, `schema`, `profile` are opaque JSON text). */
-export interface Dataset {
-  name: string;
-  digest: string;
-  source_type: string;
-  source: string;
-  schema?: string;
-  profile?: string;
-}
-
-/** A dataset a run used, with the input's tags (e.g. `mlflow.data.context`). */
-export interface DatasetInput {
-  tags: Tag[];
-  dataset: Dataset;
-}
-
-/** A run as `runs/get` returns it. */
-export interface Run {
-  info: RunInfo;
-  data: RunData;
-  inputs: { dataset_inputs: DatasetInput[] };
-}
+import type {
+  DatasetInput,
+  Deployment,
+  Experiment,
+  ExperimentStats,
+  Metric,
+  MetricHistoryPage,
+  MetricWithRunId,
+  ModelVersion,
+  Param,
+  RegisteredModel,
+  Run,
+  RunInfo,
+  RunStatus,
+  SearchPage,
+  Stage,
+  Tag,
+} from './entities.ts';
 
 /** Which experiments or runs a search sees. */
 export type ViewType = 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL';
@@ -100,81 +33,18 @@ export interface SearchInput {
   page_token?: string;
 }
 
-/** A page of search results. */
-export interface SearchPage<T> {
-  items: T[];
-  next_page_token?: string;
-}
-
-/** One point of a metric with its run (get-history-bulk-interval). */
-export interface MetricWithRunId extends Metric {
-  run_id: string;
-}
-
-/** Runs of an experiment at a glance (the dashboard's list). */
-export interface ExperimentStats {
-  experiment_id: string;
-  run_count: number;
-  last_run_start_time?: number;
-}
-
-/** MLflow's model version stages. */
-export const STAGES = ['None', 'Staging', 'Production', 'Archived'] as const;
-
-/** A model version stage. */
-export type Stage = (typeof STAGES)[number];
-
-/** Model version statuses. */
-export type ModelVersionStatus = 'PENDING_REGISTRATION' | 'FAILED_REGISTRATION' | 'READY';
-
-/** A model version. `version` is a string at the API, as in MLflow. */
-export interface ModelVersion {
+/** Input of `createExperiment`. */
+export interface CreateExperimentInput {
   name: string;
-  version: string;
-  creation_timestamp: number;
-  last_updated_timestamp: number;
-  description?: string;
-  user_id?: string;
-  current_stage: string;
-  source: string;
-  run_id?: string;
-  run_link?: string;
-  status: ModelVersionStatus;
-  status_message?: string;
-  tags: Tag[];
-  aliases: string[];
+  artifact_location?: string;
+  tags?: Tag[];
 }
 
-/** An alias of a registered model. */
-export interface ModelAlias {
-  alias: string;
-  version: string;
-}
-
-/** A registered model; `latest_versions` holds the newest version of each stage. */
-export interface RegisteredModel {
+/** Input of `createRegisteredModel`. */
+export interface CreateRegisteredModelInput {
   name: string;
-  creation_timestamp: number;
-  last_updated_timestamp: number;
   description?: string;
-  latest_versions: ModelVersion[];
-  tags: Tag[];
-  aliases: ModelAlias[];
-}
-
-/** Kinds of pointer flips. */
-export type DeploymentKind = 'promote' | 'rollback';
-
-/** One pointer flip, as recorded. */
-export interface Deployment {
-  id: number;
-  model: string;
-  /** The version live before, null for the first promotion. */
-  from_version: string | null;
-  to_version: string;
-  kind: DeploymentKind;
-  actor: string;
-  created_at: number;
+  tags?: Tag[];
 }
 
 /** Input of `createRun`. */
@@ -209,12 +79,6 @@ export interface BulkIntervalInput {
   max_results: number;
 }
 
-/** A page of a metric's history. */
-export interface MetricHistoryPage {
-  metrics: Metric[];
-  next_page_token?: string;
-}
-
 /** Input of `createModelVersion`. */
 export interface CreateModelVersionInput {
   name: string;
@@ -233,11 +97,9 @@ export interface RecordDeploymentInput extends Omit<Deployment, 'id'> {
 
 /** The tracker's persistent state. */
 export interface TrackingStore {
-  createExperiment(input: { name: string; artifact_location?: string; tags?: Tag[] }): Promise<string>;
+  createExperiment(input: CreateExperimentInput): Promise<string>;
   getExperiment(experimentId: string): Promise<Experiment>;
   getExperimentByName(name: string): Promise<Experiment>;
-  /** Active experiments, newest first (the home page; search comes later). */
-  listExperiments(maxResults: number): Promise<Experiment[]>;
 
   createRun(input: CreateRunInput): Promise<Run>;
   getRun(runId: string): Promise<Run>;
@@ -256,10 +118,8 @@ export interface TrackingStore {
   /** `getMetricHistory`'s page as the JSON body `metrics/get-history` replies with (built without JS objects). */
   getMetricHistoryJson(runId: string, key: string, page: { max_results: number; page_token?: string }): Promise<string>;
 
-  createRegisteredModel(input: { name: string; description?: string; tags?: Tag[] }): Promise<RegisteredModel>;
+  createRegisteredModel(input: CreateRegisteredModelInput): Promise<RegisteredModel>;
   getRegisteredModel(name: string): Promise<RegisteredModel>;
-  /** Registered models, most recently updated first (the home page; search comes later). */
-  listRegisteredModels(maxResults: number): Promise<RegisteredModel[]>;
   /** Allocates the next version number and records it as PENDING_REGISTRATION. */
   createModelVersion(input: CreateModelVersionInput): Promise<ModelVersion>;
   /** Marks a pending version READY (with how many files it holds) once its files are in place. */
@@ -277,8 +137,6 @@ export interface TrackingStore {
   recordDeployment(input: RecordDeploymentInput): Promise<Deployment>;
   /** A model's pointer flips, newest first. */
   listDeployments(model: string, maxResults?: number): Promise<Deployment[]>;
-
-  // ---- issue 3: the rest of MLflow's API ----
 
   searchExperiments(input: SearchInput & { view_type: ViewType }): Promise<SearchPage<Experiment>>;
   renameExperiment(experimentId: string, newName: string): Promise<void>;

@@ -1,8 +1,7 @@
 import type { Comparison, OrderBy } from '../../search/filter-ast.ts';
+import { marks } from '../placeholders.ts';
+import type { ViewType } from '../tracking-store.ts';
 import { compareSql, direction, type SqlArg } from './sql-compare.ts';
-
-/** Which runs a search sees, by lifecycle stage. */
-export type ViewType = 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL';
 
 /** A compiled search: the SQL of one page of run ids, and its arguments. */
 export interface CompiledSearch {
@@ -26,12 +25,16 @@ const STAGES: Record<ViewType, string> = {
   ALL: "r.lifecycle_stage IN ('active', 'deleted')",
 };
 
+/** The table holding a run's values of a metric, param or tag key (primary key: run_uuid, key). */
+const TABLES = { metric: 'latest_metrics', param: 'params', tag: 'tags' } as const;
+
 /**
  * The SQL of one page of a run search: run ids only, in order. Metric, param and tag filters are
  * `EXISTS` probes on the (run_uuid, key) primary keys of `latest_metrics`, `params`, `tags` (one
  * indexed lookup per candidate run, no join that multiplies rows); each order_by on a metric, param or
- * tag is one LEFT JOIN on the same key. Runs without the ordered key come last either way; ties go to
- * `start_time DESC, run_id ASC`, as MLflow orders them. Every value is a bound argument.
+ * tag is a correlated scalar subquery on the same primary key (a lookup per candidate run, and no join:
+ * SQLite's planner is not fed one table per sort key). Runs without the ordered value come last either
+ * way; ties go to `start_time DESC, run_id ASC`, as MLflow orders them. Every value is a bound argument.
  */
 export function compileRunSearch(input: {
   experimentIds: number[];
@@ -41,43 +44,30 @@ export function compileRunSearch(input: {
   limit: number;
   offset: number;
 }): CompiledSearch {
-  const joinArgs: SqlArg[] = [];
-  const whereArgs: SqlArg[] = [];
-  const joins: string[] = [];
-  const where: string[] = [
-    `r.experiment_id IN (${input.experimentIds.map(() => '?').join(', ')})`,
-    STAGES[input.viewType],
-  ];
-  whereArgs.push(...input.experimentIds);
-
-  for (const c of input.filter) where.push(condition(c, whereArgs));
+  const args: SqlArg[] = [...input.experimentIds];
+  const where: string[] = [`r.experiment_id IN (${marks(input.experimentIds.length)})`, STAGES[input.viewType]];
+  for (const c of input.filter) where.push(condition(c, args));
 
   const order: string[] = [];
-  let hasStart = false;
-  let hasId = false;
-  input.orderBy.forEach((o, i) => {
-    const dir = direction(o);
+  for (const o of input.orderBy) {
     if (o.type === 'attribute') {
-      const column = RUN_COLUMNS[o.key]!;
-      if (o.key === 'start_time') hasStart = true;
-      if (o.key === 'run_id') hasId = true;
-      if (o.key === 'end_time') order.push(`(${column} IS NULL)`);
-      order.push(`${column} ${dir}`);
-      return;
+      // end_time is the one attribute that may be NULL (a run not ended)
+      order.push(`${RUN_COLUMNS[o.key]!} ${direction(o)}${o.key === 'end_time' ? ' NULLS LAST' : ''}`);
+    } else {
+      const table = TABLES[o.type as keyof typeof TABLES];
+      args.push(o.key);
+      order.push(
+        `(SELECT v.value FROM ${table} v WHERE v.run_uuid = r.run_uuid AND v.key = ?) ${direction(o)} NULLS LAST`,
+      );
     }
-    const alias = `o${i}`;
-    const table = o.type === 'metric' ? 'latest_metrics' : o.type === 'param' ? 'params' : 'tags';
-    joins.push(`LEFT JOIN ${table} ${alias} ON ${alias}.run_uuid = r.run_uuid AND ${alias}.key = ?`);
-    joinArgs.push(o.key);
-    order.push(`(${alias}.value IS NULL)`, `${alias}.value ${dir}`);
-  });
-  if (!hasStart) order.push('r.start_time DESC');
-  if (!hasId) order.push('r.run_uuid ASC');
+  }
+  if (!input.orderBy.some((o) => o.type === 'attribute' && o.key === 'start_time')) order.push('r.start_time DESC');
+  if (!input.orderBy.some((o) => o.type === 'attribute' && o.key === 'run_id')) order.push('r.run_uuid ASC');
 
   const sql =
-    `SELECT r.run_uuid AS run_uuid FROM runs r ${joins.join(' ')} WHERE ${where.join(' AND ')} ` +
+    `SELECT r.run_uuid AS run_uuid FROM runs r WHERE ${where.join(' AND ')} ` +
     `ORDER BY ${order.join(', ')} LIMIT ? OFFSET ?`;
-  return { sql, args: [...joinArgs, ...whereArgs, input.limit, input.offset] };
+  return { sql, args: [...args, input.limit, input.offset] };
 }
 
 function condition(c: Comparison, args: SqlArg[]): string {
@@ -87,9 +77,8 @@ function condition(c: Comparison, args: SqlArg[]): string {
     case 'metric':
     case 'param':
     case 'tag': {
-      const table = c.type === 'metric' ? 'latest_metrics' : c.type === 'param' ? 'params' : 'tags';
       args.push(c.key);
-      return `EXISTS (SELECT 1 FROM ${table} f WHERE f.run_uuid = r.run_uuid AND f.key = ? AND ${compareSql('f.value', c, args)})`;
+      return `EXISTS (SELECT 1 FROM ${TABLES[c.type]} f WHERE f.run_uuid = r.run_uuid AND f.key = ? AND ${compareSql('f.value', c, args)})`;
     }
     case 'dataset':
       if (c.key === 'context') {

@@ -2,6 +2,7 @@ import { invalid } from '../../errors.ts';
 import type { Comparator, Comparison, OrderBy } from '../../search/filter-ast.ts';
 import { SearchSyntaxError } from '../../search/filter-ast.ts';
 import { decodePageToken, parseFilter, parseOrderBy, type SearchSpec } from '../../search/index.ts';
+import { marks } from '../placeholders.ts';
 
 /** A SQL value bound to a `?`. */
 export type SqlArg = string | number | null;
@@ -26,7 +27,7 @@ export function compareSql(column: string, c: Pick<Comparison, 'comparator' | 'v
   if (comparator === 'IN' || comparator === 'NOT IN') {
     const list = value as string[];
     args.push(...list);
-    return `${column} ${comparator === 'IN' ? 'IN' : 'NOT IN'} (${list.map(() => '?').join(', ')})`;
+    return `${column} ${comparator === 'IN' ? 'IN' : 'NOT IN'} (${marks(list.length)})`;
   }
   if (comparator === 'LIKE') {
     args.push(likeToGlob(String(value)));

@@ -1,14 +1,14 @@
 /*
- * Quick measurement of runs/search at issue 3's scale (the real benchmark is scripts/bench-tracker.ts):
+ * Quick in-process measurement of runs/search (the real benchmark, over HTTP, is scripts/bench-tracker.ts):
  * 10,000 runs × (10 params + 10 metrics) seeded straight into a fresh libSQL file, then the search
- * through the real app. Run: `npx tsx tracker/src/store/search/measure-run-search.ts`.
+ * through the app without a server. Run: `npx tsx scripts/bench/measure-run-search.ts`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp } from '../../app.ts';
-import { openLocalEdge } from '../../edge/local-edge.ts';
-import { openStore } from '../libsql-store.ts';
+import { createApp } from '../../tracker/src/app.ts';
+import { openLocalEdge } from '../../tracker/src/edge/local-edge.ts';
+import { openStore } from '../../tracker/src/store/libsql-store.ts';
 
 const RUNS = 10_000;
 const dir = mkdtempSync(join(tmpdir(), 'edgeflow-search-'));

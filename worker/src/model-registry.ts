@@ -1,4 +1,4 @@
-import { type Pointer, versionPrefix } from '../../contracts/index.ts';
+import { isVersion, modelNameProblem, modelPrefix, type Pointer, versionPrefix } from '../../contracts/index.ts';
 import { EdgeHttpError } from './edge-error.ts';
 import { type LoadedModel, loadModel } from './load-model.ts';
 import { recordLoad } from './metrics.ts';
@@ -60,9 +60,6 @@ const loaded = new Map<string, LoadedModel>();
 let loadedBytes = 0;
 const loading = new Map<string, Promise<LoadedModel>>();
 const existence = new Map<string, { exists: boolean; at: number }>();
-
-const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-const VERSION = /^[1-9][0-9]{0,9}$/;
 
 const keyOf = (name: string, version: string) => `${name}@${version}`;
 
@@ -135,7 +132,7 @@ async function resolveLive(
   waitUntil: (promise: Promise<unknown>) => void,
 ): Promise<{ model: LoadedModel; pointer: Pointer }> {
   notePreference(env);
-  if (!MODEL_NAME.test(name)) throw new EdgeHttpError(404, 'model_not_found', `model "${name}" does not exist`);
+  assertModelName(name);
   const state = await readPointer(env.POINTERS, name, ttlMs);
   const pointer = state.pointer;
   if (!pointer) return noPointer(env.MODELS, name, state, ttlMs);
@@ -186,8 +183,8 @@ function standbyVersion(
  * Throws 404 when the version has no files, 503 when it does not load.
  */
 export async function resolveVersion(bucket: R2Bucket, name: string, version: string): Promise<LoadedModel> {
-  if (!MODEL_NAME.test(name)) throw new EdgeHttpError(404, 'model_not_found', `model "${name}" does not exist`);
-  if (!VERSION.test(version))
+  assertModelName(name);
+  if (!isVersion(version))
     throw new EdgeHttpError(404, 'version_not_found', `model "${name}" has no version "${version}"`);
   const ready = touch(keyOf(name, version));
   if (ready) return ready;
@@ -287,7 +284,7 @@ async function noPointer(bucket: R2Bucket, name: string, state: PointerState, tt
   }
   let known = existence.get(name);
   if (!known || Date.now() - known.at >= ttlMs) {
-    const listed = await bucket.list({ prefix: `models/${name}/`, limit: 1 });
+    const listed = await bucket.list({ prefix: modelPrefix(name), limit: 1 });
     if (existence.size >= 1000) existence.clear();
     existence.set(name, (known = { exists: listed.objects.length > 0, at: Date.now() }));
   }
@@ -297,6 +294,12 @@ async function noPointer(bucket: R2Bucket, name: string, state: PointerState, tt
     'no_version_promoted',
     `model "${name}" has no promoted version yet; promote one with \`npm run promote -- ${name} <version>\``,
   );
+}
+
+/** A name the tracker could never register (`modelNameProblem`) names no model: 404. */
+function assertModelName(name: string): void {
+  const problem = modelNameProblem(name);
+  if (problem) throw new EdgeHttpError(404, 'model_not_found', `model "${name}" cannot exist: ${problem}`);
 }
 
 function unavailable(name: string, failure: Failure): EdgeHttpError {

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { EdgeError } from '../../contracts/index.ts';
+import { EdgeError, MAX_MODEL_NAME_LENGTH, VERSION_PATTERN } from '../../contracts/index.ts';
 import { BatchPredictionSchema, HealthSchema, ModelInfoSchema, Prediction, PredictRequest } from './openapi-schemas.ts';
 import { CLIENT_KEY_HEADER } from './pick-canary.ts';
 
@@ -37,10 +37,16 @@ export function openApiDocument(): Json {
     name: 'name',
     in: 'path',
     required: true,
-    schema: { type: 'string' },
-    description: 'registered model name',
+    schema: { type: 'string', minLength: 1, maxLength: MAX_MODEL_NAME_LENGTH },
+    description:
+      'registered model name, percent-encoded (any characters but slashes, backslashes and control characters)',
   };
-  const version = { name: 'version', in: 'path', required: true, schema: { type: 'string', pattern: '^[1-9][0-9]*$' } };
+  const version = {
+    name: 'version',
+    in: 'path',
+    required: true,
+    schema: { type: 'string', pattern: VERSION_PATTERN.source },
+  };
   const clientKey = {
     name: CLIENT_KEY_HEADER,
     in: 'header',

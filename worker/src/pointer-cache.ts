@@ -1,4 +1,4 @@
-import { Pointer, pointerKey } from '../../contracts/index.ts';
+import { decodePointer, type Pointer, pointerKey } from '../../contracts/index.ts';
 import { EdgeHttpError } from './edge-error.ts';
 
 /** What an isolate currently believes about a model's KV pointer. */
@@ -18,7 +18,7 @@ const cache = new Map<string, Entry>();
 
 /**
  * Reads the pointer of `model` from KV, trusting the isolate's cached copy for `ttlMs`.
- * A value that is not a valid `Pointer` is logged and ignored: the last good pointer stays in force.
+ * A value `decodePointer` refuses is logged and ignored: the last good pointer stays in force.
  * When KV cannot be read, the cached state stays in force; with nothing cached that is a 503.
  *
  * Each request that finds the copy expired reads KV itself: requests never await a read another request
@@ -53,26 +53,10 @@ export async function readPointer(kv: KVNamespace, model: string, ttlMs: number)
 async function fetchPointer(kv: KVNamespace, model: string, lastGood: Pointer | null): Promise<PointerState> {
   const raw = await kv.get(pointerKey(model), 'text');
   if (raw === null) return { pointer: null };
-  const invalid = validate(raw, model);
-  if (typeof invalid !== 'string') return { pointer: invalid };
-  console.error(`edgeflow: ignoring invalid pointer for model "${model}": ${invalid}`);
-  return { pointer: lastGood, invalid };
-}
-
-function validate(raw: string, model: string): Pointer | string {
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch {
-    return 'the KV value is not JSON';
-  }
-  const parsed = Pointer.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return `${issue?.path.join('.') || 'pointer'}: ${issue?.message ?? 'invalid'}`;
-  }
-  if (parsed.data.model !== model) return `the pointer names model "${parsed.data.model}"`;
-  return parsed.data;
+  const decoded = decodePointer(raw, model);
+  if ('pointer' in decoded) return decoded;
+  console.error(`edgeflow: ignoring invalid pointer for model "${model}": ${decoded.invalid}`);
+  return { pointer: lastGood, invalid: decoded.invalid };
 }
 
 /** Forgets every cached pointer (tests). */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { EdgeError, Prediction } from '../../contracts/index.ts';
+import { type EdgeError, modelNameProblem, type Prediction, pointerKey } from '../../contracts/index.ts';
+import { REFUSED_MODEL_NAMES, SERVABLE_MODEL_NAMES } from '../../contracts/testing/model-names.ts';
 import { MAX_BODY_BYTES } from './read-json-body.ts';
 import { json, putPointer, seedVersion, send, sendWith, uniqueModel } from './test-support.ts';
 import { tf } from './tfjs.ts';
@@ -219,18 +220,72 @@ describe('bad requests', () => {
     );
   });
 
-  it('404s a model name that cannot exist', async () => {
+  it('404s a model name that cannot exist, saying why', async () => {
     await expectError(
-      await send('/v1/models/.hidden/predict', json({ features })),
+      await send('/v1/models/%20padded/predict', json({ features })),
       404,
       'model_not_found',
-      /does not exist/,
+      /^model " padded" cannot exist: model names may not start or end with whitespace$/,
     );
   });
 
   it('answers unknown routes with a JSON 404', async () => {
     await expectError(await send('/nope'), 404, 'not_found', /no route for GET \/nope/);
     await expectError(await send('/predict'), 404, 'not_found', /GET \/predict/);
+  });
+});
+
+describe('model names: exactly the ones the tracker registers', () => {
+  const label = (name: string) => (name.length > 40 ? `${name.slice(0, 12)}… (${name.length})` : name);
+
+  it.each(SERVABLE_MODEL_NAMES.map((name) => [label(name), name]))(
+    'serves %s, percent-encoded in the path',
+    async (_, name) => {
+      const seeded = await seedVersion({ model: name, version: '1', kind: 'regression' });
+      await putPointer(seeded.pointer);
+      const path = `/v1/models/${encodeURIComponent(name)}`;
+      for (const route of [`${path}/predict`, `${path}/versions/1/predict`]) {
+        const res = await send(route, json({ features }));
+        expect(res.status, route).toBe(200);
+        const body = (await res.json()) as Prediction;
+        expect(body).toMatchObject({ model: name, version: '1' });
+        close(body.prediction, seeded.expected(features)[0]!);
+      }
+      expect(await (await send(path)).json()).toMatchObject({ model: name, live: '1', serving: '1' });
+    },
+  );
+
+  // "", "." and ".." never reach a handler: the URL parser drops such segments (a route 404)
+  const unroutable = new Set(['', '.', '..']);
+
+  it.each(REFUSED_MODEL_NAMES)('refuses a name with %s even when R2 and KV hold it', async (_, name) => {
+    let encoded: string;
+    try {
+      encoded = encodeURIComponent(name);
+    } catch {
+      // an unpaired surrogate has no UTF-8 form: no URL can name it
+      expect(() => encodeURIComponent(name)).toThrow(URIError);
+      return;
+    }
+    if (!unroutable.has(name) && new TextEncoder().encode(pointerKey(name)).length <= 512) {
+      await putPointer((await seedVersion({ model: name, version: '1' })).pointer);
+    }
+    const path = `/v1/models/${encoded}`;
+    for (const [route, init] of [
+      [`${path}/predict`, json({ features })],
+      [`${path}/versions/1/predict`, json({ features })],
+      [path, undefined],
+    ] as const) {
+      const res = await send(route, init);
+      expect(res.status, route).toBe(404);
+      const { error } = (await res.json()) as EdgeError;
+      if (unroutable.has(name)) expect(error.code, route).toBe('not_found');
+      else
+        expect(error, route).toEqual({
+          code: 'model_not_found',
+          message: `model "${name}" cannot exist: ${modelNameProblem(name)}`,
+        });
+    }
   });
 });
 

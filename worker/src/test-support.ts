@@ -8,6 +8,7 @@ import {
   pointerKey,
   SIGNATURE_FILE,
   type Signature,
+  sha256Hex,
   versionPrefix,
 } from '../../contracts/index.ts';
 import { app } from './app.ts';
@@ -216,9 +217,4 @@ export async function sendWith(vars: Record<string, string>, path: string, init?
 /** A JSON POST init. */
 export function json(body: unknown): RequestInit {
   return { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
-}
-
-async function sha256Hex(text: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { type EdgeError, modelNameProblem, type Prediction, pointerKey } from '../../contracts/index.ts';
 import { REFUSED_MODEL_NAMES, SERVABLE_MODEL_NAMES } from '../../contracts/testing/model-names.ts';
 import { MAX_BODY_BYTES } from './read-json-body.ts';
-import { json, putPointer, seedVersion, send, sendWith, uniqueModel } from './test-support.ts';
+import { putPointer, seedVersion, uniqueModel } from './testing/seed-version.ts';
+import { json, send, sendWith } from './testing/send.ts';
 import { tf } from './tfjs.ts';
 
 const features = [0.3, -1.2, 2.5, 0.9];

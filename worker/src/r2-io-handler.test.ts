@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { MODEL_JSON_FILE, versionPrefix } from '../../contracts/index.ts';
 import { SHARD_PATH_CASES } from '../../contracts/testing/weight-manifests.ts';
 import { r2IOHandler } from './r2-io-handler.ts';
-import { uniqueModel } from './test-support.ts';
+import { uniqueModel } from './testing/seed-version.ts';
 
 describe('r2IOHandler: weight shard paths', () => {
   // The tracker's promotion check is tested on the same cases (tracker/src/deploy/check-version.test.ts).

@@ -76,8 +76,8 @@ describe('the byte-bounded model cache', () => {
     await predict(edge, model);
     await putPointer({ ...v2.pointer, previous: '1' });
     edge.clock.advance(TTL);
-    expect((await predict(edge, model)).body.version).toBe('1'); // v2 loads in the background
-    expect(cached(edge, model)).toEqual(['1', '2']); // v1 still serves, v2 is live: neither evicted
+    expect((await predict(edge, model)).body.version).toBe('2'); // the request waited for v2's load
+    expect(cached(edge, model)).toEqual(['1', '2']); // v1 served until then, v2 is live: neither evicted
     expect((await predict(edge, model)).body.version).toBe('2');
   });
 });

@@ -27,7 +27,7 @@ async function health(edge: EdgeUnderTest, model: string): Promise<{ status: num
 }
 
 describe('version switches', () => {
-  it('serves a new pointer after the TTL, switching once the new version is loaded, and rolls back instantly', async () => {
+  it('serves a new pointer from the first request after the TTL, waiting for its load, and rolls back instantly', async () => {
     const edge = edgeUnderTest();
     const model = uniqueModel();
     const v1 = await seedVersion({ model, version: '1', kind: 'regression' });
@@ -36,11 +36,10 @@ describe('version switches', () => {
     expect((await predict(edge, model)).body.version).toBe('1');
 
     await putPointer({ ...v2.pointer, previous: '1' });
+    edge.clock.advance(TTL - 1);
     expect((await predict(edge, model)).body.version).toBe('1'); // pointer still cached
-    edge.clock.advance(TTL);
-    // the first request after the TTL is still answered by v1 while v2 loads in the background ...
-    expect((await predict(edge, model)).body.version).toBe('1');
-    // ... and once it is ready, v2 answers
+    edge.clock.advance(1);
+    // the first request after the TTL waits for v2 to load: v1 is no longer named
     const after = await predict(edge, model);
     expect(after.body.version).toBe('2');
     expect(Math.abs(after.body.prediction - v2.expected(features)[0]!)).toBeLessThan(1e-5);
@@ -51,6 +50,38 @@ describe('version switches', () => {
     expect(back.body.version).toBe('1'); // still loaded: no background load needed
     expect(Math.abs(back.body.prediction - v1.expected(features)[0]!)).toBeLessThan(1e-5);
     expect(edge.registry.modelHealth(model, '1').loads).toBe(2);
+  });
+
+  it('after a rollback answers the target, never the rolled-away version that is still loaded', async () => {
+    const edge = edgeUnderTest();
+    const model = uniqueModel();
+    const seeded = await Promise.all(['2', '4', '5'].map((version) => seedVersion({ model, version })));
+    const [v2, v4, v5] = seeded.map((s) => s.pointer);
+    await putPointer({ ...v4!, previous: '2' });
+    expect((await predict(edge, model)).body.version).toBe('4'); // v4 loaded; v2 never was
+
+    await putPointer({ ...v2!, previous: '4' }); // roll back 4 → 2
+    edge.clock.advance(TTL);
+    const answers = await Promise.all(Array.from({ length: 6 }, () => predict(edge, model)));
+    expect(answers.map((a) => [a.status, a.body.version])).toEqual(Array(6).fill([200, '2']));
+    expect(edge.registry.modelHealth(model, '2').loads).toBe(2); // v4 and v2, each once
+    expect((await health(edge, model)).body).toMatchObject({ status: 'ok', version: '2', live: '2' });
+
+    await putPointer({ ...v5!, previous: '2' }); // promote 5
+    edge.clock.advance(TTL);
+    expect((await predict(edge, model)).body.version).toBe('5');
+    expect((await predict(edge, model)).body.version).toBe('5');
+  });
+
+  it('serves a pinned version as asked, whatever the pointer names', async () => {
+    const edge = edgeUnderTest();
+    const model = uniqueModel();
+    const v1 = await seedVersion({ model, version: '1' });
+    await seedVersion({ model, version: '2' });
+    await putPointer(v1.pointer);
+    const pinned = await edge.sendWith({}, `/v1/models/${model}/versions/2/predict`, json({ features }));
+    expect(((await pinned.json()) as Prediction).version).toBe('2');
+    expect((await predict(edge, model)).body.version).toBe('1');
   });
 
   it('loads a cold model once for concurrent requests', async () => {
@@ -139,8 +170,11 @@ describe('a bad version promoted while a good one serves', () => {
     expect(edge.registry.modelHealth(model, '2').loadFailures).toBe(1);
 
     await env.MODELS.put(`models/${model}/2/${SHARD}`, shard);
-    edge.clock.advance(RETRY);
-    expect((await predict(edge, model)).body.version).toBe('1'); // the retry runs in the background
+    edge.clock.advance(RETRY - 1);
+    expect((await predict(edge, model)).body.version).toBe('1'); // not retried yet
+    expect(edge.registry.modelHealth(model, '2').loads).toBe(2); // v1, and v2 once
+    edge.clock.advance(1);
+    // the first request after the interval waits for the retry, and is answered by the repaired version
     expect((await predict(edge, model)).body.version).toBe('2');
     expect((await health(edge, model)).body).toMatchObject({ status: 'ok', version: '2', live: '2' });
     expect((await health(edge, model)).body.lastError).toBeUndefined();

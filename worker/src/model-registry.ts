@@ -35,7 +35,7 @@ export interface Failure {
 }
 
 interface Slot {
-  /** The version answering requests: the last one that loaded and warmed. */
+  /** The last good live version: what answers while the pointer's live version fails to load. */
   serving?: LoadedModel;
   /** The pointer last followed: its live, canary and shadow versions stay cached. */
   pointer?: Pointer;
@@ -106,10 +106,11 @@ export class ModelRegistry {
   }
 
   /**
-   * The model version that should answer a request for `name` right now. Follows the KV pointer (cached
-   * for `ttlMs`); when it names a version not loaded yet, that version loads once (concurrent callers share
-   * the load) while the previously serving version keeps answering — `waitUntil` keeps the background load
-   * alive. A version that fails to load is remembered and not retried for `retryFailedAfterMs`.
+   * The model version that should answer a request for `name` right now: the live version of the KV
+   * pointer (cached for `ttlMs`). When it is not loaded yet the request waits for its load (concurrent
+   * callers share one load, kept alive by each caller's `waitUntil`); no other version answers meanwhile.
+   * Only when it fails to load does the last good version keep answering; the failure is remembered and
+   * not retried for `retryFailedAfterMs` (requests get the last good version at once until then).
    * Throws `EdgeHttpError`: 404 unknown model, 503 nothing promoted / nothing loadable.
    */
   async resolveModel(env: RegistryBindings, name: string, ttlMs: number, waitUntil: WaitUntil): Promise<LoadedModel> {
@@ -217,20 +218,23 @@ export class ModelRegistry {
       slot.serving = ready;
       return { model: ready, pointer };
     }
-    const failure = this.#recentFailure(slot, pointer.version);
-    const load = failure ? undefined : this.#ensureLoaded(env.MODELS, pointer, slot);
-    if (slot.serving) {
-      if (load) waitUntil(load.catch(() => {}));
-      return { model: slot.serving, pointer };
+    let failure = this.#recentFailure(slot, pointer.version);
+    if (!failure) {
+      const load = this.#ensureLoaded(env.MODELS, pointer, slot);
+      // concurrent requests await this same load: each keeps it alive in case the request that started
+      // it ends first (workerd would cancel its I/O, and everyone awaiting it would hang)
+      waitUntil(load.catch(() => {}));
+      try {
+        const model = await load;
+        if (slot.pointer.version === pointer.version) slot.serving = model;
+        return { model, pointer };
+      } catch {
+        failure = slot.failures.get(pointer.version)!;
+      }
     }
-    if (!load) throw unavailable(name, failure!);
-    // concurrent cold requests await this same load: keep it alive even if the request that started it ends
-    waitUntil(load.catch(() => {}));
-    try {
-      return { model: (slot.serving = await load), pointer };
-    } catch {
-      throw unavailable(name, slot.failures.get(pointer.version)!);
-    }
+    // the live version failed to load: the last good one answers (and /health says degraded)
+    if (slot.serving) return { model: slot.serving, pointer };
+    throw unavailable(name, failure);
   }
 
   /** A canary/shadow version if loaded; otherwise starts its background load (unless it failed lately). */

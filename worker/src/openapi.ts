@@ -24,6 +24,7 @@ const ERROR_TEXT: Record<number, string> = {
   401: 'API key missing or invalid (when REQUIRE_API_KEY is on)',
   404: 'unknown model or version',
   413: 'body over 1 MiB',
+  500: 'invalid_output: the model gave a non-finite number, so no answer is given (or an internal error)',
   503: 'nothing promoted or nothing loadable',
 };
 
@@ -66,7 +67,7 @@ export function openApiDocument(): Json {
           headers: { 'x-model-version': { schema: { type: 'string' } } },
           content: { 'application/json': { schema: { oneOf: [ref('Prediction'), ref('BatchPrediction')] } } },
         },
-        ...errors(400, 401, 404, 413, 503),
+        ...errors(400, 401, 404, 413, 500, 503),
       },
     },
   });

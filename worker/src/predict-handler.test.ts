@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type EdgeError, modelNameProblem, type Prediction, pointerKey } from '../../contracts/index.ts';
 import { REFUSED_MODEL_NAMES, SERVABLE_MODEL_NAMES } from '../../contracts/testing/model-names.ts';
 import { MAX_BODY_BYTES } from './read-json-body.ts';
-import { putPointer, seedVersion, uniqueModel } from './testing/seed-version.ts';
+import { putPointer, seedGraphVersion, seedVersion, uniqueModel } from './testing/seed-version.ts';
 import { json, send, sendWith } from './testing/send.ts';
 import { tf } from './tfjs.ts';
 
@@ -162,6 +162,24 @@ describe('bad requests', () => {
       /"features\[3\]" must be a finite number, got Infinity/,
     ],
     ['-1e999', '{"features": [-1e999,2,3,4]}', 'invalid_request', /got -Infinity/],
+    [
+      '1e300 (finite, but not in float32)',
+      '{"features": [1e300,2,3,4]}',
+      'invalid_request',
+      /^"features\[0\]" \(input "f0"\) must be within float32's range \(±3\.4028234663852886e\+38\), got 1e\+300$/,
+    ],
+    [
+      '1e39',
+      '{"features": [1,1e39,3,4]}',
+      'invalid_request',
+      /"features\[1\]" \(input "f1"\) must be within float32's/,
+    ],
+    [
+      '3.5e38 as a named input',
+      '{"inputs": {"f0": 1, "f1": 2, "f2": -3.5e38, "f3": 4}}',
+      'invalid_request',
+      /"inputs\.f2" \(input "f2"\) must be within float32's range .*, got -3\.5e\+38/,
+    ],
   ])('%s → 400', async (_, body, code, message) => {
     const { model } = await live();
     await expectError(await send(`/v1/models/${model}/predict`, { method: 'POST', body }), 400, code, message);
@@ -233,6 +251,44 @@ describe('bad requests', () => {
   it('answers unknown routes with a JSON 404', async () => {
     await expectError(await send('/nope'), 404, 'not_found', /no route for GET \/nope/);
     await expectError(await send('/predict'), 404, 'not_found', /GET \/predict/);
+  });
+});
+
+describe('a model whose output is not a number', () => {
+  it('answers 500 invalid_output, never a confident "legit", and counts it in /metrics', async () => {
+    const model = uniqueModel();
+    // x → [1e38·x, -1e38·x] → sum → sigmoid: finite for x = 0 (the warm-up sample), NaN (∞ - ∞) for x = 10
+    const seeded = await seedGraphVersion({
+      model,
+      version: '1',
+      layers: [
+        { kernel: [[1e38, -1e38]], bias: [0, 0], activation: 'linear' },
+        { kernel: [[1], [1]], bias: [0], activation: 'sigmoid' },
+      ],
+    });
+    await putPointer(seeded.pointer);
+    const fine = await send(`/v1/models/${model}/predict`, json({ features: [0] }));
+    expect(fine.status).toBe(200);
+    expect(await fine.json()).toMatchObject({ prediction: 1, probability: 0.5, label: 'fraud' });
+
+    for (const path of [`/v1/models/${model}/predict`, `/v1/models/${model}/versions/1/predict`]) {
+      const res = await send(path, json({ features: [10] }));
+      expect(res.status, path).toBe(500);
+      expect(res.headers.get('x-model-version')).toBe('1');
+      expect(await res.json()).toEqual({
+        error: {
+          code: 'invalid_output',
+          message: 'the model gave NaN as output 0 of instance 0, not a finite number; no answer is given',
+        },
+      });
+    }
+    const batch = await send(`/v1/models/${model}/predict`, json({ instances: [[0], [10]] }));
+    expect(batch.status).toBe(500);
+    expect(((await batch.json()) as EdgeError).error.message).toMatch(/of instance 1,/);
+
+    const metrics = await (await send('/metrics')).text();
+    expect(metrics).toContain(`edgeflow_predict_invalid_outputs_total{model="${model}",version="1"} 3`);
+    expect(metrics).toContain(`edgeflow_predict_requests_total{model="${model}",version="1",status="500"} 3`);
   });
 });
 

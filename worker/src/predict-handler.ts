@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { Prediction } from '../../contracts/index.ts';
 import { EdgeHttpError } from './edge-error.ts';
 import type { LoadedModel } from './load-model.ts';
-import { recordPredict } from './metrics.ts';
+import { recordInvalidOutput, recordPredict } from './metrics.ts';
 import type { ModelRegistry } from './model-registry.ts';
 import { MAX_BATCH, parseInstances } from './parse-instances.ts';
 import { CLIENT_KEY_HEADER } from './pick-canary.ts';
@@ -23,7 +23,8 @@ export interface BatchPrediction {
  * Answers a predict request for model `name` — the live version from its pointer (or its canary, see
  * `ModelRegistry.resolveRoute`), or `version` when pinned: reads the JSON body, validates it against the version's
  * signature, runs the model once for all instances and shapes the answer. Sets `x-model-version`; runs
- * the pointer's shadow version in the background. Every request is counted in `/metrics`.
+ * the pointer's shadow version in the background. Every request is counted in `/metrics` (a model output
+ * that is not finite is a 500 `invalid_output`, counted apart).
  */
 export async function handlePredict(
   c: Context<{ Bindings: Env }>,
@@ -63,6 +64,7 @@ export async function handlePredict(
     if (parsed.batch) return c.json({ predictions: results, ...meta } satisfies BatchPrediction);
     return c.json({ ...results[0]!, ...meta } satisfies Prediction);
   } catch (error) {
+    if (error instanceof EdgeHttpError && error.code === 'invalid_output') recordInvalidOutput(name, served);
     recordPredict(
       name,
       served,

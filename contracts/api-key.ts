@@ -1,3 +1,5 @@
+import { sha256Hex } from './sha256.ts';
+
 /** KV key prefix of stored API keys: `apikey/<sha256 hex of the key>` (no Workers or Node types here). */
 export const API_KEY_KV_PREFIX = 'apikey/';
 
@@ -9,11 +11,8 @@ export interface StoredApiKey {
 }
 
 /** sha256 (hex) of an API key, as stored in KV. */
-export async function hashApiKey(key: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(key)));
-  let hex = '';
-  for (const byte of digest) hex += byte.toString(16).padStart(2, '0');
-  return hex;
+export function hashApiKey(key: string): Promise<string> {
+  return sha256Hex(key);
 }
 
 /** The KV key an API key is stored under. */

@@ -3,9 +3,14 @@ export function pointerKey(model: string): string {
   return `pointer/${model}`;
 }
 
-/** R2 prefix (with trailing slash) that holds a model version's files. */
+/** R2 prefix (with trailing slash) that holds every version of a model: `models/<model>/`. */
+export function modelPrefix(model: string): string {
+  return `models/${model}/`;
+}
+
+/** R2 prefix (with trailing slash) that holds a model version's files: `models/<model>/<version>/`. */
 export function versionPrefix(model: string, version: string): string {
-  return `models/${model}/${version}/`;
+  return `${modelPrefix(model)}${version}/`;
 }
 
 /** Name of the signature file stored beside a version's model files. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Pointer } from './pointer.ts';
+import { decodePointer, Pointer } from './pointer.ts';
 
 const good = {
   model: 'fraud-detector',
@@ -26,5 +26,27 @@ describe('Pointer', () => {
     ['canary weight above 1', { canary: { version: '4', weight: 1.5 } }],
   ])('rejects %s', (_, patch) => {
     expect(Pointer.safeParse({ ...good, ...patch }).success).toBe(false);
+  });
+});
+
+describe('decodePointer', () => {
+  const raw = (patch: object = {}) => JSON.stringify({ ...good, ...patch });
+
+  it('decodes the pointer of the model it is read for', () => {
+    expect(decodePointer(raw(), 'fraud-detector')).toEqual({ pointer: good });
+  });
+
+  it.each([
+    ['not JSON', '{', 'fraud-detector', 'the KV value is not JSON'],
+    ['a bad field', raw({ version: 'v3' }), 'fraud-detector', 'version: version must be a positive integer string'],
+    ['another model', raw(), 'other', 'the pointer names model "fraud-detector"'],
+    [
+      'artifacts of another version',
+      raw({ artifacts: 'models/fraud-detector/2/' }),
+      'fraud-detector',
+      'artifacts: must be "models/fraud-detector/3/", the folder of version 3',
+    ],
+  ])('says what is wrong with %s', (_, value, model, invalid) => {
+    expect(decodePointer(value, model)).toEqual({ invalid });
   });
 });

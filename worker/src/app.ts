@@ -7,6 +7,7 @@ import { EdgeHttpError } from './edge-error.ts';
 import { handleHealth } from './health-handler.ts';
 import { handleMetrics } from './metrics-handler.ts';
 import { handleModelInfo } from './model-info-handler.ts';
+import type { ModelRegistry } from './model-registry.ts';
 import { openApiDocument } from './openapi.ts';
 import { handlePredict } from './predict-handler.ts';
 import { requireApiKey } from './require-api-key.ts';
@@ -14,41 +15,50 @@ import { requireApiKey } from './require-api-key.ts';
 /**
  * The edge worker: `POST /predict` (DEFAULT_MODEL), `POST /v1/models/:name/predict`,
  * `POST /v1/models/:name/versions/:version/predict`, `GET /v1/models/:name`, `GET /health`, `GET /metrics`,
- * `GET /openapi.json`, `GET /docs`, `GET /ping`. CORS from `CORS_ORIGINS`; API keys on predict when
- * `REQUIRE_API_KEY` is on.
+ * `GET /openapi.json`, `GET /docs`, `GET /ping`, serving the models of `registry`. CORS from `CORS_ORIGINS`;
+ * API keys on predict when `REQUIRE_API_KEY` is on.
+ *
+ * @example
+ * ```ts
+ * export default createApp(new ModelRegistry()); // one registry per isolate
+ * ```
  */
-export const app = new Hono<{ Bindings: Env }>();
+export function createApp(registry: ModelRegistry): Hono<{ Bindings: Env }> {
+  const app = new Hono<{ Bindings: Env }>();
 
-app.use(corsFromEnv());
-app.get('/ping', (c) => c.text('pong'));
-app.get('/health', handleHealth);
-app.get('/metrics', handleMetrics);
-app.get('/openapi.json', (c) => c.json(openApiDocument()));
-app.get('/docs', (c) => c.html(docsPage()));
-app.post('/predict', requireApiKey(), (c) => handlePredict(c, c.env.DEFAULT_MODEL));
-app.get('/v1/models/:name', handleModelInfo);
-app.post('/v1/models/:name/predict', requireApiKey(), (c) => handlePredict(c, c.req.param('name')));
-app.post('/v1/models/:name/versions/:version/predict', requireApiKey(), (c) =>
-  handlePredict(c, c.req.param('name'), c.req.param('version')),
-);
+  app.use(corsFromEnv());
+  app.get('/ping', (c) => c.text('pong'));
+  app.get('/health', (c) => handleHealth(c, registry));
+  app.get('/metrics', (c) => handleMetrics(c, registry));
+  app.get('/openapi.json', (c) => c.json(openApiDocument()));
+  app.get('/docs', (c) => c.html(docsPage()));
+  app.post('/predict', requireApiKey(), (c) => handlePredict(c, registry, c.env.DEFAULT_MODEL));
+  app.get('/v1/models/:name', (c) => handleModelInfo(c, registry));
+  app.post('/v1/models/:name/predict', requireApiKey(), (c) => handlePredict(c, registry, c.req.param('name')));
+  app.post('/v1/models/:name/versions/:version/predict', requireApiKey(), (c) =>
+    handlePredict(c, registry, c.req.param('name'), c.req.param('version')),
+  );
 
-app.notFound((c) =>
-  c.json(
-    { error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } } satisfies EdgeError,
-    404,
-  ),
-);
+  app.notFound((c) =>
+    c.json(
+      { error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } } satisfies EdgeError,
+      404,
+    ),
+  );
 
-app.onError((error, c) => {
-  if (error instanceof EdgeHttpError) {
-    return c.json({ error: { code: error.code, message: error.message } } satisfies EdgeError, error.status);
-  }
-  if (error instanceof HTTPException) {
-    return c.json(
-      { error: { code: 'http_error', message: error.message || 'request failed' } } satisfies EdgeError,
-      error.status,
-    );
-  }
-  console.error('edgeflow: unexpected error', error);
-  return c.json({ error: { code: 'internal', message: 'internal error' } } satisfies EdgeError, 500);
-});
+  app.onError((error, c) => {
+    if (error instanceof EdgeHttpError) {
+      return c.json({ error: { code: error.code, message: error.message } } satisfies EdgeError, error.status);
+    }
+    if (error instanceof HTTPException) {
+      return c.json(
+        { error: { code: 'http_error', message: error.message || 'request failed' } } satisfies EdgeError,
+        error.status,
+      );
+    }
+    console.error('edgeflow: unexpected error', error);
+    return c.json({ error: { code: 'internal', message: 'internal error' } } satisfies EdgeError, 500);
+  });
+
+  return app;
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { json, putPointer, seedVersion, sendWith, uniqueModel } from './test-support.ts';
+import { putPointer, seedVersion, uniqueModel } from './testing/seed-version.ts';
+import { json, sendWith } from './testing/send.ts';
 
 const origin = 'https://app.example.com';
 

@@ -3,8 +3,9 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { extractDenseNet } from './dense-net.ts';
 import { DENSE_JS_MAX_MACS } from './load-model.ts';
-import { registrySnapshot } from './model-registry.ts';
-import { json, putPointer, seedVersion, sendWith, uniqueModel } from './test-support.ts';
+import { edgeUnderTest } from './testing/edge-under-test.ts';
+import { putPointer, seedVersion, uniqueModel } from './testing/seed-version.ts';
+import { json } from './testing/send.ts';
 import { tf, tfReady } from './tfjs.ts';
 
 function rows(n: number, d: number, seed = 1): Float32Array {
@@ -121,6 +122,7 @@ describe('backends', () => {
   });
 
   it('runs small dense nets as plain JS and bigger ones on WASM', async () => {
+    const edge = edgeUnderTest();
     const small = uniqueModel();
     const big = uniqueModel();
     const s = await seedVersion({ model: small, version: '1', kind: 'regression' });
@@ -132,12 +134,12 @@ describe('backends', () => {
       [small, s, [1, 2, 3, 4]],
       [big, b, bigRow],
     ] as const) {
-      const res = await sendWith({}, `/v1/models/${model}/predict`, json({ features }));
+      const res = await edge.sendWith({}, `/v1/models/${model}/predict`, json({ features }));
       expect(res.status).toBe(200);
       const body = (await res.json()) as { prediction: number };
       expect(Math.abs(body.prediction - seeded.expected([...features])[0]!)).toBeLessThan(1e-4);
     }
-    const backends = Object.fromEntries(registrySnapshot().loaded.map((m) => [m.name, m.backend]));
+    const backends = Object.fromEntries(edge.registry.snapshot().loaded.map((m) => [m.name, m.backend]));
     expect(backends[small]).toBe('dense-js');
     expect(backends[big]).toBe('tfjs-wasm');
   });

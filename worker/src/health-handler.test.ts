@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Health } from './health-handler.ts';
-import { putPointer, seedVersion, send, sendWith, uniqueModel } from './test-support.ts';
+import { putPointer, seedVersion, uniqueModel } from './testing/seed-version.ts';
+import { send, sendWith } from './testing/send.ts';
 
 describe('GET /health', () => {
   it('reports the loaded version of DEFAULT_MODEL', async () => {

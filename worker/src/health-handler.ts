@@ -1,7 +1,6 @@
 import type { Context } from 'hono';
 import { EdgeHttpError } from './edge-error.ts';
-import { modelHealth, resolveModel } from './model-registry.ts';
-import { readPointer } from './pointer-cache.ts';
+import type { ModelRegistry } from './model-registry.ts';
 import { pointerTtlMs, waitUntilOf } from './worker-env.ts';
 
 /** The body of `GET /health`. */
@@ -21,19 +20,19 @@ export interface Health {
  * `GET /health` for `DEFAULT_MODEL`: resolves the model like a predict request would (so it loads a cold
  * isolate) and reports what serves. 200 while some version serves, 503 otherwise.
  */
-export async function handleHealth(c: Context<{ Bindings: Env }>): Promise<Response> {
+export async function handleHealth(c: Context<{ Bindings: Env }>, registry: ModelRegistry): Promise<Response> {
   const name = c.env.DEFAULT_MODEL;
   const ttl = pointerTtlMs(c.env);
   let problem: string | undefined;
   try {
-    await resolveModel(c.env, name, ttl, waitUntilOf(c));
+    await registry.resolveModel(c.env, name, ttl, waitUntilOf(c));
   } catch (error) {
     if (!(error instanceof EdgeHttpError)) throw error;
     problem = error.message;
   }
-  const pointer = await readPointer(c.env.POINTERS, name, ttl);
+  const pointer = await registry.readPointer(c.env.POINTERS, name, ttl);
   const live = pointer.pointer?.version ?? null;
-  const { serving, failure } = modelHealth(name, live ?? undefined);
+  const { serving, failure } = registry.modelHealth(name, live ?? undefined);
   const lastError = failure
     ? `version ${failure.version} failed to load at ${new Date(failure.at).toISOString()}: ${failure.message}`
     : pointer.invalid

@@ -1,3 +1,7 @@
-import { app } from './app.ts';
+import { createApp } from './app.ts';
+import { ModelRegistry } from './model-registry.ts';
 
-export default app;
+/** The isolate's registry: loaded versions and followed pointers, shared by every request the isolate serves. */
+const registry = new ModelRegistry();
+
+export default createApp(registry);

@@ -1,23 +1,24 @@
 import { env } from 'cloudflare:workers';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Prediction, Signature } from '../../contracts/index.ts';
-import { buildGraphModel, type FixtureLayer, randomLayers, referenceForward } from './graph-model-fixture.ts';
 import type { Health } from './health-handler.ts';
 import { loadGraphRunner } from './load-graph-model.ts';
-import { configureRegistry, modelHealth, registrySnapshot } from './model-registry.ts';
 import type { BatchPrediction } from './predict-handler.ts';
-import { json, putPointer, SHARD, seedGraphVersion, seedVersion, sendWith, uniqueModel } from './test-support.ts';
+import { edgeUnderTest } from './testing/edge-under-test.ts';
+import { buildGraphModel, type FixtureLayer, randomLayers, referenceForward } from './testing/graph-model-fixture.ts';
+import { putPointer, SHARD, seedGraphVersion, seedVersion, uniqueModel } from './testing/seed-version.ts';
+import { json } from './testing/send.ts';
 import { tfReady } from './tfjs.ts';
 
 const TTL = 100;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const edge = edgeUnderTest();
 
 async function post<T>(
   model: string,
   body: unknown,
   path = `/v1/models/${model}/predict`,
 ): Promise<{ status: number; body: T }> {
-  const res = await sendWith({ POINTER_TTL_MS: String(TTL), DEFAULT_MODEL: model }, path, json(body));
+  const res = await edge.sendWith({ POINTER_TTL_MS: String(TTL), DEFAULT_MODEL: model }, path, json(body));
   return { status: res.status, body: (await res.json()) as T };
 }
 
@@ -43,8 +44,6 @@ const byHand: FixtureLayer[] = [
 const rows = (n: number, d: number) =>
   Array.from({ length: n }, (_, r) => Array.from({ length: d }, (_, i) => Math.sin(r * 7.1 + i * 1.3) * 3));
 
-afterEach(() => configureRegistry({ retryFailedAfterMs: 30_000 }));
-
 describe('TFJS GraphModel versions', () => {
   it('serves a graph computed by hand: x=[1,2] → h=relu([2,-2])=[2,0] → sigmoid(0.5+0.5)=0.7310586', async () => {
     const model = uniqueModel('g');
@@ -53,7 +52,7 @@ describe('TFJS GraphModel versions', () => {
     expect(status).toBe(200);
     expect(body).toMatchObject({ model, version: '1', prediction: 1, label: 'fraud', confidence: 'medium' });
     expect(Math.abs(body.probability! - 1 / (1 + Math.exp(-1)))).toBeLessThan(1e-6);
-    expect(registrySnapshot().loaded.find((m) => m.name === model)).toMatchObject({
+    expect(edge.registry.snapshot().loaded.find((m) => m.name === model)).toMatchObject({
       backend: 'tfjs-graph-wasm',
       bytes: (4 + 2 + 2 + 1) * 4,
     });
@@ -104,7 +103,7 @@ describe('TFJS GraphModel versions', () => {
     });
     const floats = 5 * 10 + 10 + 10 * 2 + 2;
     expect((await env.MODELS.head(`models/${model}/1/${SHARD}`))!.size).toBe(floats); // one byte a weight
-    expect(registrySnapshot().loaded.find((m) => m.name === model)!.bytes).toBe(floats * 4);
+    expect(edge.registry.snapshot().loaded.find((m) => m.name === model)!.bytes).toBe(floats * 4);
   });
 
   it('runs a graph with control flow (tf.cond → Switch/Merge) through executeAsync, batched', async () => {
@@ -280,19 +279,19 @@ describe('a bad graph version promoted while a good one serves', () => {
     // promoted as it now is (the tracker hashes model.json at promotion), unless it changed after that
     const modelJsonSha256 = promotedAfter ? await sha256Of(`models/${model}/2/model.json`) : v2.pointer.modelJsonSha256;
     await putPointer({ ...v2.pointer, modelJsonSha256, previous: '1' });
-    await sleep(TTL + 20);
+    edge.clock.advance(TTL);
     for (let i = 0; i < 3; i++) {
       const answer = await post<Prediction>(model, { features });
       expect(answer.status).toBe(200);
       expect(answer.body.version).toBe('1');
       expect(Math.abs(answer.body.probability! - v1.expected(features)[0]!)).toBeLessThan(1e-5);
     }
-    const res = await sendWith({ POINTER_TTL_MS: String(TTL), DEFAULT_MODEL: model }, '/health');
+    const res = await edge.sendWith({ POINTER_TTL_MS: String(TTL), DEFAULT_MODEL: model }, '/health');
     const health = (await res.json()) as Health;
     expect(health).toMatchObject({ status: 'degraded', version: '1', live: '2' });
     expect(health.lastError).toContain('version 2 failed to load');
     expect(health.lastError).toContain(reason);
-    expect(modelHealth(model, '2')).toMatchObject({ loads: 2, loadFailures: 1 });
+    expect(edge.registry.modelHealth(model, '2')).toMatchObject({ loads: 2, loadFailures: 1 });
   });
 
   it('refuses a graph model.json under a tfjs-layers signature', async () => {
@@ -301,7 +300,7 @@ describe('a bad graph version promoted while a good one serves', () => {
     const sig = (await (await env.MODELS.get(`models/${model}/1/signature.json`))!.json()) as Signature;
     await env.MODELS.put(`models/${model}/1/signature.json`, JSON.stringify({ ...sig, format: 'tfjs-layers' }));
     await putPointer(v1.pointer);
-    const res = await sendWith({}, `/v1/models/${model}/predict`, json({ features }));
+    const res = await edge.sendWith({}, `/v1/models/${model}/predict`, json({ features }));
     expect(res.status).toBe(503);
     expect(((await res.json()) as { error: { message: string } }).error.message).toContain(
       'model.json is a graph-model, but signature.json says tfjs-layers',

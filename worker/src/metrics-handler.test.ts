@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { json, putPointer, seedVersion, send, sendWith, uniqueModel } from './test-support.ts';
+import { putPointer, seedVersion, uniqueModel } from './testing/seed-version.ts';
+import { json, send, sendWith } from './testing/send.ts';
 
 const features = [0.3, -1.2, 2.5, 0.9];
 const value = (text: string, series: string) => {

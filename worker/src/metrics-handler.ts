@@ -1,10 +1,10 @@
 import type { Context } from 'hono';
 import { labelValue, renderMetrics } from './metrics.ts';
-import { registrySnapshot } from './model-registry.ts';
+import type { ModelRegistry } from './model-registry.ts';
 
-/** `GET /metrics`: this isolate's counters and what it holds loaded, in the Prometheus text format. */
-export function handleMetrics(c: Context): Response {
-  const snapshot = registrySnapshot();
+/** `GET /metrics`: this isolate's counters and what `registry` holds loaded, in the Prometheus text format. */
+export function handleMetrics(c: Context, registry: ModelRegistry): Response {
+  const snapshot = registry.snapshot();
   const body = renderMetrics({
     edgeflow_model_serving: {
       help: 'The version serving each model in this isolate (1).',

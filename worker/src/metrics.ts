@@ -19,6 +19,7 @@ interface Histogram {
 const requests = new Map<string, number>();
 const latency = new Map<string, Histogram>();
 const shadows = new Map<string, number>();
+const invalidOutputs = new Map<string, number>();
 const loads = new Map<string, number>();
 const loadFailures = new Map<string, number>();
 const loadSeconds = new Map<string, number>();
@@ -37,6 +38,11 @@ export function recordPredict(model: string, version: string, status: number, se
   for (let i = 0; i < LATENCY_BUCKETS.length; i++) if (seconds <= LATENCY_BUCKETS[i]!) h.counts[i]!++;
   h.sum += seconds;
   h.count++;
+}
+
+/** Counts one predict request refused because `version` of `model` gave a non-finite output. */
+export function recordInvalidOutput(model: string, version: string): void {
+  bump(invalidOutputs, `model="${esc(model)}",version="${esc(version)}"`);
 }
 
 /** Counts one background shadow run of `version` of `model` (`ok` or `error`). */
@@ -77,6 +83,11 @@ export function renderMetrics(gauges: Record<string, { help: string; rows: Gauge
       `edgeflow_predict_latency_seconds_count{${h.labels}} ${h.count}`,
     );
   }
+  counter(
+    'edgeflow_predict_invalid_outputs_total',
+    'Predict requests answered 500 invalid_output: the model gave a non-finite number.',
+    invalidOutputs,
+  );
   counter('edgeflow_shadow_runs_total', 'Background shadow runs by model, version and outcome.', shadows);
   counter('edgeflow_model_loads_total', 'Model version loads attempted in this isolate.', loads);
   counter('edgeflow_model_load_failures_total', 'Model version loads that failed (never served).', loadFailures);

@@ -1,7 +1,6 @@
 import type { Context } from 'hono';
 import type { Signature } from '../../contracts/index.ts';
-import { resolveModel } from './model-registry.ts';
-import { readPointer } from './pointer-cache.ts';
+import type { ModelRegistry } from './model-registry.ts';
 import { pointerTtlMs, waitUntilOf } from './worker-env.ts';
 
 /** The body of `GET /v1/models/:name`. */
@@ -20,11 +19,11 @@ export interface ModelInfo {
 }
 
 /** `GET /v1/models/:name`: the live version, what serves, and its signature (same errors as predict). */
-export async function handleModelInfo(c: Context<{ Bindings: Env }>): Promise<Response> {
+export async function handleModelInfo(c: Context<{ Bindings: Env }>, registry: ModelRegistry): Promise<Response> {
   const name = c.req.param('name') ?? '';
   const ttl = pointerTtlMs(c.env);
-  const model = await resolveModel(c.env, name, ttl, waitUntilOf(c));
-  const { pointer } = await readPointer(c.env.POINTERS, name, ttl);
+  const model = await registry.resolveModel(c.env, name, ttl, waitUntilOf(c));
+  const { pointer } = await registry.readPointer(c.env.POINTERS, name, ttl);
   c.header('x-model-version', model.version);
   const info: ModelInfo = {
     model: name,

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { EdgeError } from '../../contracts/index.ts';
 import { BatchPredictionSchema, HealthSchema, ModelInfoSchema, Prediction, PredictRequest } from './openapi-schemas.ts';
-import { json, putPointer, seedVersion, send, sendWith, uniqueModel } from './test-support.ts';
+import { putPointer, seedVersion, uniqueModel } from './testing/seed-version.ts';
+import { json, send, sendWith } from './testing/send.ts';
 
 type Doc = {
   openapi: string;

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { EdgeError } from '../../contracts/index.ts';
+import { EdgeError, MAX_MODEL_NAME_LENGTH, VERSION_PATTERN } from '../../contracts/index.ts';
 import { BatchPredictionSchema, HealthSchema, ModelInfoSchema, Prediction, PredictRequest } from './openapi-schemas.ts';
 import { CLIENT_KEY_HEADER } from './pick-canary.ts';
 
@@ -24,6 +24,7 @@ const ERROR_TEXT: Record<number, string> = {
   401: 'API key missing or invalid (when REQUIRE_API_KEY is on)',
   404: 'unknown model or version',
   413: 'body over 1 MiB',
+  500: 'invalid_output: the model gave a non-finite number, so no answer is given (or an internal error)',
   503: 'nothing promoted or nothing loadable',
 };
 
@@ -37,10 +38,16 @@ export function openApiDocument(): Json {
     name: 'name',
     in: 'path',
     required: true,
-    schema: { type: 'string' },
-    description: 'registered model name',
+    schema: { type: 'string', minLength: 1, maxLength: MAX_MODEL_NAME_LENGTH },
+    description:
+      'registered model name, percent-encoded (any characters but slashes, backslashes and control characters)',
   };
-  const version = { name: 'version', in: 'path', required: true, schema: { type: 'string', pattern: '^[1-9][0-9]*$' } };
+  const version = {
+    name: 'version',
+    in: 'path',
+    required: true,
+    schema: { type: 'string', pattern: VERSION_PATTERN.source },
+  };
   const clientKey = {
     name: CLIENT_KEY_HEADER,
     in: 'header',
@@ -60,7 +67,7 @@ export function openApiDocument(): Json {
           headers: { 'x-model-version': { schema: { type: 'string' } } },
           content: { 'application/json': { schema: { oneOf: [ref('Prediction'), ref('BatchPrediction')] } } },
         },
-        ...errors(400, 401, 404, 413, 503),
+        ...errors(400, 401, 404, 413, 500, 503),
       },
     },
   });

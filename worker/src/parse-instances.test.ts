@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EdgeHttpError } from './edge-error.ts';
 import { buildInputSpec } from './input-spec.ts';
-import { parseInstances } from './parse-instances.ts';
+import { FLOAT32_MAX, parseInstances } from './parse-instances.ts';
 
 const spec = buildInputSpec({
   inputs: [
@@ -14,9 +14,9 @@ const spec = buildInputSpec({
   sample: [0, 0],
 });
 
-function error(body: unknown, maxBatch?: number): EdgeHttpError {
+function error(body: unknown, maxBatch?: number, against = spec): EdgeHttpError {
   try {
-    parseInstances(body, spec, maxBatch);
+    parseInstances(body, against, maxBatch);
   } catch (e) {
     if (e instanceof EdgeHttpError) return e;
     throw e;
@@ -87,5 +87,72 @@ describe('parseInstances', () => {
       2,
     );
     expect(e.message).toBe('"instances" holds 3 items; at most 2 are allowed');
+  });
+
+  describe('values float32 cannot hold', () => {
+    const raw = buildInputSpec({
+      inputs: [
+        { name: 'amount', dtype: 'float32' },
+        { name: 'hour', dtype: 'float32' },
+      ],
+      output: { kind: 'regression' },
+      format: 'tfjs-layers',
+      sample: [0, 0],
+    });
+    const range = "must be within float32's range \\(±3\\.4028234663852886e\\+38\\)";
+
+    it.each([
+      ['1e300', 1e300],
+      ['1e39', 1e39],
+      ['3.5e38', 3.5e38],
+      ['-3.5e38', -3.5e38],
+    ])('refuses %s with a 400 naming the input', (_, v) => {
+      for (const against of [raw, spec]) {
+        const name = against.names[0];
+        expect(error({ features: [v, 1] }, undefined, against).message).toMatch(
+          new RegExp(`^"features\\[0\\]" \\(input "${name}"\\) ${range}, got ${String(v).replace('+', '\\+')}$`),
+        );
+        expect(error({ inputs: { [name!]: v, [against.names[1]!]: 0 } }, undefined, against).message).toMatch(
+          new RegExp(`^"inputs\\.${name}" \\(input "${name}"\\) ${range}`),
+        );
+        expect(
+          error(
+            {
+              instances: [
+                [0, 0],
+                [0, v],
+              ],
+            },
+            undefined,
+            against,
+          ).message,
+        ).toMatch(new RegExp(`^"instances\\[1\\]\\[1\\]" \\(input "${against.names[1]}"\\) ${range}`));
+      }
+    });
+
+    it('accepts the largest float32 values as they are', () => {
+      expect(parseInstances({ features: [FLOAT32_MAX, -FLOAT32_MAX] }, raw).x).toEqual(
+        Float32Array.from([FLOAT32_MAX, -FLOAT32_MAX]),
+      );
+    });
+
+    it('refuses a value that is finite raw but overflows float32 once standardized (a tiny std)', () => {
+      const tiny = buildInputSpec({
+        inputs: [
+          { name: 'amount', dtype: 'float32' },
+          { name: 'hour', dtype: 'float32' },
+        ],
+        preprocess: { standardize: { mean: [0, 0], std: [2 ** -100, 1] } },
+        output: { kind: 'regression' },
+        format: 'tfjs-layers',
+        sample: [0, 0],
+      });
+      expect(parseInstances({ features: [2 ** 20, 1e30] }, tiny).x).toEqual(Float32Array.from([2 ** 120, 1e30]));
+      const e = error({ features: [2 ** 30, 0] }, undefined, tiny); // 2^30 / 2^-100 = 2^130
+      expect(e.status).toBe(400);
+      expect(e.message).toBe(
+        `"features[0]" (input "amount") must stay within float32's range (±${FLOAT32_MAX}) once standardized, got 1073741824 (standardized: ${2 ** 130})`,
+      );
+    });
   });
 });

@@ -12,11 +12,15 @@ export interface ParsedInstances {
   batch: boolean;
 }
 
+/** The largest float32: past it (raw or standardized) a value would be Infinity where the model computes. */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+
 const bad = (message: string) => new EdgeHttpError(400, 'invalid_request', message);
 
 /**
  * Validates a predict body against a signature's inputs and writes the standardized values into one
- * float32 buffer. Accepts `{"features": [..]}`, `{"inputs": {name: value}}` or
+ * float32 buffer; every value must be finite and within float32's range (`FLOAT32_MAX`), before and after
+ * standardization. Accepts `{"features": [..]}`, `{"inputs": {name: value}}` or
  * `{"instances": [[..] | {name: value}, ...]}` (1..maxBatch). Hand-written (no zod) because it is the hot path.
  */
 export function parseInstances(body: unknown, spec: InputSpec, maxBatch = MAX_BATCH): ParsedInstances {
@@ -80,7 +84,17 @@ function value(v: unknown, spec: InputSpec, i: number, where: string): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) {
     throw bad(`"${where}" must be a finite number, got ${describe(v)}`);
   }
-  return spec.mean ? (v - spec.mean[i]!) / spec.std![i]! : v;
+  if (Math.abs(v) > FLOAT32_MAX) {
+    throw bad(`"${where}" (input "${spec.names[i]}") must be within float32's range (±${FLOAT32_MAX}), got ${v}`);
+  }
+  if (!spec.mean) return v;
+  const x = (v - spec.mean[i]!) / spec.std![i]!;
+  if (!(Math.abs(x) <= FLOAT32_MAX)) {
+    throw bad(
+      `"${where}" (input "${spec.names[i]}") must stay within float32's range (±${FLOAT32_MAX}) once standardized, got ${v} (standardized: ${x})`,
+    );
+  }
+  return x;
 }
 
 function describe(v: unknown): string {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Prediction } from '../../contracts/index.ts';
 import { CLIENT_KEY_HEADER, pickCanary, unitHash } from './pick-canary.ts';
-import { json, putPointer, seedVersion, sendWith, uniqueModel } from './test-support.ts';
+import { putPointer, seedVersion, uniqueModel } from './testing/seed-version.ts';
+import { json, sendWith } from './testing/send.ts';
 
 const features = [0.3, -1.2, 2.5, 0.9];
 

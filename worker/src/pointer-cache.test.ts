@@ -2,10 +2,9 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { type Pointer, pointerKey } from '../../contracts/index.ts';
 import { EdgeHttpError } from './edge-error.ts';
-import { readPointer } from './pointer-cache.ts';
-import { uniqueModel } from './test-support.ts';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { PointerCache } from './pointer-cache.ts';
+import { manualClock } from './testing/manual-clock.ts';
+import { uniqueModel } from './testing/seed-version.ts';
 
 function pointer(model: string, version: string): Pointer {
   return {
@@ -17,14 +16,18 @@ function pointer(model: string, version: string): Pointer {
   };
 }
 
-describe('readPointer', () => {
+describe('PointerCache', () => {
+  const clock = manualClock();
+  const cache = new PointerCache(clock.now);
+
   it('trusts its cached copy for the TTL, then rereads KV', async () => {
     const model = uniqueModel();
-    expect(await readPointer(env.POINTERS, model, 80)).toEqual({ pointer: null });
+    expect(await cache.read(env.POINTERS, model, 80)).toEqual({ pointer: null });
     await env.POINTERS.put(pointerKey(model), JSON.stringify(pointer(model, '1')));
-    expect((await readPointer(env.POINTERS, model, 80)).pointer).toBeNull();
-    await sleep(100);
-    expect((await readPointer(env.POINTERS, model, 80)).pointer?.version).toBe('1');
+    clock.advance(79);
+    expect((await cache.read(env.POINTERS, model, 80)).pointer).toBeNull();
+    clock.advance(1);
+    expect((await cache.read(env.POINTERS, model, 80)).pointer?.version).toBe('1');
   });
 
   it.each([
@@ -38,9 +41,9 @@ describe('readPointer', () => {
   ])('keeps the last good pointer when the value is %s', async (_, value, invalid) => {
     const model = uniqueModel();
     await env.POINTERS.put(pointerKey(model), JSON.stringify(pointer(model, '1')));
-    expect((await readPointer(env.POINTERS, model, 0)).pointer?.version).toBe('1');
+    expect((await cache.read(env.POINTERS, model, 0)).pointer?.version).toBe('1');
     await env.POINTERS.put(pointerKey(model), typeof value === 'string' ? value : value(model));
-    const state = await readPointer(env.POINTERS, model, 0);
+    const state = await cache.read(env.POINTERS, model, 0);
     expect(state.pointer?.version).toBe('1');
     expect(state.invalid).toBe(invalid);
   });
@@ -52,22 +55,22 @@ describe('readPointer', () => {
     const counting = {
       get: (key: string, type: 'text') => (reads++, env.POINTERS.get(key, type)),
     } as unknown as KVNamespace;
-    const states = await Promise.all(Array.from({ length: 5 }, () => readPointer(counting, model, 1000)));
+    const states = await Promise.all(Array.from({ length: 5 }, () => cache.read(counting, model, 1000)));
     expect(states.map((s) => s.pointer?.version)).toEqual(['4', '4', '4', '4', '4']);
     // each cold caller reads for itself (a read owned by another request may be cancelled with it) ...
     expect(reads).toBe(5);
     // ... and within the TTL nobody reads again
-    await Promise.all(Array.from({ length: 5 }, () => readPointer(counting, model, 1000)));
+    await Promise.all(Array.from({ length: 5 }, () => cache.read(counting, model, 1000)));
     expect(reads).toBe(5);
   });
 
   it('keeps the cached pointer through a KV outage, and 503s with nothing cached', async () => {
     const model = uniqueModel();
     await env.POINTERS.put(pointerKey(model), JSON.stringify(pointer(model, '1')));
-    await readPointer(env.POINTERS, model, 0);
+    await cache.read(env.POINTERS, model, 0);
     const down = { get: () => Promise.reject(new Error('KV is down')) } as unknown as KVNamespace;
-    expect((await readPointer(down, model, 0)).pointer?.version).toBe('1');
-    const error = await readPointer(down, uniqueModel(), 0).catch((e: unknown) => e);
+    expect((await cache.read(down, model, 0)).pointer?.version).toBe('1');
+    const error = await cache.read(down, uniqueModel(), 0).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EdgeHttpError);
     expect((error as EdgeHttpError).status).toBe(503);
   });

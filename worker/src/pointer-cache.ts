@@ -1,4 +1,4 @@
-import { Pointer, pointerKey } from '../../contracts/index.ts';
+import { decodePointer, type Pointer, pointerKey } from '../../contracts/index.ts';
 import { EdgeHttpError } from './edge-error.ts';
 
 /** What an isolate currently believes about a model's KV pointer. */
@@ -14,68 +14,58 @@ interface Entry {
   fetchedAt: number;
 }
 
-const cache = new Map<string, Entry>();
-
 /**
- * Reads the pointer of `model` from KV, trusting the isolate's cached copy for `ttlMs`.
- * A value that is not a valid `Pointer` is logged and ignored: the last good pointer stays in force.
- * When KV cannot be read, the cached state stays in force; with nothing cached that is a 503.
+ * The pointers an isolate has read from KV, each trusted for a TTL. Owned by a `ModelRegistry`; `now`
+ * (milliseconds) is its clock.
  *
- * Each request that finds the copy expired reads KV itself: requests never await a read another request
+ * Each request that finds a copy expired reads KV itself: requests never await a read another request
  * started, because workerd cancels a request's I/O when that request ends (a client that disconnects),
  * and whoever awaited it would hang (workerd then fails them with a 500 "code had hung").
  */
-export async function readPointer(kv: KVNamespace, model: string, ttlMs: number): Promise<PointerState> {
-  const entry = cache.get(model);
-  const started = Date.now();
-  if (entry && started - entry.fetchedAt < ttlMs) return entry.state;
-  let state: PointerState;
-  try {
-    state = await fetchPointer(kv, model, entry?.state.pointer ?? null);
-  } catch (error) {
-    console.error(`edgeflow: reading the pointer of "${model}" from KV failed:`, error);
-    const current = cache.get(model);
-    if (!current)
-      throw new EdgeHttpError(
-        503,
-        'pointer_unavailable',
-        `the pointer of model "${model}" could not be read; try again`,
-      );
-    current.fetchedAt = Date.now();
-    return current.state;
+export class PointerCache {
+  readonly #entries = new Map<string, Entry>();
+  readonly #now: () => number;
+
+  constructor(now: () => number) {
+    this.#now = now;
   }
-  const current = cache.get(model);
-  // a read that started earlier than the one already cached must not overwrite it
-  if (!current || current.fetchedAt <= started) cache.set(model, { state, fetchedAt: started });
-  return state;
+
+  /**
+   * Reads the pointer of `model` from KV, trusting the cached copy for `ttlMs`. A value `decodePointer`
+   * refuses is logged and ignored: the last good pointer stays in force. When KV cannot be read, the
+   * cached state stays in force; with nothing cached that is a 503.
+   */
+  async read(kv: KVNamespace, model: string, ttlMs: number): Promise<PointerState> {
+    const entry = this.#entries.get(model);
+    const started = this.#now();
+    if (entry && started - entry.fetchedAt < ttlMs) return entry.state;
+    let state: PointerState;
+    try {
+      state = await fetchPointer(kv, model, entry?.state.pointer ?? null);
+    } catch (error) {
+      console.error(`edgeflow: reading the pointer of "${model}" from KV failed:`, error);
+      const current = this.#entries.get(model);
+      if (!current)
+        throw new EdgeHttpError(
+          503,
+          'pointer_unavailable',
+          `the pointer of model "${model}" could not be read; try again`,
+        );
+      current.fetchedAt = this.#now();
+      return current.state;
+    }
+    const current = this.#entries.get(model);
+    // a read that started earlier than the one already cached must not overwrite it
+    if (!current || current.fetchedAt <= started) this.#entries.set(model, { state, fetchedAt: started });
+    return state;
+  }
 }
 
 async function fetchPointer(kv: KVNamespace, model: string, lastGood: Pointer | null): Promise<PointerState> {
   const raw = await kv.get(pointerKey(model), 'text');
   if (raw === null) return { pointer: null };
-  const invalid = validate(raw, model);
-  if (typeof invalid !== 'string') return { pointer: invalid };
-  console.error(`edgeflow: ignoring invalid pointer for model "${model}": ${invalid}`);
-  return { pointer: lastGood, invalid };
-}
-
-function validate(raw: string, model: string): Pointer | string {
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch {
-    return 'the KV value is not JSON';
-  }
-  const parsed = Pointer.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return `${issue?.path.join('.') || 'pointer'}: ${issue?.message ?? 'invalid'}`;
-  }
-  if (parsed.data.model !== model) return `the pointer names model "${parsed.data.model}"`;
-  return parsed.data;
-}
-
-/** Forgets every cached pointer (tests). */
-export function clearPointerCache(): void {
-  cache.clear();
+  const decoded = decodePointer(raw, model);
+  if ('pointer' in decoded) return decoded;
+  console.error(`edgeflow: ignoring invalid pointer for model "${model}": ${decoded.invalid}`);
+  return { pointer: lastGood, invalid: decoded.invalid };
 }

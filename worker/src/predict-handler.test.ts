@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { EdgeError, Prediction } from '../../contracts/index.ts';
+import { type EdgeError, modelNameProblem, type Prediction, pointerKey } from '../../contracts/index.ts';
+import { REFUSED_MODEL_NAMES, SERVABLE_MODEL_NAMES } from '../../contracts/testing/model-names.ts';
 import { MAX_BODY_BYTES } from './read-json-body.ts';
-import { json, putPointer, seedVersion, send, sendWith, uniqueModel } from './test-support.ts';
+import { putPointer, seedGraphVersion, seedVersion, uniqueModel } from './testing/seed-version.ts';
+import { json, send, sendWith } from './testing/send.ts';
 import { tf } from './tfjs.ts';
 
 const features = [0.3, -1.2, 2.5, 0.9];
@@ -160,6 +162,24 @@ describe('bad requests', () => {
       /"features\[3\]" must be a finite number, got Infinity/,
     ],
     ['-1e999', '{"features": [-1e999,2,3,4]}', 'invalid_request', /got -Infinity/],
+    [
+      '1e300 (finite, but not in float32)',
+      '{"features": [1e300,2,3,4]}',
+      'invalid_request',
+      /^"features\[0\]" \(input "f0"\) must be within float32's range \(±3\.4028234663852886e\+38\), got 1e\+300$/,
+    ],
+    [
+      '1e39',
+      '{"features": [1,1e39,3,4]}',
+      'invalid_request',
+      /"features\[1\]" \(input "f1"\) must be within float32's/,
+    ],
+    [
+      '3.5e38 as a named input',
+      '{"inputs": {"f0": 1, "f1": 2, "f2": -3.5e38, "f3": 4}}',
+      'invalid_request',
+      /"inputs\.f2" \(input "f2"\) must be within float32's range .*, got -3\.5e\+38/,
+    ],
   ])('%s → 400', async (_, body, code, message) => {
     const { model } = await live();
     await expectError(await send(`/v1/models/${model}/predict`, { method: 'POST', body }), 400, code, message);
@@ -219,18 +239,110 @@ describe('bad requests', () => {
     );
   });
 
-  it('404s a model name that cannot exist', async () => {
+  it('404s a model name that cannot exist, saying why', async () => {
     await expectError(
-      await send('/v1/models/.hidden/predict', json({ features })),
+      await send('/v1/models/%20padded/predict', json({ features })),
       404,
       'model_not_found',
-      /does not exist/,
+      /^model " padded" cannot exist: model names may not start or end with whitespace$/,
     );
   });
 
   it('answers unknown routes with a JSON 404', async () => {
     await expectError(await send('/nope'), 404, 'not_found', /no route for GET \/nope/);
     await expectError(await send('/predict'), 404, 'not_found', /GET \/predict/);
+  });
+});
+
+describe('a model whose output is not a number', () => {
+  it('answers 500 invalid_output, never a confident "legit", and counts it in /metrics', async () => {
+    const model = uniqueModel();
+    // x → [1e38·x, -1e38·x] → sum → sigmoid: finite for x = 0 (the warm-up sample), NaN (∞ - ∞) for x = 10
+    const seeded = await seedGraphVersion({
+      model,
+      version: '1',
+      layers: [
+        { kernel: [[1e38, -1e38]], bias: [0, 0], activation: 'linear' },
+        { kernel: [[1], [1]], bias: [0], activation: 'sigmoid' },
+      ],
+    });
+    await putPointer(seeded.pointer);
+    const fine = await send(`/v1/models/${model}/predict`, json({ features: [0] }));
+    expect(fine.status).toBe(200);
+    expect(await fine.json()).toMatchObject({ prediction: 1, probability: 0.5, label: 'fraud' });
+
+    for (const path of [`/v1/models/${model}/predict`, `/v1/models/${model}/versions/1/predict`]) {
+      const res = await send(path, json({ features: [10] }));
+      expect(res.status, path).toBe(500);
+      expect(res.headers.get('x-model-version')).toBe('1');
+      expect(await res.json()).toEqual({
+        error: {
+          code: 'invalid_output',
+          message: 'the model gave NaN as output 0 of instance 0, not a finite number; no answer is given',
+        },
+      });
+    }
+    const batch = await send(`/v1/models/${model}/predict`, json({ instances: [[0], [10]] }));
+    expect(batch.status).toBe(500);
+    expect(((await batch.json()) as EdgeError).error.message).toMatch(/of instance 1,/);
+
+    const metrics = await (await send('/metrics')).text();
+    expect(metrics).toContain(`edgeflow_predict_invalid_outputs_total{model="${model}",version="1"} 3`);
+    expect(metrics).toContain(`edgeflow_predict_requests_total{model="${model}",version="1",status="500"} 3`);
+  });
+});
+
+describe('model names: exactly the ones the tracker registers', () => {
+  const label = (name: string) => (name.length > 40 ? `${name.slice(0, 12)}… (${name.length})` : name);
+
+  it.each(SERVABLE_MODEL_NAMES.map((name) => [label(name), name]))(
+    'serves %s, percent-encoded in the path',
+    async (_, name) => {
+      const seeded = await seedVersion({ model: name, version: '1', kind: 'regression' });
+      await putPointer(seeded.pointer);
+      const path = `/v1/models/${encodeURIComponent(name)}`;
+      for (const route of [`${path}/predict`, `${path}/versions/1/predict`]) {
+        const res = await send(route, json({ features }));
+        expect(res.status, route).toBe(200);
+        const body = (await res.json()) as Prediction;
+        expect(body).toMatchObject({ model: name, version: '1' });
+        close(body.prediction, seeded.expected(features)[0]!);
+      }
+      expect(await (await send(path)).json()).toMatchObject({ model: name, live: '1', serving: '1' });
+    },
+  );
+
+  // "", "." and ".." never reach a handler: the URL parser drops such segments (a route 404)
+  const unroutable = new Set(['', '.', '..']);
+
+  it.each(REFUSED_MODEL_NAMES)('refuses a name with %s even when R2 and KV hold it', async (_, name) => {
+    let encoded: string;
+    try {
+      encoded = encodeURIComponent(name);
+    } catch {
+      // an unpaired surrogate has no UTF-8 form: no URL can name it
+      expect(() => encodeURIComponent(name)).toThrow(URIError);
+      return;
+    }
+    if (!unroutable.has(name) && new TextEncoder().encode(pointerKey(name)).length <= 512) {
+      await putPointer((await seedVersion({ model: name, version: '1' })).pointer);
+    }
+    const path = `/v1/models/${encoded}`;
+    for (const [route, init] of [
+      [`${path}/predict`, json({ features })],
+      [`${path}/versions/1/predict`, json({ features })],
+      [path, undefined],
+    ] as const) {
+      const res = await send(route, init);
+      expect(res.status, route).toBe(404);
+      const { error } = (await res.json()) as EdgeError;
+      if (unroutable.has(name)) expect(error.code, route).toBe('not_found');
+      else
+        expect(error, route).toEqual({
+          code: 'model_not_found',
+          message: `model "${name}" cannot exist: ${modelNameProblem(name)}`,
+        });
+    }
   });
 });
 

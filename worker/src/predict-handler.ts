@@ -2,8 +2,8 @@ import type { Context } from 'hono';
 import type { Prediction } from '../../contracts/index.ts';
 import { EdgeHttpError } from './edge-error.ts';
 import type { LoadedModel } from './load-model.ts';
-import { recordPredict } from './metrics.ts';
-import { resolveRoute, resolveVersion } from './model-registry.ts';
+import { recordInvalidOutput, recordPredict } from './metrics.ts';
+import type { ModelRegistry } from './model-registry.ts';
 import { MAX_BATCH, parseInstances } from './parse-instances.ts';
 import { CLIENT_KEY_HEADER } from './pick-canary.ts';
 import { readJsonBody } from './read-json-body.ts';
@@ -21,11 +21,17 @@ export interface BatchPrediction {
 
 /**
  * Answers a predict request for model `name` — the live version from its pointer (or its canary, see
- * `resolveRoute`), or `version` when pinned: reads the JSON body, validates it against the version's
+ * `ModelRegistry.resolveRoute`), or `version` when pinned: reads the JSON body, validates it against the version's
  * signature, runs the model once for all instances and shapes the answer. Sets `x-model-version`; runs
- * the pointer's shadow version in the background. Every request is counted in `/metrics`.
+ * the pointer's shadow version in the background. Every request is counted in `/metrics` (a model output
+ * that is not finite is a 500 `invalid_output`, counted apart).
  */
-export async function handlePredict(c: Context<{ Bindings: Env }>, name: string, version?: string): Promise<Response> {
+export async function handlePredict(
+  c: Context<{ Bindings: Env }>,
+  registry: ModelRegistry,
+  name: string,
+  version?: string,
+): Promise<Response> {
   const started = performance.now();
   let served = '';
   try {
@@ -34,11 +40,12 @@ export async function handlePredict(c: Context<{ Bindings: Env }>, name: string,
     let shadow: LoadedModel | undefined;
     if (version === undefined) {
       const waitUntil = waitUntilOf(c);
-      const route = await resolveRoute(c.env, name, pointerTtlMs(c.env), waitUntil, c.req.header(CLIENT_KEY_HEADER));
+      const ttl = pointerTtlMs(c.env);
+      const route = await registry.resolveRoute(c.env, name, ttl, waitUntil, c.req.header(CLIENT_KEY_HEADER));
       model = route.model;
       shadow = route.shadow;
     } else {
-      model = await resolveVersion(c.env.MODELS, name, version);
+      model = await registry.resolveVersion(c.env.MODELS, name, version);
     }
     served = model.version;
     c.header('x-model-version', served);
@@ -57,6 +64,7 @@ export async function handlePredict(c: Context<{ Bindings: Env }>, name: string,
     if (parsed.batch) return c.json({ predictions: results, ...meta } satisfies BatchPrediction);
     return c.json({ ...results[0]!, ...meta } satisfies Prediction);
   } catch (error) {
+    if (error instanceof EdgeHttpError && error.code === 'invalid_output') recordInvalidOutput(name, served);
     recordPredict(
       name,
       served,

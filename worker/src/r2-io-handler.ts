@@ -1,5 +1,5 @@
 import type { io } from '@tensorflow/tfjs-core';
-import { MODEL_JSON_FILE } from '../../contracts/index.ts';
+import { MODEL_JSON_FILE, sha256Hex, shardKey } from '../../contracts/index.ts';
 import { tf } from './tfjs.ts';
 
 /** What `r2IOHandler` read besides the model itself. */
@@ -18,7 +18,8 @@ export type ModelFormat = 'layers-model' | 'graph-model';
 
 /**
  * A TFJS `io.IOHandler` that loads `model.json` and the weight shards its `weightsManifest` names from an
- * R2 bucket under `prefix` (a version's folder, with trailing slash). `info` is filled once `load` ran.
+ * R2 bucket under `prefix` (a version's folder, with trailing slash; shard keys by `shardKey`, the rule
+ * promotion checks). `info` is filled once `load` ran.
  * With `expect`, a model.json of the other format is refused (its `format` field, or, when absent, whether
  * `modelTopology` is a GraphDef) before any shard is read.
  */
@@ -52,7 +53,7 @@ export function r2IOHandler(
       let weightBytes = 0;
       const artifacts = await tf.io.getModelArtifactsForJSON(modelJson, async (manifest) => {
         const paths = manifest.flatMap((group) => group.paths);
-        const shards = await Promise.all(paths.map((path) => getBytes(bucket, prefix + shardPath(path))));
+        const shards = await Promise.all(paths.map((path) => getBytes(bucket, shardKeyOf(prefix, path))));
         const weightData = tf.io.concatenateArrayBuffers(shards);
         const specs = tf.io.getWeightSpecs(manifest);
         weightBytes = Math.max(weightData.byteLength, decodedBytes(specs));
@@ -76,12 +77,13 @@ function formatOf(modelJson: io.ModelJSON): string {
   return Array.isArray((modelJson.modelTopology as { node?: unknown }).node) ? 'graph-model' : 'layers-model';
 }
 
-function shardPath(path: string): string {
-  const clean = path.replace(/^\.\//, '');
-  if (clean === '' || clean.startsWith('/') || clean.split('/').includes('..') || /^[a-z]+:/i.test(clean)) {
-    throw new Error(`weight shard path "${path}" must be relative to ${MODEL_JSON_FILE}`);
-  }
-  return clean;
+function shardKeyOf(prefix: string, path: unknown): string {
+  const shard =
+    typeof path === 'string'
+      ? shardKey(prefix, path)
+      : { invalid: `${MODEL_JSON_FILE} lists a weight shard path that is not a string` };
+  if ('invalid' in shard) throw new Error(shard.invalid);
+  return shard.key;
 }
 
 async function getObject(bucket: R2Bucket, key: string): Promise<R2ObjectBody> {
@@ -97,11 +99,4 @@ export async function getText(bucket: R2Bucket, key: string): Promise<string> {
 
 async function getBytes(bucket: R2Bucket, key: string): Promise<ArrayBuffer> {
   return (await getObject(bucket, key)).arrayBuffer();
-}
-
-async function sha256Hex(bytes: ArrayBuffer): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  let hex = '';
-  for (const byte of digest) hex += byte.toString(16).padStart(2, '0');
-  return hex;
 }

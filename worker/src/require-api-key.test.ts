@@ -2,7 +2,8 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { apiKeyKvKey, createApiKey, hashApiKey, revokeApiKey } from '../../contracts/api-key.ts';
 import type { EdgeError } from '../../contracts/index.ts';
-import { json, putPointer, seedVersion, send, sendWith, uniqueModel } from './test-support.ts';
+import { putPointer, seedVersion, uniqueModel } from './testing/seed-version.ts';
+import { json, send, sendWith } from './testing/send.ts';
 
 const features = [0.3, -1.2, 2.5, 0.9];
 const ON = { REQUIRE_API_KEY: 'true' };

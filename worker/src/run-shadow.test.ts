@@ -2,8 +2,9 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import type { Prediction } from '../../contracts/index.ts';
-import { app } from './app.ts';
-import { json, putPointer, seedVersion, sendWith, uniqueModel } from './test-support.ts';
+import worker from './index.ts';
+import { putPointer, seedVersion, uniqueModel } from './testing/seed-version.ts';
+import { json, sendWith } from './testing/send.ts';
 
 const features = [0.3, -1.2, 2.5, 0.9];
 
@@ -33,7 +34,11 @@ describe('shadow from the pointer', () => {
     for (let i = 0; i < 5; i++) {
       const ctx = createExecutionContext();
       const before = await shadowRuns(model, '2', 'ok');
-      const res = await app.fetch(new Request(`http://edge/v1/models/${model}/predict`, json({ features })), env, ctx);
+      const res = await worker.fetch(
+        new Request(`http://edge/v1/models/${model}/predict`, json({ features })),
+        env,
+        ctx,
+      );
       const body = (await res.json()) as Prediction;
       expect([res.status, body.version, res.headers.get('x-model-version')]).toEqual([200, '1', '1']);
       expect(Math.abs(body.prediction - v1.expected(features)[0]!)).toBeLessThan(1e-5);

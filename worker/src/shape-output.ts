@@ -1,4 +1,5 @@
 import type { Prediction, Signature } from '../../contracts/index.ts';
+import { EdgeHttpError } from './edge-error.ts';
 
 /** One instance's answer before the request-level fields (`latency_ms`, `model`, `version`) are added. */
 export type PredictionResult = Omit<Prediction, 'latency_ms' | 'model' | 'version'>;
@@ -20,7 +21,8 @@ export function outputUnitsOk(output: Signature['output'], units: number): boole
 /**
  * Turns the model's raw output rows (`n` × `units`) into answers shaped by the signature's output kind:
  * binary → class by threshold, probability, confidence, label; multiclass → argmax, its probability, label;
- * regression → the value.
+ * regression → the value. A non-finite output (NaN, ±Infinity) is never shaped into an answer: it is a 500
+ * `invalid_output` (the answer's numbers would be null, or a wrong class).
  */
 export function shapeOutputs(
   output: Signature['output'],
@@ -28,6 +30,15 @@ export function shapeOutputs(
   n: number,
   units: number,
 ): PredictionResult[] {
+  for (let i = 0; i < n * units; i++) {
+    if (!Number.isFinite(y[i])) {
+      throw new EdgeHttpError(
+        500,
+        'invalid_output',
+        `the model gave ${y[i]} as output ${i % units} of instance ${Math.floor(i / units)}, not a finite number; no answer is given`,
+      );
+    }
+  }
   const results: PredictionResult[] = new Array(n);
   for (let r = 0; r < n; r++) {
     const at = r * units;

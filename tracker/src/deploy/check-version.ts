@@ -1,4 +1,4 @@
-import { MODEL_JSON_FILE, SIGNATURE_FILE, Signature, versionPrefix } from '../../../contracts/index.ts';
+import { MODEL_JSON_FILE, SIGNATURE_FILE, Signature, shardKey, versionPrefix } from '../../../contracts/index.ts';
 import type { BlobStore } from '../edge/blob-store.ts';
 import { invalid } from '../errors.ts';
 
@@ -9,7 +9,8 @@ export interface CheckedVersion {
 
 /**
  * Checks that `models/<name>/<version>/` holds a servable model: model.json parses and has a
- * `weightsManifest`, every weight shard it lists exists, and signature.json passes `Signature`.
+ * `weightsManifest`, every weight shard it lists has a path `shardKey` accepts (the key the worker
+ * loads) and exists, and signature.json passes `Signature`.
  * Throws INVALID_PARAMETER_VALUE naming every problem found.
  */
 export async function checkVersionFiles(blobs: BlobStore, name: string, version: string): Promise<CheckedVersion> {
@@ -41,12 +42,9 @@ export async function checkVersionFiles(blobs: BlobStore, name: string, version:
           continue;
         }
         for (const path of paths) {
-          const rel = path.replace(/^\.\//, '');
-          if (!rel || rel.split('/').some((s) => s === '..' || s === '' || s === '.') || rel.includes('\\')) {
-            problems.push(`weight shard path '${path}' leaves the version folder`);
-          } else if (!present.has(prefix + rel)) {
-            missing.push(prefix + rel);
-          }
+          const shard = shardKey(prefix, path);
+          if ('invalid' in shard) problems.push(shard.invalid);
+          else if (!present.has(shard.key)) missing.push(shard.key);
         }
       }
       if (missing.length) problems.push(`weight shard${missing.length > 1 ? 's' : ''} missing: ${missing.join(', ')}`);

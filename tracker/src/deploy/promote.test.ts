@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { Pointer, pointerKey } from '../../../contracts/index.ts';
+import { modelNameProblem, Pointer, pointerKey, versionPrefix } from '../../../contracts/index.ts';
+import { REFUSED_MODEL_NAMES, SERVABLE_MODEL_NAMES } from '../../../contracts/testing/model-names.ts';
 import { createApp } from '../app.ts';
 import type { Edge } from '../edge/edge.ts';
 import { logModelRun, modelFiles, registerVersion, SIGNATURE } from '../testing/model-files.ts';
@@ -182,5 +183,36 @@ describe('promotion, rollback and the production alias', () => {
     expect(await res.json()).toEqual({ error_code: 'INTERNAL_ERROR', message: 'Internal error; see the tracker log.' });
     expect((await t.get(`${API}/registered-models/alias`, { name: 'kvdown', alias: 'production' })).status).toBe(404);
     expect((await deployments('kvdown')).history).toEqual([]);
+  });
+});
+
+describe('model names: exactly the ones the edge serves', () => {
+  const t = useTrackerFixture();
+
+  it.each(
+    SERVABLE_MODEL_NAMES.map((name) => [name.length > 40 ? `${name.slice(0, 12)}… (${name.length})` : name, name]),
+  )('registers and promotes %s under its own keys', async (_, name) => {
+    const version = await registerVersion(t, name, await logModelRun(t, modelFiles(name)));
+    const res = await t.post(`${API}/registered-models/alias`, { name, alias: 'production', version });
+    expect(res).toEqual({ status: 200, body: {} });
+    const pointer = Pointer.parse(JSON.parse((await t.edge.kv.get(pointerKey(name)))!));
+    expect(pointer).toMatchObject({ model: name, version, artifacts: versionPrefix(name, version) });
+    expect((await t.edge.blobs.list(pointer.artifacts)).map((b) => b.key)).toContain(`${pointer.artifacts}model.json`);
+    const got = await t.get(`${EDGE_API}/deployments/get`, { name });
+    expect(got.body.pointer).toEqual(pointer);
+  });
+
+  it.each(REFUSED_MODEL_NAMES)('refuses a name with %s when creating or renaming a model', async (_, name) => {
+    const created = await t.post(`${API}/registered-models/create`, { name });
+    expect(created.status).toBe(400);
+    expect(created.body).toEqual({
+      error_code: 'INVALID_PARAMETER_VALUE',
+      message: `Invalid value for parameter 'name': ${modelNameProblem(name)}.`,
+    });
+    await t.post(`${API}/registered-models/create`, { name: 'rename-me' });
+    const renamed = await t.post(`${API}/registered-models/rename`, { name: 'rename-me', new_name: name });
+    expect(renamed.status).toBe(400);
+    expect(renamed.body.error_code).toBe('INVALID_PARAMETER_VALUE');
+    expect((await t.get(`${API}/registered-models/get`, { name: 'rename-me' })).status).toBe(200);
   });
 });

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { Pointer, PRODUCTION_ALIAS, pointerKey, versionPrefix } from '../../../contracts/index.ts';
+import { Pointer, PRODUCTION_ALIAS, pointerKey, sha256Hex, versionPrefix } from '../../../contracts/index.ts';
 import type { Edge } from '../edge/edge.ts';
 import { MlflowError } from '../errors.ts';
 import type { Deployment, DeploymentKind } from '../store/entities.ts';
@@ -105,7 +104,7 @@ async function flip(edge: Edge, store: TrackingStore, input: PromoteInput): Prom
     model: name,
     version,
     artifacts: versionPrefix(name, version),
-    modelJsonSha256: createHash('sha256').update(modelJson).digest('hex'),
+    modelJsonSha256: await sha256Hex(modelJson),
     promotedAt: new Date().toISOString(),
     ...(previous ? { previous } : {}),
   });

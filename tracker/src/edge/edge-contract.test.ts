@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { modelPrefix, pointerKey, versionPrefix } from '../../../contracts/index.ts';
+import { SERVABLE_MODEL_NAMES } from '../../../contracts/testing/model-names.ts';
 import type { Edge } from './edge.ts';
 import { openEdge } from './open-edge.ts';
 import { FakeCloudflare } from './testing/fake-cloudflare.ts';
@@ -101,5 +103,25 @@ describe.each(backends)('edge contract: %s', (_, open) => {
     await edge.blobs.put('d/keep', 'x');
     await edge.blobs.delete([...keys, 'd/never-there']);
     expect(await edge.blobs.list('d/')).toEqual([{ key: 'd/keep', size: 1 }]);
+  });
+
+  it('keys built from every servable model name round-trip: pointer, version files, prefix listing', async () => {
+    for (const name of SERVABLE_MODEL_NAMES) {
+      const pointer = pointerKey(name);
+      await edge.kv.put(pointer, `{"model":${JSON.stringify(name)}}`);
+      expect(await edge.kv.get(pointer), name).toBe(`{"model":${JSON.stringify(name)}}`);
+      const prefix = versionPrefix(name, '1');
+      const keys = [`${prefix}model.json`, `${prefix}weights/shard 1.bin`];
+      for (const key of keys) await edge.blobs.put(key, key);
+      expect(new TextDecoder().decode((await edge.blobs.get(keys[1]!))!), name).toBe(keys[1]);
+      expect(
+        (await edge.blobs.list(modelPrefix(name))).map((b) => b.key),
+        name,
+      ).toEqual([...keys].sort());
+      await edge.blobs.delete(keys);
+      await edge.kv.delete(pointer);
+      expect(await edge.kv.get(pointer), name).toBeNull();
+      expect(await edge.blobs.list(prefix), name).toEqual([]);
+    }
   });
 });

@@ -1,4 +1,3 @@
-import { versionPrefix } from '../../../contracts/index.ts';
 import { readPointer } from '../deploy/read-pointer.ts';
 import type { Edge } from '../edge/edge.ts';
 import { MlflowError } from '../errors.ts';
@@ -6,12 +5,6 @@ import { MlflowError } from '../errors.ts';
 /** The version of a model live at the edge (the KV pointer's), or null when none is. */
 export async function liveVersion(edge: Edge, model: string): Promise<string | null> {
   return (await readPointer(edge.kv, model))?.version ?? null;
-}
-
-/** The R2 prefix (with trailing slash) of all of a model's version files: `models/<model>/`. */
-export function modelPrefix(model: string): string {
-  const one = versionPrefix(model, '0');
-  return one.slice(0, one.length - '0/'.length);
 }
 
 /** Deletes every object under a prefix. */

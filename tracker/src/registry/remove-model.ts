@@ -1,8 +1,8 @@
-import { versionPrefix } from '../../../contracts/index.ts';
+import { modelPrefix, versionPrefix } from '../../../contracts/index.ts';
 import { withPointerLock } from '../deploy/promote.ts';
 import type { Edge } from '../edge/edge.ts';
 import type { TrackingStore } from '../store/tracking-store.ts';
-import { deletePrefix, liveError, liveVersion, modelPrefix } from './live-version.ts';
+import { deletePrefix, liveError, liveVersion } from './live-version.ts';
 
 /**
  * registered-models/delete: the model, its versions, tags, aliases and deployment records, then its

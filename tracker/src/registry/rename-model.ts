@@ -1,10 +1,11 @@
+import { modelPrefix } from '../../../contracts/index.ts';
 import { contentTypeOf } from '../artifacts/content-type.ts';
 import { withPointerLock } from '../deploy/promote.ts';
 import type { Edge } from '../edge/edge.ts';
 import { alreadyExists, MlflowError } from '../errors.ts';
 import type { RegisteredModel } from '../store/entities.ts';
 import type { TrackingStore } from '../store/tracking-store.ts';
-import { deletePrefix, liveError, liveVersion, modelPrefix } from './live-version.ts';
+import { deletePrefix, liveError, liveVersion } from './live-version.ts';
 
 /**
  * registered-models/rename: copies the versions' files to `models/<new_name>/`, renames in the

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { modelNameProblem, VERSION_PATTERN, VERSION_RULE } from '../../../contracts/index.ts';
 
 /** MLflow's limits (mlflow/utils/validation.py), enforced before anything is written. */
 export const LIMITS = {
@@ -74,20 +75,14 @@ export const LooseTagInput = z.object({
   value: z.string().max(LIMITS.tagValueLength).default(''),
 });
 
-/**
- * A registered model name. It becomes part of R2 keys (`models/<name>/<version>/`) and the KV pointer
- * key, so slashes, backslashes, control characters and dot-only names are refused.
- */
-export const modelName = z
-  .string()
-  .min(1)
-  .max(256)
-  .refine((n) => !/[/\\\p{Cc}]/u.test(n) && n !== '.' && n !== '..' && n.trim() === n, {
-    message: 'model names may not contain slashes or control characters, nor be "." or ".." or have surrounding spaces',
-  });
+/** A registered model name: exactly the names the edge serves (`modelNameProblem`). */
+export const modelName = z.string().superRefine((name, ctx) => {
+  const problem = modelNameProblem(name);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
-/** A model version number as a string ("1", "2", …). */
-export const versionString = idString.pipe(z.string().regex(/^[1-9]\d{0,14}$/, 'expected a positive integer version'));
+/** A model version number as a string ("1", "2", …; `VERSION_PATTERN`). */
+export const versionString = idString.pipe(z.string().regex(VERSION_PATTERN, VERSION_RULE));
 
 /** An alias name: MLflow's rules (word characters and dashes; not "latest", not v<digits>). */
 export const aliasName = z

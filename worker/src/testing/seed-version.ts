@@ -1,5 +1,4 @@
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
-import { env, exports } from 'cloudflare:workers';
+import { env } from 'cloudflare:workers';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import * as tfl from '@tensorflow/tfjs-layers';
 import {
@@ -8,16 +7,16 @@ import {
   pointerKey,
   SIGNATURE_FILE,
   type Signature,
+  sha256Hex,
   versionPrefix,
-} from '../../contracts/index.ts';
-import { app } from './app.ts';
+} from '../../../contracts/index.ts';
+import { tf, tfReady } from '../tfjs.ts';
 import {
   buildGraphModel,
   type FixtureLayer,
   type GraphFixtureOptions,
   referenceForward,
 } from './graph-model-fixture.ts';
-import { tf, tfReady } from './tfjs.ts';
 
 /** Name of the single weight shard seeded versions use. */
 export const SHARD = 'group1-shard1of1.bin';
@@ -195,30 +194,4 @@ export async function seedGraphVersion(options: GraphSeedOptions): Promise<Seede
 export async function putPointer(pointer: Pointer | string, model?: string): Promise<void> {
   const key = pointerKey(model ?? (pointer as Pointer).model);
   await env.POINTERS.put(key, typeof pointer === 'string' ? pointer : JSON.stringify(pointer));
-}
-
-/** Sends a request to the worker as deployed (its default export, real bindings from wrangler.toml). */
-export function send(path: string, init?: RequestInit): Promise<Response> {
-  return (exports as unknown as { default: Fetcher }).default.fetch(`http://edge${path}`, init);
-}
-
-/**
- * Sends a request to the app with some vars overridden (e.g. `POINTER_TTL_MS`, `DEFAULT_MODEL`) and waits
- * for its `waitUntil` work (background model loads) before returning.
- */
-export async function sendWith(vars: Record<string, string>, path: string, init?: RequestInit): Promise<Response> {
-  const ctx = createExecutionContext();
-  const res = await app.fetch(new Request(`http://edge${path}`, init), { ...env, ...vars } as Env, ctx);
-  await waitOnExecutionContext(ctx);
-  return res;
-}
-
-/** A JSON POST init. */
-export function json(body: unknown): RequestInit {
-  return { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
-}
-
-async function sha256Hex(text: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { Edge } from './edge/edge.ts';
+import type { AppDeps } from './app-deps.ts';
 import { notFoundHandler, onError } from './http/on-error.ts';
 import { reply } from './http/reply.ts';
 import { sameOrigin } from './http/same-origin.ts';
@@ -13,13 +13,6 @@ import { metricRoutes } from './routes/metrics.ts';
 import { modelVersionRoutes } from './routes/model-versions.ts';
 import { registeredModelRoutes } from './routes/registered-models.ts';
 import { runRoutes } from './routes/runs.ts';
-import type { TrackingStore } from './store/tracking-store.ts';
-
-/** What the tracker's HTTP layer works on. */
-export interface AppDeps {
-  store: TrackingStore;
-  edge: Edge;
-}
 
 /**
  * The tracker's HTTP app: MLflow's REST API under `/api/2.0/mlflow` (and `/ajax-api/2.0/mlflow`, as

@@ -1,16 +1,19 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import * as z from 'zod';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../app-deps.ts';
 import { artifactKey, artifactUriPrefix, safeArtifactPath } from '../artifacts/artifact-path.ts';
 import { contentTypeOf } from '../artifacts/content-type.ts';
 import { listChildren } from '../artifacts/list-artifacts.ts';
 import { invalid, notFound } from '../errors.ts';
+import { readInput } from '../http/input.ts';
 import { reply } from '../http/reply.ts';
-import { readQuery } from '../http/request.ts';
 import { requireRunId, runIdFields, runIdOf } from './fields.ts';
 
 const MARKER = '/mlflow-artifacts/artifacts/';
+
+const ListProxied = z.object({ path: z.string().optional() });
+const ListRunArtifacts = z.object({ ...runIdFields, path: z.string().optional() }).refine(...requireRunId);
 
 /**
  * MLflow's proxied artifact store (mounted at `/api/2.0/mlflow-artifacts`): `PUT` and `GET
@@ -22,7 +25,7 @@ export function proxiedArtifactRoutes({ edge }: AppDeps): Hono {
 
   // before the wildcard routes: `/artifacts/*` also matches `/artifacts`
   app.get('/artifacts', async (c) => {
-    const { path = '' } = readQuery(c, z.object({ path: z.string().optional() }));
+    const { path = '' } = await readInput(c, ListProxied);
     const safe = safeArtifactPath(path, { allowRoot: true });
     const prefix = safe ? `${artifactKey(safe)}/` : 'artifacts/';
     return reply(c, { files: await listChildren(edge.blobs, prefix, '') });
@@ -53,7 +56,7 @@ export function runArtifactRoutes({ store, edge }: AppDeps): Hono {
   const app = new Hono();
 
   app.get('/artifacts/list', async (c) => {
-    const q = readQuery(c, z.object({ ...runIdFields, path: z.string().optional() }).refine(...requireRunId));
+    const q = await readInput(c, ListRunArtifacts);
     const run = await store.getRun(runIdOf(q));
     const path = safeArtifactPath(q.path ?? '', { allowRoot: true });
     const root = artifactUriPrefix(run.info.artifact_uri);

@@ -31,6 +31,9 @@ export const entityKey = z
     message: 'names must be normalized relative paths (no empty, "." or ".." segment)',
   });
 
+/** The key of an experiment, registered-model or model-version tag (looser than run keys, as MLflow has). */
+export const looseKey = z.string().min(1).max(LIMITS.keyLength);
+
 /** An int64 as MLflow clients send it: a JSON number or a decimal string. */
 export const int64 = z
   .union([
@@ -70,7 +73,7 @@ export const MetricInput = z.object({
 
 /** A tag of an experiment, registered model or model version (looser keys, as MLflow has). */
 export const LooseTagInput = z.object({
-  key: z.string().min(1).max(LIMITS.keyLength),
+  key: looseKey,
   value: z.string().max(LIMITS.tagValueLength).default(''),
 });
 

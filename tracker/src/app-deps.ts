@@ -1,0 +1,8 @@
+import type { Edge } from './edge/edge.ts';
+import type { TrackingStore } from './store/tracking-store.ts';
+
+/** What the tracker's HTTP layer works on. */
+export interface AppDeps {
+  store: TrackingStore;
+  edge: Edge;
+}

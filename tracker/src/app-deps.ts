@@ -1,3 +1,4 @@
+import type { BodyLimits } from './config.ts';
 import type { Edge } from './edge/edge.ts';
 import type { TrackingStore } from './store/tracking-store.ts';
 
@@ -5,4 +6,6 @@ import type { TrackingStore } from './store/tracking-store.ts';
 export interface AppDeps {
   store: TrackingStore;
   edge: Edge;
+  /** Caps on request bodies (`DEFAULT_BODY_LIMITS` when absent). */
+  limits?: BodyLimits;
 }

@@ -3,7 +3,7 @@ import * as z from 'zod';
 import type { AppDeps } from '../app-deps.ts';
 import { readInput } from '../http/input.ts';
 import { reply, replyPage } from '../http/reply.ts';
-import { idString, LIMITS, LooseTagInput, looseKey } from './fields.ts';
+import { idString, LIMITS, LooseTagInput, looseKey, nameText } from './fields.ts';
 import { maxResults, searchFields, viewType } from './search-params.ts';
 
 const SearchExperiments = z.object({
@@ -16,12 +16,12 @@ const ExperimentRef = z.object({ experiment_id: idString });
 const ExperimentByName = z.object({ experiment_name: z.string().min(1) });
 
 const CreateExperiment = z.object({
-  name: z.string().min(1).max(500),
+  name: nameText(500),
   artifact_location: z.string().max(1000).optional(),
   tags: z.array(LooseTagInput).max(100).optional(),
 });
 
-const RenameExperiment = ExperimentRef.extend({ new_name: z.string().min(1).max(500) });
+const RenameExperiment = ExperimentRef.extend({ new_name: nameText(500) });
 
 const SetExperimentTag = ExperimentRef.extend({ key: looseKey, value: z.string().max(LIMITS.tagValueLength) });
 

@@ -11,6 +11,7 @@ import {
   int64,
   LIMITS,
   MetricInput,
+  nameText,
   ParamInput,
   requireRunId,
   runIdFields,
@@ -30,7 +31,7 @@ const DeleteTag = z.object({ ...runIdFields, key: z.string().min(1).max(LIMITS.k
 
 /** MLflow's dataset limits (mlflow/utils/validation.py). */
 const Dataset = z.object({
-  name: z.string().min(1).max(500),
+  name: nameText(500),
   digest: z.string().min(1).max(36),
   source_type: z.string().min(1).max(1000),
   source: z.string().min(1).max(65_535),
@@ -45,7 +46,7 @@ const LogInputs = z
       .array(
         z.object({
           tags: z
-            .array(z.object({ key: z.string().min(1).max(255), value: z.string().max(500) }))
+            .array(z.object({ key: nameText(255), value: z.string().max(500) }))
             .max(100)
             .default([]),
           dataset: Dataset,
@@ -59,7 +60,7 @@ const LogInputs = z
 const CreateRun = z.object({
   experiment_id: idString.default('0'),
   user_id: z.string().max(256).optional(),
-  run_name: z.string().max(250).optional(),
+  run_name: nameText(250, 0).optional(),
   start_time: int64.optional(),
   tags: z.array(TagInput).max(LIMITS.batchTags).optional(),
 });
@@ -71,7 +72,7 @@ const UpdateRun = z
     ...runIdFields,
     status: z.enum(RUN_STATUSES).optional(),
     end_time: int64.optional(),
-    run_name: z.string().max(250).optional(),
+    run_name: nameText(250, 0).optional(),
   })
   .refine(...requireRunId);
 

@@ -48,3 +48,68 @@ describe('tracker app', () => {
     expect(got.body.experiment.name).toBe('via-ajax');
   });
 });
+
+describe('the JSON body limit', () => {
+  const LIMIT = 1000;
+  const t = useTrackerFixture({ limits: { maxJsonBytes: LIMIT, maxArtifactBytes: 5 * 1024 ** 3 } });
+  const TOO_LARGE = {
+    error_code: 'RESOURCE_EXHAUSTED',
+    message: `The request body is larger than the ${LIMIT} bytes the tracker accepts (EDGEFLOW_MAX_JSON_BYTES).`,
+  };
+  /** An experiments/create body of exactly `size` bytes. */
+  const bodyOf = (size: number, name: string) => {
+    const head = JSON.stringify({ name, pad: '' });
+    return JSON.stringify({ name, pad: 'x'.repeat(size - head.length) });
+  };
+  const create = (body: BodyInit, headers: Record<string, string> = {}) =>
+    t.app.request(`${API}/experiments/create`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+
+  it('takes a body of exactly the limit', async () => {
+    const body = bodyOf(LIMIT, 'at-limit');
+    expect(body.length).toBe(LIMIT);
+    expect((await create(body, { 'content-length': String(LIMIT) })).status).toBe(200);
+  });
+
+  it('refuses a declared length past the limit with 413 before reading, and writes nothing', async () => {
+    const res = await create(bodyOf(LIMIT + 1, 'declared'), { 'content-length': String(LIMIT + 1) });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toEqual(TOO_LARGE);
+    expect((await t.get(`${API}/experiments/get-by-name`, { experiment_name: 'declared' })).status).toBe(404);
+  });
+
+  it('refuses a body of no declared length once it passes the limit', async () => {
+    const bytes = new TextEncoder().encode(bodyOf(LIMIT * 3, 'chunked'));
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= bytes.length) return controller.close();
+        controller.enqueue(bytes.subarray(sent, sent + 100));
+        sent += 100;
+      },
+    });
+    const res = await create(stream);
+    expect(res.status).toBe(413);
+    expect(await res.json()).toEqual(TOO_LARGE);
+    expect(sent).toBeLessThan(bytes.length);
+    expect((await t.get(`${API}/experiments/get-by-name`, { experiment_name: 'chunked' })).status).toBe(404);
+  });
+
+  it('guards edgeflow’s endpoints too, but not artifact uploads', async () => {
+    const res = await t.app.request('/api/2.0/edgeflow/deployments/rollback', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': String(LIMIT + 1) },
+      body: bodyOf(LIMIT + 1, 'm'),
+    });
+    expect(res.status).toBe(413);
+    const upload = await t.app.request('/api/2.0/mlflow-artifacts/artifacts/big/file.bin', {
+      method: 'PUT',
+      body: new Uint8Array(LIMIT * 10),
+    });
+    expect(upload.status).toBe(200);
+  });
+});

@@ -1,6 +1,9 @@
 import { Hono } from 'hono';
-import type { Edge } from './edge/edge.ts';
+import type { AppDeps } from './app-deps.ts';
+import { DEFAULT_BODY_LIMITS } from './config.ts';
+import { jsonBodyLimit } from './http/body-limits.ts';
 import { notFoundHandler, onError } from './http/on-error.ts';
+import { refuseDotSegments } from './http/raw-path.ts';
 import { reply } from './http/reply.ts';
 import { sameOrigin } from './http/same-origin.ts';
 import { aliasRoutes } from './routes/aliases.ts';
@@ -13,25 +16,23 @@ import { metricRoutes } from './routes/metrics.ts';
 import { modelVersionRoutes } from './routes/model-versions.ts';
 import { registeredModelRoutes } from './routes/registered-models.ts';
 import { runRoutes } from './routes/runs.ts';
-import type { TrackingStore } from './store/tracking-store.ts';
-
-/** What the tracker's HTTP layer works on. */
-export interface AppDeps {
-  store: TrackingStore;
-  edge: Edge;
-}
 
 /**
  * The tracker's HTTP app: MLflow's REST API under `/api/2.0/mlflow` (and `/ajax-api/2.0/mlflow`, as
  * MLflow's server also answers), MLflow's proxied artifact store under `/api/2.0/mlflow-artifacts`,
  * edgeflow's deployment endpoints under `/api/2.0/edgeflow`, and `GET /health`. Errors are MLflow's
- * `{error_code, message}`.
+ * `{error_code, message}`. A path with `.` or `..` segments is refused; JSON bodies are capped at
+ * `limits.maxJsonBytes`, artifact uploads at `limits.maxArtifactBytes`.
  */
 export function createApp(deps: AppDeps): Hono {
+  const limits = deps.limits ?? DEFAULT_BODY_LIMITS;
   const app = new Hono();
+  app.use(refuseDotSegments());
   app.use(sameOrigin());
+  const jsonLimit = jsonBodyLimit(limits.maxJsonBytes);
 
   const mlflow = new Hono();
+  mlflow.use(jsonLimit);
   for (const routes of [
     experimentRoutes,
     runRoutes,
@@ -50,8 +51,11 @@ export function createApp(deps: AppDeps): Hono {
     app.route(`${prefix}/mlflow`, mlflow);
     app.route(`${prefix}/mlflow-artifacts`, artifacts);
   }
-  app.route('/api/2.0/edgeflow', deploymentRoutes(deps));
-  app.route('/api/2.0/edgeflow', experimentStatsRoutes(deps));
+  const edgeflow = new Hono();
+  edgeflow.use(jsonLimit);
+  edgeflow.route('/', deploymentRoutes(deps));
+  edgeflow.route('/', experimentStatsRoutes(deps));
+  app.route('/api/2.0/edgeflow', edgeflow);
 
   app.get('/health', (c) => reply(c, { status: 'ok' }));
 

@@ -1,14 +1,29 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { trackerConfig } from './config.ts';
+import { DEFAULT_BODY_LIMITS, trackerConfig } from './config.ts';
 
 describe('trackerConfig', () => {
-  it('defaults to port 5000 and data/tracker.db', () => {
+  it('defaults to port 5000, data/tracker.db, 4 MiB JSON bodies and 5 GiB artifacts', () => {
     expect(trackerConfig({})).toEqual({
       port: 5000,
       dbUrl: `file:${join('data', 'tracker.db')}`,
       dbAuthToken: undefined,
+      limits: { maxJsonBytes: 4 * 1024 ** 2, maxArtifactBytes: 5 * 1024 ** 3 },
     });
+    expect(trackerConfig({}).limits).toEqual(DEFAULT_BODY_LIMITS);
+  });
+
+  it('reads the body limits, and refuses a limit that is not a positive number of bytes', () => {
+    expect(
+      trackerConfig({ EDGEFLOW_MAX_JSON_BYTES: '1024', EDGEFLOW_MAX_ARTIFACT_BYTES: ' 10737418240 ' }).limits,
+    ).toEqual({
+      maxJsonBytes: 1024,
+      maxArtifactBytes: 10 * 1024 ** 3,
+    });
+    for (const bad of ['0', '-1', '5GiB', '1e9', '1.5']) {
+      expect(() => trackerConfig({ EDGEFLOW_MAX_ARTIFACT_BYTES: bad }), bad).toThrow(/EDGEFLOW_MAX_ARTIFACT_BYTES/);
+    }
+    expect(() => trackerConfig({ EDGEFLOW_MAX_JSON_BYTES: 'lots' })).toThrow(/EDGEFLOW_MAX_JSON_BYTES/);
   });
 
   it('reads the port, data folder, database URL and token', () => {

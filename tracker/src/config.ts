@@ -1,10 +1,25 @@
 import { join } from 'node:path';
 
+/** Caps on request bodies, in bytes. */
+export interface BodyLimits {
+  /** A JSON request body (MLflow's own log-batch limit is 1 MB). */
+  maxJsonBytes: number;
+  /** One artifact upload. */
+  maxArtifactBytes: number;
+}
+
+/** The body limits when the environment names none. */
+export const DEFAULT_BODY_LIMITS: BodyLimits = {
+  maxJsonBytes: 4 * 1024 ** 2,
+  maxArtifactBytes: 5 * 1024 ** 3,
+};
+
 /** The tracker's settings, from the environment (see docs/architecture.md). */
 export interface TrackerConfig {
   port: number;
   dbUrl: string;
   dbAuthToken?: string;
+  limits: BodyLimits;
 }
 
 /** Reads the tracker's settings from env, with the documented defaults. */
@@ -18,5 +33,19 @@ export function trackerConfig(env: Record<string, string | undefined>): TrackerC
     port,
     dbUrl: env.EDGEFLOW_DB_URL || `file:${join(dataDir, 'tracker.db')}`,
     dbAuthToken: env.EDGEFLOW_DB_AUTH_TOKEN || undefined,
+    limits: {
+      maxJsonBytes: byteCount(env, 'EDGEFLOW_MAX_JSON_BYTES', DEFAULT_BODY_LIMITS.maxJsonBytes),
+      maxArtifactBytes: byteCount(env, 'EDGEFLOW_MAX_ARTIFACT_BYTES', DEFAULT_BODY_LIMITS.maxArtifactBytes),
+    },
   };
+}
+
+function byteCount(env: Record<string, string | undefined>, name: string, fallback: number): number {
+  const text = env[name]?.trim();
+  if (!text) return fallback;
+  const bytes = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(bytes) || bytes < 1) {
+    throw new Error(`${name} must be a positive whole number of bytes, got "${env[name]}"`);
+  }
+  return bytes;
 }

@@ -12,6 +12,7 @@ export const ERROR_STATUS = {
   RESOURCE_CONFLICT: 409,
   PERMISSION_DENIED: 403,
   REQUEST_LIMIT_EXCEEDED: 429,
+  RESOURCE_EXHAUSTED: 429,
   INTERNAL_ERROR: 500,
   TEMPORARILY_UNAVAILABLE: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
@@ -22,15 +23,14 @@ export type ErrorCode = keyof typeof ERROR_STATUS;
 /** The one error type of the tracker: thrown anywhere, turned into `{error_code, message}` by `onError`. */
 export class MlflowError extends Error {
   readonly code: ErrorCode;
+  /** The HTTP status of the answer: the code's own unless the thrower named another. */
+  readonly status: ContentfulStatusCode;
 
-  constructor(code: ErrorCode, message: string) {
+  constructor(code: ErrorCode, message: string, status: ContentfulStatusCode = ERROR_STATUS[code]) {
     super(message);
     this.name = 'MlflowError';
     this.code = code;
-  }
-
-  get status(): ContentfulStatusCode {
-    return ERROR_STATUS[this.code];
+    this.status = status;
   }
 
   toJSON(): { error_code: ErrorCode; message: string } {
@@ -42,3 +42,5 @@ export class MlflowError extends Error {
 export const invalid = (message: string) => new MlflowError('INVALID_PARAMETER_VALUE', message);
 export const notFound = (message: string) => new MlflowError('RESOURCE_DOES_NOT_EXIST', message);
 export const alreadyExists = (message: string) => new MlflowError('RESOURCE_ALREADY_EXISTS', message);
+/** A request body past a size limit: RESOURCE_EXHAUSTED, answered 413 Content Too Large. */
+export const tooLarge = (message: string) => new MlflowError('RESOURCE_EXHAUSTED', message, 413);

@@ -12,7 +12,7 @@ async function main(): Promise<void> {
     await store.close();
     throw error;
   });
-  const app = createApp({ store, edge });
+  const app = createApp({ store, edge, limits: config.limits });
   mountDashboard(app);
   const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
     console.log(`edgeflow tracker listening on http://localhost:${info.port}`);

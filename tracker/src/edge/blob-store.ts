@@ -10,6 +10,11 @@ export interface BlobInfo {
  */
 export interface BlobStore {
   put(key: string, body: Uint8Array | string, contentType?: string): Promise<void>;
+  /**
+   * Writes a stream without holding it whole (see `uploadInParts`). When the stream fails, nothing
+   * is written: an object already at the key stays as it was.
+   */
+  upload(key: string, body: ReadableStream<Uint8Array>, contentType?: string): Promise<void>;
   /** The object's bytes, or null when there is none. */
   get(key: string): Promise<Uint8Array | null>;
   /** Every object under the prefix (all pages), in key order. */

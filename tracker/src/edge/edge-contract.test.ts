@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelPrefix, pointerKey, versionPrefix } from '../../../contracts/index.ts';
 import { SERVABLE_MODEL_NAMES } from '../../../contracts/testing/model-names.ts';
+import { byteStream, patternBytes } from '../testing/byte-stream.ts';
 import type { Edge } from './edge.ts';
 import { openEdge } from './open-edge.ts';
 import { FakeCloudflare } from './testing/fake-cloudflare.ts';
+import { PART_BYTES } from './upload-in-parts.ts';
 
 /** One behaviour, every backend: what the tracker relies on must hold for the simulator and for Cloudflare. */
 const backends: [name: string, open: () => Promise<{ edge: Edge; dispose: () => Promise<void> }>][] = [
@@ -85,6 +87,29 @@ describe.each(backends)('edge contract: %s', (_, open) => {
     expect(await edge.blobs.get('models/m/1/group1-shard1of1.bin')).toEqual(bytes);
     expect(new TextDecoder().decode((await edge.blobs.get('models/m/1/model.json'))!)).toBe('{"a":1}');
     expect(await edge.blobs.get('models/m/1/absent.bin')).toBeNull();
+  });
+
+  it('blobs: upload streams a body in parts and a short one whole; both read back as sent', async () => {
+    const long = 2 * PART_BYTES + 12_345;
+    await edge.blobs.upload('u/long.bin', byteStream(long), 'application/octet-stream');
+    await edge.blobs.upload('u/short.txt', byteStream(10), 'text/plain');
+    await edge.blobs.upload('u/empty', byteStream(0));
+    const read = await edge.blobs.get('u/long.bin');
+    expect(read?.length).toBe(long);
+    expect(Buffer.from(read!).equals(patternBytes(long))).toBe(true);
+    expect(await edge.blobs.get('u/short.txt')).toEqual(patternBytes(10));
+    expect(await edge.blobs.get('u/empty')).toEqual(new Uint8Array());
+  });
+
+  it('blobs: an upload whose stream fails writes nothing and leaves an object already there as it was', async () => {
+    await edge.blobs.put('u/kept', 'before');
+    for (const failAfter of [100, PART_BYTES + 1, 2 * PART_BYTES + 1]) {
+      const failed = edge.blobs.upload('u/kept', byteStream(3 * PART_BYTES, { failAfter }));
+      await expect(failed, String(failAfter)).rejects.toThrow(/test stream failed/);
+      await expect(edge.blobs.upload('u/new', byteStream(3 * PART_BYTES, { failAfter }))).rejects.toThrow();
+    }
+    expect(new TextDecoder().decode((await edge.blobs.get('u/kept'))!)).toBe('before');
+    expect(await edge.blobs.get('u/new')).toBeNull();
   });
 
   it('blobs: list returns every object under a prefix in key order with sizes, odd keys included', async () => {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { byteStream, patternBytes } from '../testing/byte-stream.ts';
 import type { BlobStore } from './blob-store.ts';
 import { r2S3Blobs } from './r2-s3.ts';
 import { FakeCloudflare } from './testing/fake-cloudflare.ts';
@@ -168,5 +169,99 @@ describe('r2S3Blobs (R2 S3-compatible API)', () => {
     await retrying.put('k', 'v');
     expect(cf.requests).toHaveLength(2);
     expect(cf.objects.get('k')?.body.toString()).toBe('v');
+  });
+
+  describe('streamed uploads', () => {
+    const MiB = 1024 * 1024;
+    const streaming = () =>
+      r2S3Blobs({
+        endpoint: cf.r2Endpoint,
+        bucket: 'models',
+        accessKeyId: opts.accessKeyId,
+        secretAccessKey: opts.secretAccessKey,
+        retries: 0,
+        partBytes: 5 * MiB,
+      });
+
+    it('sends a stream of one part or less as one PutObject', async () => {
+      await streaming().upload('s/small.bin', byteStream(5 * MiB, { chunk: 70_000 }), 'application/octet-stream');
+      expect(cf.requests.map((r) => `${r.method} ${r.url}`)).toEqual(['PUT /models/s/small.bin']);
+      expect(cf.objects.get('s/small.bin')?.body.equals(Buffer.from(patternBytes(5 * MiB)))).toBe(true);
+    });
+
+    it('sends a longer stream as a signed multipart upload: create, one UploadPart a part, complete', async () => {
+      await streaming().upload('s/big (1).bin', byteStream(11 * MiB + 7, { chunk: 100_003 }), 'application/x-bin');
+      const id = 'up%2B1%2F%3D';
+      expect(cf.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+        'POST /models/s/big%20%281%29.bin?uploads',
+        `PUT /models/s/big%20%281%29.bin?partNumber=1&uploadId=${id}`,
+        `PUT /models/s/big%20%281%29.bin?partNumber=2&uploadId=${id}`,
+        `PUT /models/s/big%20%281%29.bin?partNumber=3&uploadId=${id}`,
+        `POST /models/s/big%20%281%29.bin?uploadId=${id}`,
+      ]);
+      const [create, ...rest] = cf.requests;
+      expect(create!.headers['content-type']).toBe('application/x-bin');
+      const parts = rest.slice(0, 3);
+      expect(parts.map((r) => r.body.length)).toEqual([5 * MiB, 5 * MiB, MiB + 7]);
+      for (const r of cf.requests) {
+        expect(AUTH.test(r.headers.authorization!)).toBe(true);
+        expect(r.headers['x-amz-content-sha256']).toBe(sha256(r.body));
+      }
+      const complete = cf.requests[4]!.body.toString();
+      expect(complete.match(/<PartNumber>\d+<\/PartNumber>/g)).toEqual([
+        '<PartNumber>1</PartNumber>',
+        '<PartNumber>2</PartNumber>',
+        '<PartNumber>3</PartNumber>',
+      ]);
+      const stored = cf.objects.get('s/big (1).bin')!;
+      expect(stored.contentType).toBe('application/x-bin');
+      expect(stored.body.equals(Buffer.from(patternBytes(11 * MiB + 7)))).toBe(true);
+      expect(cf.uploads.size).toBe(0);
+    });
+
+    it('aborts the multipart upload when the stream fails, leaving the object as it was', async () => {
+      cf.objects.set('s/kept.bin', { body: Buffer.from('before') });
+      const error = new Error('client went away');
+      await expect(streaming().upload('s/kept.bin', byteStream(20 * MiB, { failAfter: 12 * MiB, error }))).rejects.toBe(
+        error,
+      );
+      expect(cf.requests.map((r) => r.method)).toEqual(['POST', 'PUT', 'PUT', 'DELETE']);
+      expect(cf.requests[3]!.url).toBe('/models/s/kept.bin?uploadId=up%2B1%2F%3D');
+      expect(cf.uploads.size).toBe(0);
+      expect(cf.objects.get('s/kept.bin')?.body.toString()).toBe('before');
+    });
+
+    it('aborts when a part is refused, with the S3 error, and stops reading the stream', async () => {
+      cf.inject(
+        (r) => r.method === 'PUT' && r.query.partNumber === '2',
+        403,
+        '<Error><Code>AccessDenied</Code><Message>no more</Message></Error>',
+        'application/xml',
+      );
+      let cancelled = false;
+      const stream = byteStream(30 * MiB, { onCancel: () => (cancelled = true) });
+      await expect(streaming().upload('s/refused.bin', stream)).rejects.toThrow(
+        'R2 UploadPart 2 of "s/refused.bin" failed: HTTP 403 AccessDenied: no more',
+      );
+      expect(cf.requests.map((r) => r.method)).toEqual(['POST', 'PUT', 'PUT', 'DELETE']);
+      expect(cancelled).toBe(true);
+      expect(cf.uploads.size).toBe(0);
+      expect(cf.objects.has('s/refused.bin')).toBe(false);
+    });
+
+    it('fails on a CompleteMultipartUpload answered 200 with an <Error> body, and aborts', async () => {
+      cf.inject(
+        (r) => r.method === 'POST' && 'uploadId' in r.query,
+        200,
+        '<?xml version="1.0"?><Error><Code>InternalError</Code><Message>try again</Message></Error>',
+        'application/xml',
+      );
+      await expect(streaming().upload('s/late.bin', byteStream(6 * MiB))).rejects.toThrow(
+        'R2 CompleteMultipartUpload "s/late.bin" failed: InternalError: try again',
+      );
+      expect(cf.requests.at(-1)!.method).toBe('DELETE');
+      expect(cf.uploads.size).toBe(0);
+      expect(cf.objects.has('s/late.bin')).toBe(false);
+    });
   });
 });

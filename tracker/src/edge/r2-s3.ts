@@ -1,7 +1,16 @@
 import { createHash } from 'node:crypto';
 import { AwsClient } from 'aws4fetch';
 import type { BlobInfo, BlobStore } from './blob-store.ts';
-import { deleteObjectsXml, parseDeleteErrors, parseListObjectsV2, parseS3Error } from './s3-xml.ts';
+import {
+  completeMultipartXml,
+  deleteObjectsXml,
+  parseDeleteErrors,
+  parseListObjectsV2,
+  parseS3Error,
+  parseUploadId,
+  type UploadedPart,
+} from './s3-xml.ts';
+import { type MultipartUpload, PART_BYTES, uploadInParts } from './upload-in-parts.ts';
 
 /** Options of the R2 backend over its S3-compatible API. */
 export interface R2S3Options {
@@ -14,6 +23,8 @@ export interface R2S3Options {
   secretAccessKey: string;
   /** Retries of a request answered 429 or 5xx (default 3), done by aws4fetch with backoff. */
   retries?: number;
+  /** Part size of streamed uploads (default `PART_BYTES`; R2 takes 5 MiB and more). */
+  partBytes?: number;
 }
 
 /** The most keys one DeleteObjects request may name. */
@@ -23,6 +34,8 @@ const DELETE_BATCH = 1000;
  * R2 through its S3-compatible API, path-style (`<endpoint>/<bucket>/<key>`), region `auto`, every
  * request signed with SigV4 over the real SHA-256 of its body. Keys are encoded the way SigV4
  * canonicalizes them (RFC 3986, `/` kept), so the URL sent and the path signed are the same bytes.
+ * Streamed uploads longer than one part are multipart uploads (CreateMultipartUpload, UploadPart,
+ * CompleteMultipartUpload), aborted (AbortMultipartUpload) when the stream or a part fails.
  */
 export function r2S3Blobs(options: R2S3Options): BlobStore {
   const endpoint =
@@ -62,12 +75,53 @@ export function r2S3Blobs(options: R2S3Options): BlobStore {
     return `${bucketUrl}/${key.split('/').map(encodeRfc3986).join('/')}`;
   };
 
+  async function putObject(key: string, bytes: Uint8Array, contentType?: string): Promise<void> {
+    const res = await send('PUT', objectUrl(key), bytes, contentType ? { 'content-type': contentType } : {});
+    if (!res.ok) return fail('PutObject', `"${key}"`, res);
+    await res.body?.cancel();
+  }
+
+  async function startMultipart(key: string, contentType?: string): Promise<MultipartUpload<UploadedPart>> {
+    const url = objectUrl(key);
+    const created = await send('POST', `${url}?uploads`, undefined, contentType ? { 'content-type': contentType } : {});
+    if (!created.ok) return fail('CreateMultipartUpload', `"${key}"`, created);
+    const upload = `uploadId=${encodeRfc3986(parseUploadId(await created.text()))}`;
+    return {
+      async uploadPart(partNumber, bytes) {
+        const res = await send('PUT', `${url}?partNumber=${partNumber}&${upload}`, bytes);
+        if (!res.ok) return fail('UploadPart', `${partNumber} of "${key}"`, res);
+        await res.body?.cancel();
+        const etag = res.headers.get('etag');
+        if (!etag) throw new Error(`R2 UploadPart ${partNumber} of "${key}" answered no ETag`);
+        return { partNumber, etag };
+      },
+      async complete(parts) {
+        const body = new TextEncoder().encode(completeMultipartXml(parts));
+        const res = await send('POST', `${url}?${upload}`, body, { 'content-type': 'application/xml' });
+        if (!res.ok) return fail('CompleteMultipartUpload', `"${key}"`, res);
+        // S3 may answer 200 and still fail, with an <Error> document as the body.
+        const err = parseS3Error(await res.text());
+        if (err) throw new Error(`R2 CompleteMultipartUpload "${key}" failed: ${err.code}: ${err.message}`);
+      },
+      async abort() {
+        const res = await send('DELETE', `${url}?${upload}`);
+        if (!res.ok) return fail('AbortMultipartUpload', `"${key}"`, res);
+        await res.body?.cancel();
+      },
+    };
+  }
+
   return {
     async put(key, body, contentType) {
-      const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
-      const res = await send('PUT', objectUrl(key), bytes, contentType ? { 'content-type': contentType } : {});
-      if (!res.ok) return fail('PutObject', `"${key}"`, res);
-      await res.body?.cancel();
+      await putObject(key, typeof body === 'string' ? new TextEncoder().encode(body) : body, contentType);
+    },
+
+    async upload(key, body, contentType) {
+      await uploadInParts(
+        body,
+        { put: (bytes) => putObject(key, bytes, contentType), start: () => startMultipart(key, contentType) },
+        options.partBytes ?? PART_BYTES,
+      );
     },
 
     async get(key) {

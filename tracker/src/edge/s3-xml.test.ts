@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
+  completeMultipartXml,
   deleteObjectsXml,
   parseDeleteErrors,
   parseListObjectsV2,
   parseS3Error,
+  parseUploadId,
   xmlEscape,
   xmlUnescape,
 } from './s3-xml.ts';
@@ -67,5 +69,32 @@ describe('s3-xml', () => {
     );
     expect(() => deleteObjectsXml([])).toThrow(RangeError);
     expect(() => deleteObjectsXml(Array.from({ length: 1001 }, (_, i) => String(i)))).toThrow(RangeError);
+  });
+
+  it('reads the upload id of an InitiateMultipartUploadResult, unescaped, and refuses anything else', () => {
+    expect(
+      parseUploadId(
+        '<?xml version="1.0"?><InitiateMultipartUploadResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Bucket>b</Bucket><Key>k</Key><UploadId>a&amp;b/+=</UploadId></InitiateMultipartUploadResult>',
+      ),
+    ).toBe('a&b/+=');
+    expect(() => parseUploadId('<Error><Code>AccessDenied</Code></Error>')).toThrow(
+      /not an InitiateMultipartUploadResult/,
+    );
+    expect(() =>
+      parseUploadId('<InitiateMultipartUploadResult><UploadId></UploadId></InitiateMultipartUploadResult>'),
+    ).toThrow();
+  });
+
+  it('builds a CompleteMultipartUpload document naming the parts in order, ETags escaped', () => {
+    expect(
+      completeMultipartXml([
+        { partNumber: 1, etag: '"abc"' },
+        { partNumber: 2, etag: '"d&e"' },
+      ]),
+    ).toBe(
+      '<?xml version="1.0" encoding="UTF-8"?><CompleteMultipartUpload xmlns="http://s3.amazonaws.com/doc/2006-03-01/">' +
+        '<Part><PartNumber>1</PartNumber><ETag>&quot;abc&quot;</ETag></Part>' +
+        '<Part><PartNumber>2</PartNumber><ETag>&quot;d&amp;e&quot;</ETag></Part></CompleteMultipartUpload>',
+    );
   });
 });

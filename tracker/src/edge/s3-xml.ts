@@ -72,6 +72,29 @@ export function parseS3Error(xml: string): S3ErrorBody | undefined {
   return { code: text(err, 'Code') ?? 'Unknown', message: text(err, 'Message') ?? '' };
 }
 
+/** The upload id of an `InitiateMultipartUploadResult` (CreateMultipartUpload). Throws when there is none. */
+export function parseUploadId(xml: string): string {
+  const id = text(xml, 'UploadId');
+  if (!/<InitiateMultipartUploadResult[\s>]/.test(xml) || !id) {
+    throw new Error(`not an InitiateMultipartUploadResult: ${xml.slice(0, 200)}`);
+  }
+  return id;
+}
+
+/** One uploaded part, as CompleteMultipartUpload names it. */
+export interface UploadedPart {
+  partNumber: number;
+  etag: string;
+}
+
+/** The body of a CompleteMultipartUpload request: the parts in order. */
+export function completeMultipartXml(parts: UploadedPart[]): string {
+  const items = parts
+    .map((p) => `<Part><PartNumber>${p.partNumber}</PartNumber><ETag>${xmlEscape(p.etag)}</ETag></Part>`)
+    .join('');
+  return `<?xml version="1.0" encoding="UTF-8"?><CompleteMultipartUpload xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${items}</CompleteMultipartUpload>`;
+}
+
 /** The body of a quiet DeleteObjects request (at most 1,000 keys). */
 export function deleteObjectsXml(keys: string[]): string {
   if (keys.length === 0 || keys.length > 1000)

@@ -9,6 +9,25 @@ export function reply(c: Context, body: unknown, status: ContentfulStatusCode = 
   return c.body(JSON.stringify(body, nonFinite), status, { 'content-type': 'application/json' });
 }
 
+/** One page of a search, as a store returns it. */
+export interface PageOf<T> {
+  items: readonly T[];
+  next_page_token?: string;
+}
+
+/**
+ * Replies with one page of a search as MLflow's search endpoints do: the items under `key`, and
+ * `next_page_token` only when there is a next page.
+ *
+ * @example
+ * ```ts
+ * return replyPage(c, 'experiments', await store.searchExperiments(input));
+ * ```
+ */
+export function replyPage<T>(c: Context, key: string, page: PageOf<T>): Response {
+  return reply(c, { [key]: page.items, ...(page.next_page_token ? { next_page_token: page.next_page_token } : {}) });
+}
+
 function nonFinite(_key: string, value: unknown): unknown {
   return typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
 }

@@ -1,11 +1,14 @@
 import { Hono } from 'hono';
 import * as z from 'zod';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../app-deps.ts';
 import { rollback } from '../deploy/promote.ts';
 import { readPointer } from '../deploy/read-pointer.ts';
 import { actorOf } from '../http/actor.ts';
+import { readInput } from '../http/input.ts';
 import { reply } from '../http/reply.ts';
-import { readBody, readQuery } from '../http/request.ts';
+
+const Rollback = z.object({ name: z.string().min(1), actor: z.string().max(200).optional() });
+const ModelRef = z.object({ name: z.string().min(1) });
 
 /**
  * edgeflow's own endpoints (mounted at `/api/2.0/edgeflow`): `POST deployments/rollback {name}` puts
@@ -16,13 +19,13 @@ export function deploymentRoutes({ store, edge }: AppDeps): Hono {
   const app = new Hono();
 
   app.post('/deployments/rollback', async (c) => {
-    const input = await readBody(c, z.object({ name: z.string().min(1), actor: z.string().max(200).optional() }));
+    const input = await readInput(c, Rollback);
     const result = await rollback(edge, store, { name: input.name, actor: input.actor || actorOf(c) });
     return reply(c, result);
   });
 
   app.get('/deployments/get', async (c) => {
-    const { name } = readQuery(c, z.object({ name: z.string().min(1) }));
+    const { name } = await readInput(c, ModelRef);
     await store.getRegisteredModel(name);
     const [pointer, history] = await Promise.all([readPointer(edge.kv, name), store.listDeployments(name)]);
     return reply(c, { pointer, history });

@@ -1,8 +1,11 @@
 import { Hono } from 'hono';
 import * as z from 'zod';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../app-deps.ts';
+import { readInput } from '../http/input.ts';
 import { reply } from '../http/reply.ts';
-import { readParams, stringList } from './search-params.ts';
+import { stringList } from './search-params.ts';
+
+const ExperimentStats = z.object({ experiment_ids: stringList(1000) });
 
 /**
  * edgeflow's `GET experiments/stats?experiment_ids=1&experiment_ids=2` (mounted at `/api/2.0/edgeflow`):
@@ -12,7 +15,7 @@ import { readParams, stringList } from './search-params.ts';
 export function experimentStatsRoutes({ store }: AppDeps): Hono {
   const app = new Hono();
   app.get('/experiments/stats', async (c) => {
-    const { experiment_ids } = await readParams(c, z.object({ experiment_ids: stringList(1000) }), ['experiment_ids']);
+    const { experiment_ids } = await readInput(c, ExperimentStats);
     return reply(c, { stats: await store.experimentStats(experiment_ids) });
   });
   return app;

@@ -32,6 +32,21 @@ export const entityKey = z
     message: 'names must be normalized relative paths (no empty, "." or ".." segment)',
   });
 
+/**
+ * A name or key as the tracker stores it (experiment and run names, loose tag keys, dataset names):
+ * `min` to `max` characters, none a control character — a NUL or a newline would let two names look
+ * alike, or one pass for another.
+ */
+export const nameText = (max: number, min = 1) =>
+  z
+    .string()
+    .min(min)
+    .max(max)
+    .regex(/^\P{Cc}*$/u, 'control characters are not allowed');
+
+/** The key of an experiment, registered-model or model-version tag (looser than run keys, as MLflow has). */
+export const looseKey = nameText(LIMITS.keyLength);
+
 /** An int64 as MLflow clients send it: a JSON number or a decimal string. */
 export const int64 = z
   .union([
@@ -71,7 +86,7 @@ export const MetricInput = z.object({
 
 /** A tag of an experiment, registered model or model version (looser keys, as MLflow has). */
 export const LooseTagInput = z.object({
-  key: z.string().min(1).max(LIMITS.keyLength),
+  key: looseKey,
   value: z.string().max(LIMITS.tagValueLength).default(''),
 });
 

@@ -1,9 +1,10 @@
 import { Hono } from 'hono';
 import * as z from 'zod';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../app-deps.ts';
 import { invalid } from '../errors.ts';
+import { readInput } from '../http/input.ts';
 import { int64, LIMITS } from './fields.ts';
-import { maxResults, readParams, stringList } from './search-params.ts';
+import { maxResults, stringList } from './search-params.ts';
 
 const GetHistoryBulkInterval = z.object({
   run_ids: stringList(100).pipe(z.array(z.string().min(1)).min(1, 'at least one run id is required')),
@@ -22,7 +23,7 @@ const GetHistoryBulkInterval = z.object({
 export function metricBulkIntervalRoutes({ store }: AppDeps): Hono {
   const app = new Hono();
   app.get('/metrics/get-history-bulk-interval', async (c) => {
-    const q = await readParams(c, GetHistoryBulkInterval, ['run_ids']);
+    const q = await readInput(c, GetHistoryBulkInterval);
     if ((q.start_step === undefined) !== (q.end_step === undefined)) {
       throw invalid('If either start step or end step are specified, both must be specified.');
     }

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import * as z from 'zod';
-import type { AppDeps } from '../app.ts';
-import { readQuery } from '../http/request.ts';
+import type { AppDeps } from '../app-deps.ts';
+import { readInput } from '../http/input.ts';
 import { int64, LIMITS, requireRunId, runIdFields, runIdOf } from './fields.ts';
 
 const GetHistory = z
@@ -21,7 +21,7 @@ export function metricRoutes({ store }: AppDeps): Hono {
   const app = new Hono();
 
   app.get('/metrics/get-history', async (c) => {
-    const q = readQuery(c, GetHistory);
+    const q = await readInput(c, GetHistory);
     const body = await store.getMetricHistoryJson(runIdOf(q), q.metric_key, {
       max_results: q.max_results,
       page_token: q.page_token,

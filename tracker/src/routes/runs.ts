@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import * as z from 'zod';
-import type { AppDeps } from '../app.ts';
-import { reply } from '../http/reply.ts';
-import { readBody, readQuery } from '../http/request.ts';
+import type { AppDeps } from '../app-deps.ts';
+import { readInput } from '../http/input.ts';
+import { reply, replyPage } from '../http/reply.ts';
 import { RUN_STATUSES } from '../store/entities.ts';
 import {
   double,
@@ -11,13 +11,14 @@ import {
   int64,
   LIMITS,
   MetricInput,
+  nameText,
   ParamInput,
   requireRunId,
   runIdFields,
   runIdOf,
   TagInput,
 } from './fields.ts';
-import { maxResults, readParams, searchFields, stringList, viewType } from './search-params.ts';
+import { maxResults, searchFields, stringList, viewType } from './search-params.ts';
 
 const SearchRuns = z.object({
   ...searchFields,
@@ -30,7 +31,7 @@ const DeleteTag = z.object({ ...runIdFields, key: z.string().min(1).max(LIMITS.k
 
 /** MLflow's dataset limits (mlflow/utils/validation.py). */
 const Dataset = z.object({
-  name: z.string().min(1).max(500),
+  name: nameText(500),
   digest: z.string().min(1).max(36),
   source_type: z.string().min(1).max(1000),
   source: z.string().min(1).max(65_535),
@@ -45,7 +46,7 @@ const LogInputs = z
       .array(
         z.object({
           tags: z
-            .array(z.object({ key: z.string().min(1).max(255), value: z.string().max(500) }))
+            .array(z.object({ key: nameText(255), value: z.string().max(500) }))
             .max(100)
             .default([]),
           dataset: Dataset,
@@ -59,7 +60,7 @@ const LogInputs = z
 const CreateRun = z.object({
   experiment_id: idString.default('0'),
   user_id: z.string().max(256).optional(),
-  run_name: z.string().max(250).optional(),
+  run_name: nameText(250, 0).optional(),
   start_time: int64.optional(),
   tags: z.array(TagInput).max(LIMITS.batchTags).optional(),
 });
@@ -71,7 +72,7 @@ const UpdateRun = z
     ...runIdFields,
     status: z.enum(RUN_STATUSES).optional(),
     end_time: int64.optional(),
-    run_name: z.string().max(250).optional(),
+    run_name: nameText(250, 0).optional(),
   })
   .refine(...requireRunId);
 
@@ -114,17 +115,17 @@ export function runRoutes({ store }: AppDeps): Hono {
   const app = new Hono();
 
   app.post('/runs/create', async (c) => {
-    const input = await readBody(c, CreateRun);
+    const input = await readInput(c, CreateRun);
     return reply(c, { run: await store.createRun(input) });
   });
 
   app.get('/runs/get', async (c) => {
-    const ref = readQuery(c, RunRef);
+    const ref = await readInput(c, RunRef);
     return reply(c, { run: await store.getRun(runIdOf(ref)) });
   });
 
   app.post('/runs/update', async (c) => {
-    const input = await readBody(c, UpdateRun);
+    const input = await readInput(c, UpdateRun);
     const runInfo = await store.updateRun(runIdOf(input), {
       status: input.status,
       end_time: input.end_time,
@@ -134,53 +135,52 @@ export function runRoutes({ store }: AppDeps): Hono {
   });
 
   app.post('/runs/log-batch', async (c) => {
-    const { metrics, params, tags, ...ref } = await readBody(c, LogBatch);
+    const { metrics, params, tags, ...ref } = await readInput(c, LogBatch);
     await store.logBatch(runIdOf(ref), { metrics, params, tags });
     return reply(c, {});
   });
 
   app.post('/runs/log-metric', async (c) => {
-    const { key, value, timestamp, step, ...ref } = await readBody(c, LogMetric);
+    const { key, value, timestamp, step, ...ref } = await readInput(c, LogMetric);
     await store.logBatch(runIdOf(ref), { metrics: [{ key, value, timestamp, step }] });
     return reply(c, {});
   });
 
   app.post('/runs/log-parameter', async (c) => {
-    const { key, value, ...ref } = await readBody(c, LogParam);
+    const { key, value, ...ref } = await readInput(c, LogParam);
     await store.logBatch(runIdOf(ref), { params: [{ key, value }] });
     return reply(c, {});
   });
 
   app.post('/runs/search', async (c) => {
-    const input = await readParams(c, SearchRuns, ['experiment_ids', 'order_by']);
-    const page = await store.searchRuns(input);
-    return reply(c, { runs: page.items, ...(page.next_page_token ? { next_page_token: page.next_page_token } : {}) });
+    const input = await readInput(c, SearchRuns);
+    return replyPage(c, 'runs', await store.searchRuns(input));
   });
 
   app.post('/runs/delete', async (c) => {
-    await store.deleteRun(runIdOf(await readBody(c, RunRef)));
+    await store.deleteRun(runIdOf(await readInput(c, RunRef)));
     return reply(c, {});
   });
 
   app.post('/runs/restore', async (c) => {
-    await store.restoreRun(runIdOf(await readBody(c, RunRef)));
+    await store.restoreRun(runIdOf(await readInput(c, RunRef)));
     return reply(c, {});
   });
 
   app.post('/runs/delete-tag', async (c) => {
-    const { key, ...ref } = await readBody(c, DeleteTag);
+    const { key, ...ref } = await readInput(c, DeleteTag);
     await store.deleteTag(runIdOf(ref), key);
     return reply(c, {});
   });
 
   app.post('/runs/log-inputs', async (c) => {
-    const { datasets, ...ref } = await readBody(c, LogInputs);
+    const { datasets, ...ref } = await readInput(c, LogInputs);
     await store.logInputs(runIdOf(ref), datasets);
     return reply(c, {});
   });
 
   app.post('/runs/set-tag', async (c) => {
-    const { key, value, ...ref } = await readBody(c, SetTag);
+    const { key, value, ...ref } = await readInput(c, SetTag);
     await store.logBatch(runIdOf(ref), { tags: [{ key, value }] });
     return reply(c, {});
   });

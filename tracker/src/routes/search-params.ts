@@ -1,29 +1,5 @@
-import type { Context } from 'hono';
 import * as z from 'zod';
-import { MlflowError } from '../errors.ts';
-import { describeZodError } from '../http/on-error.ts';
-import { readBody } from '../http/request.ts';
 import { int64 } from './fields.ts';
-
-/**
- * A request's parameters: a GET's query string (the keys in `lists` read as repeated parameters,
- * `?run_ids=a&run_ids=b`, as MLflow's clients send lists), another method's JSON body.
- */
-export async function readParams<T extends z.ZodType>(
-  c: Context,
-  schema: T,
-  lists: string[] = [],
-): Promise<z.output<T>> {
-  if (c.req.method !== 'GET') return readBody(c, schema);
-  const data: Record<string, unknown> = { ...c.req.query() };
-  for (const key of lists) {
-    const values = c.req.queries(key);
-    if (values) data[key] = values;
-  }
-  const result = schema.safeParse(data);
-  if (!result.success) throw new MlflowError('INVALID_PARAMETER_VALUE', describeZodError(result.error, data));
-  return result.data;
-}
 
 /** MLflow's ViewType: by name or by its protobuf number (1, 2, 3); ACTIVE_ONLY when absent. */
 export const viewType = z

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import type { Hono } from 'hono';
-import { openTrackerFixture, type TrackerFixture } from './tracker-fixture.ts';
+import { openTrackerFixture, type TrackerFixture, type TrackerFixtureOptions } from './tracker-fixture.ts';
 
 /** A real tracker (see `openTrackerFixture`) served over real HTTP, for clients under test. */
 export interface ServedTracker extends TrackerFixture {
@@ -13,8 +13,10 @@ export interface ServedTracker extends TrackerFixture {
  * Opens a fresh tracker and serves it with @hono/node-server on a free port of 127.0.0.1. `mount` adds
  * routes before the first request (the dashboard, as `tracker/src/main.ts` mounts it).
  */
-export async function openServedTracker(options: { mount?: (app: Hono) => void } = {}): Promise<ServedTracker> {
-  const fixture = await openTrackerFixture();
+export async function openServedTracker(
+  options: TrackerFixtureOptions & { mount?: (app: Hono) => void } = {},
+): Promise<ServedTracker> {
+  const fixture = await openTrackerFixture(options);
   options.mount?.(fixture.app);
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: fixture.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));

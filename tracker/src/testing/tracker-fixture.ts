@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Hono } from 'hono';
 import { afterAll, beforeAll } from 'vitest';
 import { createApp } from '../app.ts';
+import type { BodyLimits } from '../config.ts';
 import type { Edge } from '../edge/edge.ts';
 import { openLocalEdge } from '../edge/local-edge.ts';
 import type { LibsqlStore } from '../store/libsql-store.ts';
@@ -32,8 +33,14 @@ export interface TrackerFixture {
   close(): Promise<void>;
 }
 
+/** Options of a test tracker. */
+export interface TrackerFixtureOptions {
+  /** Body limits other than the defaults. */
+  limits?: BodyLimits;
+}
+
 /** Opens a fresh tracker in a temp folder. */
-export async function openTrackerFixture(): Promise<TrackerFixture> {
+export async function openTrackerFixture(options: TrackerFixtureOptions = {}): Promise<TrackerFixture> {
   const temp = await openTempStore({ prefix: 'edgeflow-tracker-', file: 'db/tracker.db' });
   const { dir, store } = temp;
   const stateDir = join(dir, 'state');
@@ -41,7 +48,7 @@ export async function openTrackerFixture(): Promise<TrackerFixture> {
     await temp.close();
     throw error;
   });
-  const app = createApp({ store, edge });
+  const app = createApp({ store, edge, limits: options.limits });
   const answer = async (res: Response): Promise<Answer> => {
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
@@ -77,10 +84,10 @@ export async function openTrackerFixture(): Promise<TrackerFixture> {
  * registered after this call), closed in `afterAll`. Use it inside tests and hooks (it throws before
  * `beforeAll`).
  */
-export function useTrackerFixture(): Omit<TrackerFixture, 'close'> {
+export function useTrackerFixture(options: TrackerFixtureOptions = {}): Omit<TrackerFixture, 'close'> {
   let opened: TrackerFixture | undefined;
   beforeAll(async () => {
-    opened = await openTrackerFixture();
+    opened = await openTrackerFixture(options);
   });
   afterAll(async () => {
     await opened?.close();

@@ -24,6 +24,15 @@ export interface FakeCloudflareOptions {
   secretAccessKey: string;
   /** Keys per ListObjectsV2 page (default 1000, as S3). */
   pageSize?: number;
+  /** The least size of a multipart upload's parts but the last (default 5 MiB, as R2). */
+  minPartBytes?: number;
+}
+
+/** A multipart upload the fake holds until it is completed or aborted. */
+export interface PendingUpload {
+  key: string;
+  contentType?: string;
+  parts: Map<number, Buffer>;
 }
 
 /** A canned answer the next matching request gets instead of the normal one. */
@@ -39,12 +48,17 @@ interface Injected {
  * `/client/v4/accounts/...` and R2's S3 API (path-style) under `/<bucket>/...`. It keeps objects in
  * memory, answers the way Cloudflare and S3 document (JSON envelopes, XML documents, 404 codes),
  * checks the bearer token, verifies every SigV4 signature and body hash independently of the
- * client, and records every request so tests can assert its exact shape.
+ * client, and records every request so tests can assert its exact shape. Multipart uploads follow
+ * R2's rules: parts of at least `minPartBytes` but the last, all of one size, completed in order with
+ * their ETags.
  */
 export class FakeCloudflare {
   readonly requests: RecordedRequest[] = [];
   readonly kv = new Map<string, string>();
   readonly objects = new Map<string, { body: Buffer; contentType?: string }>();
+  /** Multipart uploads started and neither completed nor aborted, by upload id. */
+  readonly uploads = new Map<string, PendingUpload>();
+  private uploadCount = 0;
   private readonly injected: Injected[] = [];
   private server?: Server;
   private origin = '';
@@ -86,6 +100,8 @@ export class FakeCloudflare {
     this.injected.length = 0;
     this.kv.clear();
     this.objects.clear();
+    this.uploads.clear();
+    this.uploadCount = 0;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -188,6 +204,22 @@ export class FakeCloudflare {
       }
       return error(400, 'InvalidRequest', `unsupported bucket request ${r.method} ${r.url}`);
     }
+    if (r.method === 'POST' && 'uploads' in r.query) {
+      // An opaque id that needs URL encoding to survive the round trip.
+      const id = `up+${++this.uploadCount}/=`;
+      this.uploads.set(id, { key, contentType: r.headers['content-type'], parts: new Map() });
+      return xml(
+        200,
+        `<InitiateMultipartUploadResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Bucket>${this.options.bucket}</Bucket>` +
+          `<Key>${xmlEscape(key)}</Key><UploadId>${xmlEscape(id)}</UploadId></InitiateMultipartUploadResult>`,
+      );
+    }
+    if ('uploadId' in r.query) {
+      const upload = this.uploads.get(r.query.uploadId!);
+      if (!upload || upload.key !== key)
+        return error(404, 'NoSuchUpload', 'The specified multipart upload does not exist.');
+      return this.multipart(r, r.query.uploadId!, upload, res, xml, error);
+    }
     switch (r.method) {
       case 'PUT':
         this.objects.set(key, { body: r.body, contentType: r.headers['content-type'] });
@@ -206,6 +238,54 @@ export class FakeCloudflare {
       default:
         return error(405, 'MethodNotAllowed', r.method);
     }
+  }
+
+  private multipart(
+    r: RecordedRequest,
+    id: string,
+    upload: PendingUpload,
+    res: ServerResponse,
+    xml: (status: number, body: string) => void,
+    error: (status: number, code: string, message: string) => void,
+  ): void {
+    const etag = (b: Buffer) => `"${createHash('md5').update(b).digest('hex')}"`;
+    if (r.method === 'PUT') {
+      const n = Number(r.query.partNumber);
+      if (!Number.isInteger(n) || n < 1 || n > 10_000) return error(400, 'InvalidArgument', 'bad partNumber');
+      upload.parts.set(n, r.body);
+      res.writeHead(200, { etag: etag(r.body) }).end();
+      return;
+    }
+    if (r.method === 'DELETE') {
+      this.uploads.delete(id);
+      res.writeHead(204).end();
+      return;
+    }
+    if (r.method !== 'POST') return error(405, 'MethodNotAllowed', r.method);
+    const named = [
+      ...r.body.toString('utf8').matchAll(/<Part><PartNumber>(\d+)<\/PartNumber><ETag>([\s\S]*?)<\/ETag><\/Part>/g),
+    ].map((m) => ({ n: Number(m[1]), etag: xmlUnescape(m[2]!) }));
+    if (named.length === 0) return error(400, 'MalformedXML', 'no parts');
+    const parts: Buffer[] = [];
+    for (const [i, p] of named.entries()) {
+      const body = upload.parts.get(p.n);
+      if (!body || etag(body) !== p.etag) return error(400, 'InvalidPart', `part ${p.n} was not uploaded as named`);
+      if (i > 0 && p.n <= named[i - 1]!.n) return error(400, 'InvalidPartOrder', 'parts must be in ascending order');
+      parts.push(body);
+    }
+    const min = this.options.minPartBytes ?? 5 * 1024 * 1024;
+    const leading = parts.slice(0, -1);
+    if (leading.some((b) => b.length < min))
+      return error(400, 'EntityTooSmall', `parts but the last must be ${min} bytes or more`);
+    if (leading.some((b) => b.length !== parts[0]!.length))
+      return error(400, 'InvalidPart', 'parts but the last must be of one size');
+    const body = Buffer.concat(parts);
+    this.objects.set(upload.key, { body, contentType: upload.contentType });
+    this.uploads.delete(id);
+    return xml(
+      200,
+      `<CompleteMultipartUploadResult><Key>${xmlEscape(upload.key)}</Key><ETag>${xmlEscape(etag(body))}</ETag></CompleteMultipartUploadResult>`,
+    );
   }
 
   private listV2(q: Record<string, string>): string {

@@ -1,0 +1,11 @@
+import type { BodyLimits } from './config.ts';
+import type { Edge } from './edge/edge.ts';
+import type { TrackingStore } from './store/tracking-store.ts';
+
+/** What the tracker's HTTP layer works on. */
+export interface AppDeps {
+  store: TrackingStore;
+  edge: Edge;
+  /** Caps on request bodies (`DEFAULT_BODY_LIMITS` when absent). */
+  limits?: BodyLimits;
+}

@@ -1,0 +1,78 @@
+import type { Context } from 'hono';
+import * as z from 'zod';
+import { MlflowError } from '../errors.ts';
+import { describeZodError } from './on-error.ts';
+
+/**
+ * Reads a request's parameters and validates them with `schema`. Where they come from depends on the
+ * method alone: a GET's (or HEAD's) query string; a DELETE's query string and JSON body together
+ * (MLflow's clients send either); any other method's JSON body. In a query string, a key the schema
+ * takes as a list may repeat (`?run_ids=a&run_ids=b`, as MLflow's clients send lists); any other key
+ * takes its first value. An empty body reads as `{}` (MLflow's clients send none for some calls); a
+ * body that is not a JSON object is MALFORMED_REQUEST; a schema mismatch is INVALID_PARAMETER_VALUE
+ * naming the parameter.
+ *
+ * @example
+ * ```ts
+ * app.get('/experiments/get', async (c) => {
+ *   const { experiment_id } = await readInput(c, z.object({ experiment_id: idString }));
+ *   return reply(c, { experiment: await store.getExperiment(experiment_id) });
+ * });
+ * ```
+ */
+export async function readInput<T extends z.ZodType>(c: Context, schema: T): Promise<z.output<T>> {
+  const method = c.req.method;
+  let data: Record<string, unknown>;
+  if (method === 'GET' || method === 'HEAD') data = readQuery(c, schema);
+  else if (method === 'DELETE') data = { ...readQuery(c, schema), ...(await readJsonObject(c)) };
+  else data = await readJsonObject(c);
+  const result = schema.safeParse(data);
+  if (!result.success) throw new MlflowError('INVALID_PARAMETER_VALUE', describeZodError(result.error, data));
+  return result.data;
+}
+
+function readQuery(c: Context, schema: z.ZodType): Record<string, unknown> {
+  const data: Record<string, unknown> = { ...c.req.query() };
+  for (const key of listKeys(schema)) {
+    const values = c.req.queries(key);
+    if (values) data[key] = values;
+  }
+  return data;
+}
+
+async function readJsonObject(c: Context): Promise<Record<string, unknown>> {
+  const text = await c.req.text();
+  if (!text.trim()) return {};
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new MlflowError('MALFORMED_REQUEST', 'Malformed request: the body is not valid JSON.');
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new MlflowError('MALFORMED_REQUEST', 'Malformed request: the body must be a JSON object.');
+  }
+  return data as Record<string, unknown>;
+}
+
+const listKeysOf = new WeakMap<z.ZodType, readonly string[]>();
+
+/** The keys of an object schema whose values may be arrays (read from every repetition in a query string). */
+function listKeys(schema: z.ZodType): readonly string[] {
+  let keys = listKeysOf.get(schema);
+  if (!keys) {
+    keys = schema instanceof z.ZodObject ? Object.keys(schema.shape).filter((k) => acceptsArray(schema.shape[k])) : [];
+    listKeysOf.set(schema, keys);
+  }
+  return keys;
+}
+
+function acceptsArray(schema: unknown): boolean {
+  if (schema instanceof z.ZodArray) return true;
+  if (schema instanceof z.ZodOptional || schema instanceof z.ZodNullable || schema instanceof z.ZodDefault) {
+    return acceptsArray(schema.unwrap());
+  }
+  if (schema instanceof z.ZodPipe) return acceptsArray(schema.in);
+  if (schema instanceof z.ZodUnion) return schema.options.some(acceptsArray);
+  return false;
+}

@@ -1,5 +1,5 @@
-import { parseFilter } from '../../../src/search/filter-parser.ts';
-import { RUN_SEARCH } from '../../../src/search/search-spec.ts';
+import { parseFilter } from '../../../search/filter-parser.ts';
+import { RUN_SEARCH } from '../../../search/search-spec.ts';
 import { ApiError, api } from '../api.ts';
 import { h, message, replace } from '../dom.ts';
 import type { Run } from '../mlflow-types.ts';

@@ -18,16 +18,16 @@ export interface MetricLoggerOptions {
  * the buffer and are sent again; if it refused them (4xx) they are dropped and the error says so.
  */
 export class MetricLogger {
-  readonly #send: (metrics: Required<Metric>[]) => Promise<void>;
+  readonly #send: (metrics: Metric[]) => Promise<void>;
   readonly #maxBatch: number;
   readonly #flushMs: number;
-  #buffer: Required<Metric>[] = [];
+  #buffer: Metric[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
   #chain: Promise<void> = Promise.resolve();
   #error: unknown;
   #closed = false;
 
-  constructor(send: (metrics: Required<Metric>[]) => Promise<void>, options: MetricLoggerOptions = {}) {
+  constructor(send: (metrics: Metric[]) => Promise<void>, options: MetricLoggerOptions = {}) {
     this.#send = send;
     this.#maxBatch = Math.max(1, Math.min(BATCH_LIMITS.metrics, Math.floor(options.maxBatch ?? BATCH_LIMITS.metrics)));
     this.#flushMs = Math.max(0, options.flushMs ?? 1000);

@@ -2,23 +2,24 @@ import * as z from 'zod';
 import { ACTOR_HEADER, encodeActorHeader } from '../../contracts/actor.ts';
 import { MetricLogger, type MetricLoggerOptions } from './metric-logger.ts';
 import {
-  type DatasetInput,
   Deployment,
-  type DeploymentRecord,
   DeploymentState,
   Experiment,
   ExperimentsPage,
   type KeyValue,
-  type Metric,
-  MetricWithRunId,
+  type LoggedDatasetInput,
+  type LoggedMetric,
+  MetricBulkInterval,
+  type MetricWithRunId,
+  type ModelStage,
   ModelVersion,
   ModelVersionsPage,
-  type Pointer,
   RegisteredModel,
   RegisteredModelsPage,
   Run,
   type RunInfo,
   RunsPage,
+  type ViewType,
 } from './schemas.ts';
 import { splitBatch } from './split-batch.ts';
 import { isTrackerError, TrackerError } from './tracker-error.ts';
@@ -35,9 +36,6 @@ export interface TrackerClientOptions {
 
 type Query = Record<string, string | string[]>;
 
-/** Which experiments or runs a search sees. */
-export type ViewType = 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL';
-
 /** Common options of the search calls (MLflow's filter grammar, order_by clauses, paging). */
 export interface SearchOptions {
   filter?: string;
@@ -51,9 +49,6 @@ export interface Page<T> {
   items: T[];
   nextPageToken?: string;
 }
-
-/** MLflow's model version stages. */
-export type ModelStage = 'None' | 'Staging' | 'Production' | 'Archived';
 
 const Empty = z.unknown();
 
@@ -169,7 +164,10 @@ export class TrackerClient {
    * Logs metrics, params and tags, split into as many requests as MLflow's limits need (1,000
    * metrics, 100 params, 100 tags, 1,000 items a request), sent in order. Not atomic across requests.
    */
-  async logBatch(runId: string, batch: { metrics?: Metric[]; params?: KeyValue[]; tags?: KeyValue[] }): Promise<void> {
+  async logBatch(
+    runId: string,
+    batch: { metrics?: LoggedMetric[]; params?: KeyValue[]; tags?: KeyValue[] },
+  ): Promise<void> {
     const now = Date.now();
     const metrics = (batch.metrics ?? []).map((m) => ({
       key: m.key,
@@ -227,7 +225,7 @@ export class TrackerClient {
   }
 
   /** Records the datasets a run used (lineage from the run to its data). */
-  async logInputs(runId: string, datasets: DatasetInput[]): Promise<void> {
+  async logInputs(runId: string, datasets: LoggedDatasetInput[]): Promise<void> {
     await this.#post(
       'mlflow/runs/log-inputs',
       { run_id: runId, datasets: datasets.map((d) => ({ tags: d.tags ?? [], dataset: d.dataset })) },
@@ -245,18 +243,11 @@ export class TrackerClient {
     if (opts.startStep !== undefined) query.start_step = String(opts.startStep);
     if (opts.endStep !== undefined) query.end_step = String(opts.endStep);
     if (opts.maxResults !== undefined) query.max_results = String(opts.maxResults);
-    const { metrics } = await this.#get(
-      'mlflow/metrics/get-history-bulk-interval',
-      query,
-      z.object({ metrics: z.array(MetricWithRunId).default([]) }),
-    );
-    return metrics;
+    return (await this.#get('mlflow/metrics/get-history-bulk-interval', query, MetricBulkInterval)).metrics;
   }
 
   /** One page of experiments (active ones unless `viewType` says otherwise), newest first by default. */
-  async searchExperiments(
-    opts: SearchOptions & { viewType?: ViewType } = {},
-  ): Promise<Page<z.output<typeof Experiment>>> {
+  async searchExperiments(opts: SearchOptions & { viewType?: ViewType } = {}): Promise<Page<Experiment>> {
     const page = await this.#post(
       'mlflow/experiments/search',
       { view_type: opts.viewType, ...searchBody(opts) },
@@ -481,7 +472,7 @@ export class TrackerClient {
   }
 
   /** The live pointer of a model (null before its first promotion) and its flips, newest first. */
-  async getDeployment(name: string): Promise<{ pointer: Pointer | null; history: DeploymentRecord[] }> {
+  async getDeployment(name: string): Promise<DeploymentState> {
     return this.#get('edgeflow/deployments/get', { name }, DeploymentState);
   }
 

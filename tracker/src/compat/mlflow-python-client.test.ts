@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import {
+  ArtifactList,
+  Experiment,
+  ExperimentsPage,
+  MetricHistoryPage,
+  ModelVersion,
+  ModelVersionsPage,
+  RegisteredModel,
+  Run,
+  RunInfo,
+  RunsPage,
+} from '../../client/schemas.ts';
 import { modelFiles } from '../testing/model-files.ts';
 import { useTrackerFixture } from '../testing/tracker-fixture.ts';
 
@@ -12,58 +24,25 @@ import { useTrackerFixture } from '../testing/tracker-fixture.ts';
  * The official client cannot be installed here (no PyPI), so its wire traffic is replayed.
  */
 
-const int64 = z.union([z.number().int(), z.string().regex(/^-?\d+$/)]);
-const double = z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity'])]);
-const KeyValue = z.object({ key: z.string(), value: z.string() });
-const Experiment = z.object({
-  experiment_id: z.string(),
-  name: z.string(),
-  artifact_location: z.string(),
-  lifecycle_stage: z.enum(['active', 'deleted']),
-  creation_time: int64,
-  last_update_time: int64,
-  tags: z.array(KeyValue).optional(),
+/* The client's schemas, with the fields the store's entities promise (store/entities.ts) required on the wire. */
+const SentExperiment = Experiment.required({ artifact_location: true, creation_time: true, last_update_time: true });
+const SentRunInfo = RunInfo.required({ run_uuid: true, user_id: true });
+const SentRun = Run.extend({ info: SentRunInfo });
+const SentModelVersion = ModelVersion.required({
+  creation_timestamp: true,
+  last_updated_timestamp: true,
+  current_stage: true,
+  status: true,
 });
-const RunInfo = z.object({
-  run_id: z.string(),
-  run_uuid: z.string(),
-  run_name: z.string(),
-  experiment_id: z.string(),
-  user_id: z.string(),
-  status: z.enum(['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED']),
-  start_time: int64,
-  end_time: int64.optional(),
-  artifact_uri: z.string(),
-  lifecycle_stage: z.string(),
-});
-const Run = z.object({
-  info: RunInfo,
-  data: z.object({
-    metrics: z.array(z.object({ key: z.string(), value: double, timestamp: int64, step: int64 })).optional(),
-    params: z.array(KeyValue).optional(),
-    tags: z.array(KeyValue).optional(),
-  }),
-  inputs: z.object({ dataset_inputs: z.array(z.unknown()).optional() }).optional(),
-});
-const ModelVersion = z.object({
-  name: z.string(),
-  version: z.string(),
-  creation_timestamp: int64,
-  last_updated_timestamp: int64,
-  current_stage: z.string(),
-  source: z.string(),
-  run_id: z.string().optional(),
-  status: z.enum(['PENDING_REGISTRATION', 'FAILED_REGISTRATION', 'READY']),
-  tags: z.array(KeyValue).optional(),
-  aliases: z.array(z.string()).optional(),
-});
-const RegisteredModel = z.object({ name: z.string(), creation_timestamp: int64, last_updated_timestamp: int64 });
+const SentRegisteredModel = RegisteredModel.required({ creation_timestamp: true, last_updated_timestamp: true });
 const ErrorBody = z.object({ error_code: z.string(), message: z.string() });
 const Empty = z.object({}).strict();
 
 describe('MLflow 2.x Python client, replayed', () => {
   const t = useTrackerFixture();
   const host = 'http://tracker.test';
+  /** The last answer's JSON as sent, for what parsing reads past (non-finite doubles as strings). */
+  let sent: unknown;
 
   /** requests.Session as rest_store uses it: GET → query params (lists repeated), others → JSON body. */
   async function call<T extends z.ZodType>(
@@ -85,7 +64,7 @@ describe('MLflow 2.x Python client, replayed', () => {
       (init.headers as Record<string, string>)['Content-Type'] = 'application/json';
     }
     const res = await t.app.request(url, init);
-    const body: unknown = await res.json();
+    const body: unknown = (sent = await res.json());
     expect(res.status, `${method} ${endpoint}: ${JSON.stringify(body)}`).toBe(status);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     return schema.parse(body) as z.output<T>;
@@ -105,7 +84,7 @@ describe('MLflow 2.x Python client, replayed', () => {
       'GET',
       'experiments/get',
       { experiment_id },
-      z.object({ experiment: Experiment }),
+      z.object({ experiment: SentExperiment }),
     );
     expect(experiment.lifecycle_stage).toBe('active');
 
@@ -127,7 +106,7 @@ describe('MLflow 2.x Python client, replayed', () => {
         ],
         run_name: 'mlp',
       },
-      z.object({ run: Run }),
+      z.object({ run: SentRun }),
     );
     const run_id = run.info.run_id;
     expect(run.info).toMatchObject({ run_name: 'mlp', user_id: 'ana', status: 'RUNNING', start_time: startTime });
@@ -168,21 +147,13 @@ describe('MLflow 2.x Python client, replayed', () => {
     await call('POST', 'runs/set-tag', { run_uuid: run_id, run_id, key: 'stage', value: 'dev' }, Empty);
 
     // mlflow.log_artifact("model/model.json", "model"): runs/get for the artifact root, then PUT to the proxied store
-    const got = await call('GET', 'runs/get', { run_uuid: run_id, run_id }, z.object({ run: Run }));
+    const got = await call('GET', 'runs/get', { run_uuid: run_id, run_id }, z.object({ run: SentRun }));
     const root = got.run.info.artifact_uri.replace(/^mlflow-artifacts:/, `${host}/api/2.0/mlflow-artifacts/artifacts`);
     for (const [name, body] of Object.entries(modelFiles('py'))) {
       const res = await t.app.request(`${root}/model/${name}`, { method: 'PUT', body: body as BodyInit });
       expect(res.status).toBe(200);
     }
-    const listed = await call(
-      'GET',
-      'artifacts/list',
-      { run_id, path: 'model' },
-      z.object({
-        root_uri: z.string(),
-        files: z.array(z.object({ path: z.string(), is_dir: z.boolean(), file_size: int64.optional() })),
-      }),
-    );
+    const listed = await call('GET', 'artifacts/list', { run_id, path: 'model' }, ArtifactList);
     expect(listed.files.map((f) => f.path)).toContain('model/model.json');
 
     // mlflow.end_run()
@@ -190,7 +161,7 @@ describe('MLflow 2.x Python client, replayed', () => {
       'POST',
       'runs/update',
       { run_uuid: run_id, run_id, status: 'FINISHED', end_time: startTime + 10 },
-      z.object({ run_info: RunInfo }),
+      z.object({ run_info: SentRunInfo }),
     );
 
     // mlflow.register_model(f"runs:/{run_id}/model", "fraud-detector")
@@ -198,23 +169,23 @@ describe('MLflow 2.x Python client, replayed', () => {
       'POST',
       'registered-models/create',
       { name: 'fraud-detector' },
-      z.object({ registered_model: RegisteredModel }),
+      z.object({ registered_model: SentRegisteredModel }),
     );
     const again = await call('POST', 'registered-models/create', { name: 'fraud-detector' }, ErrorBody, 400);
     expect(again.error_code).toBe('RESOURCE_ALREADY_EXISTS'); // the client ignores this one and goes on
-    await call('GET', 'runs/get', { run_uuid: run_id, run_id }, z.object({ run: Run })); // RunsArtifactRepository.get_underlying_uri
+    await call('GET', 'runs/get', { run_uuid: run_id, run_id }, z.object({ run: SentRun })); // RunsArtifactRepository.get_underlying_uri
     const { model_version } = await call(
       'POST',
       'model-versions/create',
       { name: 'fraud-detector', source: `mlflow-artifacts:/${experiment_id}/${run_id}/artifacts/model`, run_id },
-      z.object({ model_version: ModelVersion }),
+      z.object({ model_version: SentModelVersion }),
     );
     expect(model_version).toMatchObject({ version: '1', status: 'READY', run_id });
     const polled = await call(
       'GET',
       'model-versions/get',
       { name: 'fraud-detector', version: '1' },
-      z.object({ model_version: ModelVersion }),
+      z.object({ model_version: SentModelVersion }),
     );
     expect(polled.model_version.status).toBe('READY');
 
@@ -224,7 +195,7 @@ describe('MLflow 2.x Python client, replayed', () => {
       'GET',
       'registered-models/alias',
       { name: 'fraud-detector', alias: 'production' },
-      z.object({ model_version: ModelVersion }),
+      z.object({ model_version: SentModelVersion }),
     );
     expect(byAlias.model_version.aliases).toEqual(['production']);
     expect(JSON.parse((await t.edge.kv.get('pointer/fraud-detector'))!).version).toBe('1');
@@ -240,15 +211,19 @@ describe('MLflow 2.x Python client, replayed', () => {
         max_results: 1000,
         order_by: ['metrics.loss ASC', 'attribute.start_time DESC'],
       },
-      z.object({ runs: z.array(Run).optional(), next_page_token: z.string().optional() }),
+      RunsPage,
     );
-    expect(found.runs?.map((r) => r.info.run_id)).toEqual([run_id]);
+    expect(found.runs.map((r) => r.info.run_id)).toEqual([run_id]);
     expect(found.next_page_token).toBeUndefined();
-    const data = found.runs![0]!.data;
+    const data = found.runs[0]!.data;
     expect(data.metrics).toEqual([
-      { key: 'auc', value: 'NaN', timestamp: startTime + 2, step: 1 },
+      { key: 'auc', value: Number.NaN, timestamp: startTime + 2, step: 1 },
       { key: 'loss', value: 0.5, timestamp: startTime + 2, step: 1 },
     ]);
+    // ParseDict reads a null double as 0.0: NaN travels as the string protobuf's JSON mapping uses.
+    expect((sent as { runs: { data: { metrics: { value: unknown }[] } }[] }).runs[0]!.data.metrics[0]!.value).toBe(
+      'NaN',
+    );
     expect(data.params).toEqual([
       { key: 'epochs', value: '20' },
       { key: 'hidden', value: '16' },
@@ -260,14 +235,14 @@ describe('MLflow 2.x Python client, replayed', () => {
       'POST',
       'experiments/search',
       { max_results: 1000, view_type: 'ACTIVE_ONLY' },
-      z.object({ experiments: z.array(Experiment) }),
+      ExperimentsPage,
     );
     expect(experiments.experiments.map((e) => e.name)).toEqual(['fraud', 'Default']);
     const versions = await call(
       'GET',
       'model-versions/search',
       { filter: "name='fraud-detector'", max_results: 10_000, order_by: [] },
-      z.object({ model_versions: z.array(ModelVersion) }),
+      ModelVersionsPage,
     );
     expect(versions.model_versions.map((v) => v.version)).toEqual(['1']);
 
@@ -276,7 +251,7 @@ describe('MLflow 2.x Python client, replayed', () => {
       'GET',
       'metrics/get-history',
       { run_id, metric_key: 'loss', max_results: 25_000 },
-      z.object({ metrics: z.array(z.object({ step: int64 })) }),
+      MetricHistoryPage,
     );
     expect(history.metrics.map((m) => m.step)).toEqual([0, 1]);
   });

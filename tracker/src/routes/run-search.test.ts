@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MAX_ORDER_BY } from '../search/index.ts';
+import { MAX_ORDER_BY } from '../../search/index.ts';
 import { API, useTrackerFixture } from '../testing/tracker-fixture.ts';
 
 describe('runs/search and run lifecycle', () => {

@@ -1,172 +1,67 @@
 /*
- * The entities the tracker's store answers with. They are MLflow-shaped (field names as MLflow's REST API
- * spells them) so routes reply with them as they are. Times are epoch ms.
+ * The entities the tracker's store answers with: the wire shapes of `client/schemas.ts` (MLflow's field
+ * names, so routes reply with them as they are; times are epoch ms), with the fields the store always
+ * sets made required. Nothing here declares a shape of its own but the store's search page.
  */
 
+import type * as wire from '../../client/schemas.ts';
+import { ModelStage, RunStatus } from '../../client/schemas.ts';
+
+export type {
+  Dataset,
+  DatasetInput,
+  DeploymentKind,
+  ExperimentStats,
+  LifecycleStage,
+  Metric,
+  MetricHistoryPage,
+  MetricWithRunId,
+  ModelAlias,
+  ModelVersionStatus,
+  RunData,
+  RunStatus,
+} from '../../client/schemas.ts';
+
 /** A key/value tag (runs, experiments, registered models, model versions). */
-export interface Tag {
-  key: string;
-  value: string;
-}
+export type Tag = wire.KeyValue;
 
 /** A run param. */
-export interface Param {
-  key: string;
-  value: string;
-}
-
-/** One metric point. `value` may be NaN or ±Infinity (MLflow allows them). */
-export interface Metric {
-  key: string;
-  value: number;
-  timestamp: number;
-  step: number;
-}
-
-/** Lifecycle of an experiment or run. */
-export type LifecycleStage = 'active' | 'deleted';
-
-/** An experiment. */
-export interface Experiment {
-  experiment_id: string;
-  name: string;
-  artifact_location: string;
-  lifecycle_stage: LifecycleStage;
-  creation_time: number;
-  last_update_time: number;
-  tags: Tag[];
-}
+export type Param = wire.KeyValue;
 
 /** MLflow's run statuses. */
-export const RUN_STATUSES = ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'] as const;
+export const RUN_STATUSES = RunStatus.options;
 
-/** A run status. */
-export type RunStatus = (typeof RUN_STATUSES)[number];
+/** MLflow's model version stages. */
+export const STAGES = ModelStage.options;
+
+/** A model version stage. */
+export type Stage = wire.ModelStage;
+
+/** An experiment. */
+export type Experiment = wire.Experiment &
+  Required<Pick<wire.Experiment, 'artifact_location' | 'creation_time' | 'last_update_time'>>;
 
 /** `run.info`. `end_time` is absent while the run has none. */
-export interface RunInfo {
-  run_id: string;
-  /** Deprecated alias of `run_id`, still read by older clients. */
-  run_uuid: string;
-  run_name: string;
-  experiment_id: string;
-  user_id: string;
-  status: RunStatus;
-  start_time: number;
-  end_time?: number;
-  artifact_uri: string;
-  lifecycle_stage: LifecycleStage;
-}
-
-/** `run.data`: the latest value of every metric, all params, all tags. */
-export interface RunData {
-  metrics: Metric[];
-  params: Param[];
-  tags: Tag[];
-}
-
-/** A dataset as MLflow's `log-inputs` sends it (`source`, `schema`, `profile` are opaque JSON text). */
-export interface Dataset {
-  name: string;
-  digest: string;
-  source_type: string;
-  source: string;
-  schema?: string;
-  profile?: string;
-}
-
-/** A dataset a run used, with the input's tags (e.g. `mlflow.data.context`). */
-export interface DatasetInput {
-  tags: Tag[];
-  dataset: Dataset;
-}
+export type RunInfo = wire.RunInfo & Required<Pick<wire.RunInfo, 'run_uuid' | 'user_id'>>;
 
 /** A run as `runs/get` returns it. */
-export interface Run {
-  info: RunInfo;
-  data: RunData;
-  inputs: { dataset_inputs: DatasetInput[] };
-}
+export type Run = Omit<wire.Run, 'info'> & { info: RunInfo };
+
+/** A model version. */
+export type ModelVersion = wire.ModelVersion &
+  Required<Pick<wire.ModelVersion, 'creation_timestamp' | 'last_updated_timestamp' | 'current_stage' | 'status'>>;
+
+/** A registered model; `latest_versions` holds the newest version of each stage. */
+export type RegisteredModel = Omit<wire.RegisteredModel, 'latest_versions'> &
+  Required<Pick<wire.RegisteredModel, 'creation_timestamp' | 'last_updated_timestamp'>> & {
+    latest_versions: ModelVersion[];
+  };
+
+/** One pointer flip, as recorded. */
+export type Deployment = wire.DeploymentRecord & Required<Pick<wire.DeploymentRecord, 'id' | 'actor'>>;
 
 /** A page of search results. */
 export interface SearchPage<T> {
   items: T[];
   next_page_token?: string;
-}
-
-/** A page of a metric's history. */
-export interface MetricHistoryPage {
-  metrics: Metric[];
-  next_page_token?: string;
-}
-
-/** One point of a metric with its run (get-history-bulk-interval). */
-export interface MetricWithRunId extends Metric {
-  run_id: string;
-}
-
-/** Runs of an experiment at a glance (the dashboard's list). */
-export interface ExperimentStats {
-  experiment_id: string;
-  run_count: number;
-  last_run_start_time?: number;
-}
-
-/** MLflow's model version stages. */
-export const STAGES = ['None', 'Staging', 'Production', 'Archived'] as const;
-
-/** A model version stage. */
-export type Stage = (typeof STAGES)[number];
-
-/** Model version statuses. */
-export type ModelVersionStatus = 'PENDING_REGISTRATION' | 'FAILED_REGISTRATION' | 'READY';
-
-/** A model version. `version` is a string at the API, as in MLflow. */
-export interface ModelVersion {
-  name: string;
-  version: string;
-  creation_timestamp: number;
-  last_updated_timestamp: number;
-  description?: string;
-  user_id?: string;
-  current_stage: string;
-  source: string;
-  run_id?: string;
-  run_link?: string;
-  status: ModelVersionStatus;
-  status_message?: string;
-  tags: Tag[];
-  aliases: string[];
-}
-
-/** An alias of a registered model. */
-export interface ModelAlias {
-  alias: string;
-  version: string;
-}
-
-/** A registered model; `latest_versions` holds the newest version of each stage. */
-export interface RegisteredModel {
-  name: string;
-  creation_timestamp: number;
-  last_updated_timestamp: number;
-  description?: string;
-  latest_versions: ModelVersion[];
-  tags: Tag[];
-  aliases: ModelAlias[];
-}
-
-/** Kinds of pointer flips. */
-export type DeploymentKind = 'promote' | 'rollback';
-
-/** One pointer flip, as recorded. */
-export interface Deployment {
-  id: number;
-  model: string;
-  /** The version live before, null for the first promotion. */
-  from_version: string | null;
-  to_version: string;
-  kind: DeploymentKind;
-  actor: string;
-  created_at: number;
 }

@@ -1,7 +1,7 @@
 import type { Client, InStatement, Row } from '@libsql/client';
+import { encodePageToken } from '../../search/page-token.ts';
+import { EXPERIMENT_SEARCH } from '../../search/search-spec.ts';
 import { alreadyExists, invalid, notFound } from '../errors.ts';
-import { encodePageToken } from '../search/page-token.ts';
-import { EXPERIMENT_SEARCH } from '../search/search-spec.ts';
 import type { Experiment, ExperimentStats, LifecycleStage, SearchPage, Tag } from './entities.ts';
 import { experimentIdNumber, experimentNotFound, experimentStage, notActive, parseExperimentId } from './guards.ts';
 import { marks, rows as valueRows } from './placeholders.ts';

@@ -1,7 +1,7 @@
 import type { Client, InStatement, Row } from '@libsql/client';
+import { encodePageToken } from '../../search/page-token.ts';
+import { MODEL_VERSION_SEARCH } from '../../search/search-spec.ts';
 import { MlflowError, notFound } from '../errors.ts';
-import { encodePageToken } from '../search/page-token.ts';
-import { MODEL_VERSION_SEARCH } from '../search/search-spec.ts';
 import type { ModelVersion, ModelVersionStatus, SearchPage, Stage, Tag } from './entities.ts';
 import { modelNotFound, parseVersion, requireVersion, runNotFound, versionNotFound } from './guards.ts';
 import { rows as valueRows } from './placeholders.ts';

@@ -1,7 +1,7 @@
 import type { Client, InStatement, Row } from '@libsql/client';
+import { encodePageToken } from '../../search/page-token.ts';
+import { REGISTERED_MODEL_SEARCH } from '../../search/search-spec.ts';
 import { alreadyExists, notFound } from '../errors.ts';
-import { encodePageToken } from '../search/page-token.ts';
-import { REGISTERED_MODEL_SEARCH } from '../search/search-spec.ts';
 import {
   type ModelAlias,
   type ModelVersion,

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Client, InStatement } from '@libsql/client';
+import { encodePageToken } from '../../search/page-token.ts';
+import { RUN_SEARCH } from '../../search/search-spec.ts';
 import { invalid, notFound } from '../errors.ts';
-import { encodePageToken } from '../search/page-token.ts';
-import { RUN_SEARCH } from '../search/search-spec.ts';
 import type { DatasetInput, Run, SearchPage } from './entities.ts';
 import { type NewRun, RUN_NAME_TAG, type RunWrite } from './group-ops.ts';
 import { experimentIdNumber, parseExperimentId, requireActiveRun, runStage } from './guards.ts';

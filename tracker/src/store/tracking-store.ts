@@ -3,6 +3,7 @@
  * answers with is in `entities.ts`. Every method either does all it says or nothing, and reports
  * failures as `MlflowError`.
  */
+import type { ViewType } from '../../client/schemas.ts';
 import type {
   DatasetInput,
   Deployment,
@@ -22,8 +23,7 @@ import type {
   Tag,
 } from './entities.ts';
 
-/** Which experiments or runs a search sees. */
-export type ViewType = 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL';
+export type { ViewType };
 
 /** A search request: MLflow's filter grammar, order_by clauses, page size and opaque token. */
 export interface SearchInput {

@@ -1,15 +1,20 @@
-import { actorHeaders } from './actor.ts';
 import type {
-  Deployment,
+  ArtifactList,
+  DeploymentState,
   Experiment,
-  ExperimentStats,
-  FileInfo,
+  ExperimentStatsList,
+  ExperimentsPage,
   Metric,
-  ModelVersion,
-  PointerView,
+  MetricBulkInterval,
+  MetricHistoryPage,
+  ModelVersionsPage,
   RegisteredModel,
+  RegisteredModelsPage,
   Run,
-} from './mlflow-types.ts';
+  RunsPage,
+  ViewType,
+} from '../../client/schemas.ts';
+import { actorHeaders } from './actor.ts';
 
 const MLFLOW = '/api/2.0/mlflow';
 
@@ -85,7 +90,7 @@ export interface SearchRunsRequest {
   order_by?: string[];
   max_results?: number;
   page_token?: string;
-  run_view_type?: 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL';
+  run_view_type?: ViewType;
 }
 
 /** The dashboard's calls, one per MLflow/edgeflow endpoint it uses. */
@@ -96,7 +101,7 @@ export const api = {
     view_type?: string;
     filter?: string;
     order_by?: string[];
-  }) => post<{ experiments?: Experiment[]; next_page_token?: string }>('experiments/search', req),
+  }) => post<ExperimentsPage>('experiments/search', req),
   getExperiment: (experiment_id: string) => get<{ experiment: Experiment }>('experiments/get', { experiment_id }),
   createExperiment: (name: string) => post<{ experiment_id: string }>('experiments/create', { name }),
   renameExperiment: (experiment_id: string, new_name: string) =>
@@ -104,10 +109,10 @@ export const api = {
   deleteExperiment: (experiment_id: string) => post<object>('experiments/delete', { experiment_id }),
   restoreExperiment: (experiment_id: string) => post<object>('experiments/restore', { experiment_id }),
 
-  searchRuns: (req: SearchRunsRequest) => post<{ runs?: Run[]; next_page_token?: string }>('runs/search', req),
+  searchRuns: (req: SearchRunsRequest) => post<RunsPage>('runs/search', req),
   getRun: (run_id: string) => get<{ run: Run }>('runs/get', { run_id }),
   getHistory: (run_id: string, metric_key: string, page_token?: string) =>
-    get<{ metrics?: Metric[]; next_page_token?: string }>('metrics/get-history', {
+    get<MetricHistoryPage>('metrics/get-history', {
       run_id,
       metric_key,
       page_token,
@@ -121,24 +126,23 @@ export const api = {
     start_step?: number,
     end_step?: number,
   ) =>
-    get<{ metrics?: Metric[] }>('metrics/get-history-bulk-interval', {
+    get<MetricBulkInterval>('metrics/get-history-bulk-interval', {
       run_ids,
       metric_key,
       max_results,
       start_step,
       end_step,
     }),
-  listArtifacts: (run_id: string, path?: string) =>
-    get<{ root_uri?: string; files?: FileInfo[]; next_page_token?: string }>('artifacts/list', { run_id, path }),
+  listArtifacts: (run_id: string, path?: string) => get<ArtifactList>('artifacts/list', { run_id, path }),
 
   searchRegisteredModels: (page_token?: string) =>
-    get<{ registered_models?: RegisteredModel[]; next_page_token?: string }>('registered-models/search', {
+    get<RegisteredModelsPage>('registered-models/search', {
       max_results: 100,
       page_token,
     }),
   getRegisteredModel: (name: string) => get<{ registered_model: RegisteredModel }>('registered-models/get', { name }),
   searchModelVersions: (filter: string, page_token?: string) =>
-    get<{ model_versions?: ModelVersion[]; next_page_token?: string }>('model-versions/search', {
+    get<ModelVersionsPage>('model-versions/search', {
       filter,
       max_results: 200,
       page_token,
@@ -147,14 +151,10 @@ export const api = {
     post<object>('registered-models/alias', { name, alias, version }),
 
   experimentStats: (experiment_ids: string[]) =>
-    call<{ stats?: ExperimentStats[] }>('GET', withQuery('/api/2.0/edgeflow/experiments/stats', { experiment_ids })),
+    call<ExperimentStatsList>('GET', withQuery('/api/2.0/edgeflow/experiments/stats', { experiment_ids })),
   getDeployment: (name: string) =>
-    call<{ pointer: PointerView | null; history?: Deployment[] }>(
-      'GET',
-      withQuery('/api/2.0/edgeflow/deployments/get', { name }),
-    ),
-  rollback: (name: string) =>
-    call<{ pointer?: PointerView }>('POST', '/api/2.0/edgeflow/deployments/rollback', { name }),
+    call<DeploymentState>('GET', withQuery('/api/2.0/edgeflow/deployments/get', { name })),
+  rollback: (name: string) => call<object>('POST', '/api/2.0/edgeflow/deployments/rollback', { name }),
 };
 
 /** Reads every page of one metric's history (25,000 points a page). */

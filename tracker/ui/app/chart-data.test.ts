@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { type Metric, Run } from '../../client/schemas.ts';
 import { alignSeries, historyToSeries, logSafe, scatterData } from './chart-data.ts';
-import type { Metric, Run } from './mlflow-types.ts';
 
 const pt = (step: number, value: number, timestamp = 1_000_000 + step * 1000): Metric => ({
   key: 'loss',
@@ -57,13 +57,21 @@ describe('logSafe', () => {
 });
 
 describe('scatterData', () => {
-  const run = (id: string, lr: string | undefined, acc: number | undefined): Run => ({
-    info: { run_id: id, experiment_id: '1', status: 'FINISHED' },
-    data: {
-      params: lr === undefined ? [] : [{ key: 'lr', value: lr }],
-      metrics: acc === undefined ? [] : [{ key: 'acc', value: acc, step: 0, timestamp: 0 }],
-    },
-  });
+  const run = (id: string, lr: string | undefined, acc: number | undefined): Run =>
+    Run.parse({
+      info: {
+        run_id: id,
+        experiment_id: '1',
+        status: 'FINISHED',
+        start_time: 0,
+        artifact_uri: '',
+        lifecycle_stage: 'active',
+      },
+      data: {
+        params: lr === undefined ? [] : [{ key: 'lr', value: lr }],
+        metrics: acc === undefined ? [] : [{ key: 'acc', value: acc, step: 0, timestamp: 0 }],
+      },
+    });
 
   it('plots numeric params as numbers, sorted by x, skipping runs without both', () => {
     const s = scatterData(

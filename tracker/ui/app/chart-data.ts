@@ -1,4 +1,4 @@
-import type { Metric, Run } from './mlflow-types.ts';
+import type { Metric, Run } from '../../client/schemas.ts';
 
 /** What a chart's x axis shows. */
 export type XMode = 'step' | 'time';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { MetricWithRunId } from '../../client/schemas.ts';
 import { alignBulk, pointsForWidth, spliceWindow } from './compare-data.ts';
-import type { Metric } from './mlflow-types.ts';
 
-const pt = (run_id: string, step: number, value: number | string, timestamp = 100 + step): Metric => ({
+const pt = (run_id: string, step: number, value: number | string, timestamp = 100 + step): MetricWithRunId => ({
   key: 'loss',
   run_id,
   step,

@@ -1,5 +1,5 @@
+import type { MetricWithRunId } from '../../client/schemas.ts';
 import type { Aligned } from './chart-data.ts';
-import type { Metric } from './mlflow-types.ts';
 
 /** Most points per run get-history-bulk-interval samples to (the server's cap). */
 export const BULK_MAX_RESULTS = 2500;
@@ -29,7 +29,7 @@ export interface BulkChart {
  * per-run arrays sorted and merged). Several points of a run at one step: the latest (by timestamp,
  * then answer order) is drawn. Non-finite values ("NaN", "Infinity" as MLflow writes them) are gaps.
  */
-export function alignBulk(points: Metric[], runIds: string[], maxResults: number): BulkChart {
+export function alignBulk(points: MetricWithRunId[], runIds: string[], maxResults: number): BulkChart {
   const present = new Set<string>();
   const stepSet = new Set<number>();
   for (const p of points) {

@@ -1,20 +1,28 @@
 import { describe, expect, it } from 'vitest';
+import { Run } from '../../client/schemas.ts';
 import { diffRuns } from './diff.ts';
-import type { Run } from './mlflow-types.ts';
 
 const run = (
   id: string,
   params: Record<string, string>,
   metrics: Record<string, number>,
   tags: Record<string, string> = {},
-): Run => ({
-  info: { run_id: id, experiment_id: '1', status: 'FINISHED' },
-  data: {
-    params: Object.entries(params).map(([key, value]) => ({ key, value })),
-    metrics: Object.entries(metrics).map(([key, value]) => ({ key, value, step: 0, timestamp: 0 })),
-    tags: Object.entries(tags).map(([key, value]) => ({ key, value })),
-  },
-});
+): Run =>
+  Run.parse({
+    info: {
+      run_id: id,
+      experiment_id: '1',
+      status: 'FINISHED',
+      start_time: 0,
+      artifact_uri: '',
+      lifecycle_stage: 'active',
+    },
+    data: {
+      params: Object.entries(params).map(([key, value]) => ({ key, value })),
+      metrics: Object.entries(metrics).map(([key, value]) => ({ key, value, step: 0, timestamp: 0 })),
+      tags: Object.entries(tags).map(([key, value]) => ({ key, value })),
+    },
+  });
 
 describe('diffRuns', () => {
   it('marks rows that differ, including keys one run lacks', () => {

@@ -1,5 +1,5 @@
+import type { Run } from '../../client/schemas.ts';
 import { formatNumber } from './format.ts';
-import type { Run } from './mlflow-types.ts';
 
 /** One row of the compare table: a key and each run's value (undefined when the run lacks it). */
 export interface DiffRow {

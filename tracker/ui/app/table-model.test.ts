@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Run } from './mlflow-types.ts';
+import { Run } from '../../client/schemas.ts';
 import {
   cellText,
   columnId,
@@ -16,10 +16,19 @@ import {
 } from './table-model.ts';
 
 function run(id: string, extra: Partial<Run['data']> = {}, info: Partial<Run['info']> = {}): Run {
-  return {
-    info: { run_id: id, experiment_id: '1', status: 'FINISHED', start_time: 1000, end_time: 4000, ...info },
+  return Run.parse({
+    info: {
+      run_id: id,
+      experiment_id: '1',
+      status: 'FINISHED',
+      start_time: 1000,
+      end_time: 4000,
+      artifact_uri: '',
+      lifecycle_stage: 'active',
+      ...info,
+    },
     data: extra,
-  };
+  });
 }
 
 describe('columns', () => {

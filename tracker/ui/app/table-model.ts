@@ -1,5 +1,5 @@
+import type { Run } from '../../client/schemas.ts';
 import { formatDuration, formatNumber, formatTime } from './format.ts';
-import type { Run } from './mlflow-types.ts';
 
 /** A column of the runs table. */
 export type Column =

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_ORDER_BY, parseFilter, parseOrderBy, RUN_SEARCH } from '../../search/index.ts';
+import { MAX_ORDER_BY, parseFilter, parseOrderBy, RUN_SEARCH } from '../../../search/index.ts';
 import { useTempStore } from '../../testing/temp-store.ts';
 import { compileRunSearch } from './run-search-sql.ts';
 

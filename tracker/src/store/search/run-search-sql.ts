@@ -1,4 +1,4 @@
-import type { Comparison, OrderBy } from '../../search/filter-ast.ts';
+import type { Comparison, OrderBy } from '../../../search/filter-ast.ts';
 import { marks } from '../placeholders.ts';
 import type { ViewType } from '../tracking-store.ts';
 import { compareSql, direction, type SqlArg } from './sql-compare.ts';

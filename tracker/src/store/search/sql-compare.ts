@@ -1,7 +1,7 @@
+import type { Comparator, Comparison, OrderBy } from '../../../search/filter-ast.ts';
+import { SearchSyntaxError } from '../../../search/filter-ast.ts';
+import { decodePageToken, parseFilter, parseOrderBy, type SearchSpec } from '../../../search/index.ts';
 import { invalid } from '../../errors.ts';
-import type { Comparator, Comparison, OrderBy } from '../../search/filter-ast.ts';
-import { SearchSyntaxError } from '../../search/filter-ast.ts';
-import { decodePageToken, parseFilter, parseOrderBy, type SearchSpec } from '../../search/index.ts';
 import { marks } from '../placeholders.ts';
 
 /** A SQL value bound to a `?`. */

@@ -1,3 +1,4 @@
+import type { Run } from '../../../client/schemas.ts';
 import { api } from '../api.ts';
 import { chartFigure, PALETTE, type XRange } from '../chart.ts';
 import { alignSeries, scatterData } from '../chart-data.ts';
@@ -5,7 +6,6 @@ import { alignBulk, pointsForWidth, spliceWindow } from '../compare-data.ts';
 import { diffRuns } from '../diff.ts';
 import { h, message, replace } from '../dom.ts';
 import { mapLimit } from '../map-limit.ts';
-import type { Run } from '../mlflow-types.ts';
 import type { Page } from '../page.ts';
 import { href, type Route } from '../router.ts';
 

@@ -1,8 +1,8 @@
+import type { Experiment, ExperimentStats } from '../../../client/schemas.ts';
 import { ApiError, api } from '../api.ts';
 import { confirmDialog } from '../confirm.ts';
 import { append, h, message, replace } from '../dom.ts';
 import { formatTime } from '../format.ts';
-import type { Experiment, ExperimentStats } from '../mlflow-types.ts';
 import type { Page } from '../page.ts';
 import { href } from '../router.ts';
 import { noRunsHelp } from '../snippets.ts';

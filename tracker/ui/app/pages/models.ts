@@ -1,11 +1,11 @@
 import { DASHBOARD_ACTOR, MAX_ACTOR_LENGTH } from '../../../../contracts/actor.ts';
+import type { Deployment, ModelVersion, Pointer, RegisteredModel, Run } from '../../../client/schemas.ts';
 import { getActor, setActor } from '../actor.ts';
 import { ApiError, api } from '../api.ts';
 import { confirmDialog } from '../confirm.ts';
 import { h, message, replace } from '../dom.ts';
 import { formatNumber, formatTime } from '../format.ts';
 import { mapLimit } from '../map-limit.ts';
-import type { Deployment, ModelVersion, PointerView, RegisteredModel, Run } from '../mlflow-types.ts';
 import type { Page } from '../page.ts';
 import { href, type Route } from '../router.ts';
 import { quoteString } from '../search-string.ts';
@@ -138,7 +138,7 @@ export const modelPage: Page<Extract<Route, { page: 'model' }>> = async (ctx, ro
   );
   if (!ctx.alive()) return;
 
-  let pointer: PointerView | null = null;
+  let pointer: Pointer | null = null;
   async function refresh(): Promise<void> {
     let history: Deployment[] = [];
     try {

@@ -1,3 +1,4 @@
+import type { FileInfo, KeyValue, Metric, Run } from '../../../client/schemas.ts';
 import { ApiError, api, fullHistory } from '../api.ts';
 import { artifactDownloadUrl } from '../artifact-url.ts';
 import { chartFigure } from '../chart.ts';
@@ -5,7 +6,6 @@ import { alignSeries, historyToSeries } from '../chart-data.ts';
 import { append, h, message, replace } from '../dom.ts';
 import { formatBytes, formatDuration, formatNumber, formatTime } from '../format.ts';
 import { mapLimit } from '../map-limit.ts';
-import type { FileInfo, KeyValue, Metric, Run } from '../mlflow-types.ts';
 import type { Page } from '../page.ts';
 import { href, type Route } from '../router.ts';
 import { quoteString } from '../search-string.ts';

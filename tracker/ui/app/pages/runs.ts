@@ -1,8 +1,8 @@
-import { parseFilter } from '../../../src/search/filter-parser.ts';
-import { RUN_SEARCH } from '../../../src/search/search-spec.ts';
+import type { Run } from '../../../client/schemas.ts';
+import { parseFilter } from '../../../search/filter-parser.ts';
+import { RUN_SEARCH } from '../../../search/search-spec.ts';
 import { ApiError, api } from '../api.ts';
 import { h, message, replace } from '../dom.ts';
-import type { Run } from '../mlflow-types.ts';
 import type { Page } from '../page.ts';
 import { href, type Route } from '../router.ts';
 import { noRunsHelp } from '../snippets.ts';

@@ -2,6 +2,7 @@ import { serve } from '@hono/node-server';
 import { mountDashboard } from '../ui/mount.ts';
 import { createApp } from './app.ts';
 import { trackerConfig } from './config.ts';
+import { reconcileFlips } from './deploy/flip-intent.ts';
 import { openEdge } from './edge/open-edge.ts';
 import { openStore } from './store/libsql-store.ts';
 
@@ -12,6 +13,8 @@ async function main(): Promise<void> {
     await store.close();
     throw error;
   });
+  // A flip a crash interrupted is finished or given up before anything else reads the pointer.
+  await reconcileFlips(edge, store, (line) => console.log(line));
   const app = createApp({ store, edge, limits: config.limits });
   mountDashboard(app);
   const server = serve({ fetch: app.fetch, port: config.port }, (info) => {

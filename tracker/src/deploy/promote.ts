@@ -5,6 +5,8 @@ import type { Deployment, DeploymentKind } from '../store/entities.ts';
 import type { TrackingStore } from '../store/tracking-store.ts';
 import { WriteLock } from '../store/write-lock.ts';
 import { checkVersionFiles } from './check-version.ts';
+import { faultPoint } from './fault-point.ts';
+import { acquireFlip } from './flip-intent.ts';
 import { readPointer } from './read-pointer.ts';
 
 /** What to promote. */
@@ -25,10 +27,13 @@ export interface PromoteResult {
 const flips = new WriteLock();
 
 /**
- * Puts a model version live at the edge. Checks its files (`checkVersionFiles`), writes the KV pointer
- * (`previous` = the version the pointer held; kept as it was when the same version is promoted
- * again), then records the deployment and points the `production` alias at the version in one
- * transaction. If the check fails nothing changes; if recording fails the old pointer is put back.
+ * Puts a model version live at the edge. Checks its files (`checkVersionFiles`), records the flip as
+ * pending (one per model across every tracker on the database), writes down the pointer it will write
+ * (`previous` = the version the pointer held; kept as it was when the same version is promoted again),
+ * writes it to KV, then marks the flip done and points the `production` alias at the version in one
+ * transaction. If the check fails nothing changes; if the registry cannot follow, the old pointer is put
+ * back. A crash at any step leaves a pending flip that `reconcileFlips` finishes or gives up, so KV,
+ * the alias and the deployment history end up agreeing.
  */
 export function promote(edge: Edge, store: TrackingStore, input: PromoteInput): Promise<PromoteResult> {
   return flips.run(() => flip(edge, store, input));
@@ -91,37 +96,57 @@ async function flip(edge: Edge, store: TrackingStore, input: PromoteInput): Prom
   const { name, version } = input;
   await store.getModelVersion(name, version);
   const { modelJson } = await checkVersionFiles(edge.blobs, name, version);
+  const id = await acquireFlip(edge, store, input);
   const key = pointerKey(name);
-  const before = await edge.kv.get(key);
-  let current: Pointer | null = null;
+  let before: string | null;
+  let pointer: Pointer;
   try {
-    current = await readPointer(edge.kv, name);
-  } catch {
-    current = null; // an unreadable pointer is replaced; there is just no previous version to record
-  }
-  const previous = current ? (current.version === version ? current.previous : current.version) : undefined;
-  const pointer = Pointer.parse({
-    model: name,
-    version,
-    artifacts: versionPrefix(name, version),
-    modelJsonSha256: await sha256Hex(modelJson),
-    promotedAt: new Date().toISOString(),
-    ...(previous ? { previous } : {}),
-  });
-  await edge.kv.put(key, JSON.stringify(pointer));
-  try {
-    const deployment = await store.recordDeployment({
+    faultPoint('flip:after-intent');
+    before = await edge.kv.get(key);
+    let current: Pointer | null = null;
+    try {
+      current = await readPointer(edge.kv, name);
+    } catch {
+      current = null; // an unreadable pointer is replaced; there is just no previous version to record
+    }
+    const previous = current ? (current.version === version ? current.previous : current.version) : undefined;
+    pointer = Pointer.parse({
       model: name,
-      from_version: current?.version ?? null,
-      to_version: version,
-      kind: input.kind ?? 'promote',
-      actor: input.actor,
-      created_at: Date.now(),
-      alias: PRODUCTION_ALIAS,
+      version,
+      artifacts: versionPrefix(name, version),
+      modelJsonSha256: await sha256Hex(modelJson),
+      promotedAt: new Date().toISOString(),
+      ...(previous ? { previous } : {}),
     });
-    return { pointer, deployment };
+    const json = JSON.stringify(pointer);
+    await store.decideFlip(id, { from_version: current?.version ?? null, pointer: json });
+    faultPoint('flip:after-decide');
+    await edge.kv.put(key, json);
   } catch (error) {
-    await (before === null ? edge.kv.delete(key) : edge.kv.put(key, before)).catch(() => undefined);
+    // KV was not written (or the write failed): nothing to undo there
+    await store.failFlip(id).catch(() => undefined);
     throw error;
   }
+  faultPoint('flip:after-kv');
+  let deployment: Deployment | null = null;
+  let failure: unknown;
+  try {
+    deployment = await store.completeFlip(id, PRODUCTION_ALIAS);
+  } catch (error) {
+    failure = error;
+  }
+  if (!deployment) {
+    // The registry could not follow, or the flip outlived its lease and was given up: put KV back.
+    await (before === null ? edge.kv.delete(key) : edge.kv.put(key, before)).catch(() => undefined);
+    await store.failFlip(id).catch(() => undefined);
+    throw (
+      failure ??
+      new MlflowError(
+        'TEMPORARILY_UNAVAILABLE',
+        `Promoting ${name} version ${version} took longer than its lease; try again.`,
+      )
+    );
+  }
+  faultPoint('flip:after-complete');
+  return { pointer, deployment };
 }

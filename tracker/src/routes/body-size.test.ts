@@ -66,7 +66,7 @@ describe('request bodies, through a real tracker process', () => {
   const ART = '/api/2.0/mlflow-artifacts/artifacts';
 
   beforeAll(async () => {
-    tracker = await startTrackerProcess({ EDGEFLOW_MAX_ARTIFACT_BYTES: String(CAP) });
+    tracker = await startTrackerProcess({ env: { EDGEFLOW_MAX_ARTIFACT_BYTES: String(CAP) } });
   });
   afterAll(async () => {
     await tracker?.stop();

@@ -65,3 +65,19 @@ export interface SearchPage<T> {
   items: T[];
   next_page_token?: string;
 }
+
+/**
+ * A pointer flip under way (or left half-done by a crash): recorded before KV is written, so that every
+ * tracker can later tell whether the pointer moved (finish it) or not (give it up).
+ */
+export interface PendingFlip {
+  id: number;
+  model: string;
+  to_version: string;
+  /** The pointer JSON the flip writes, once decided; null while it has not been (KV untouched). */
+  pointer: string | null;
+  /** `<host>:<pid>` of the tracker running it. */
+  owner: string;
+  /** Until when the owner may finish it; epoch ms. */
+  lease_until: number;
+}

@@ -13,6 +13,7 @@ import type {
   MetricHistoryPage,
   MetricWithRunId,
   ModelVersion,
+  PendingFlip,
   RegisteredModel,
   Run,
   RunInfo,
@@ -30,13 +31,13 @@ import * as models from './registered-models.ts';
 import { readRun } from './run-read.ts';
 import * as runs from './runs.ts';
 import type {
+  BeginFlipInput,
   BulkIntervalInput,
   CreateExperimentInput,
   CreateModelVersionInput,
   CreateRegisteredModelInput,
   CreateRunInput,
   LogBatchInput,
-  RecordDeploymentInput,
   SearchInput,
   TrackingStore,
   UpdateRunInput,
@@ -342,8 +343,24 @@ export class LibsqlStore implements TrackingStore {
 
   // ---- deployments -------------------------------------------------------------------------------
 
-  recordDeployment(input: RecordDeploymentInput): Promise<Deployment> {
-    return this.#write((c) => deployments.recordDeployment(c, input));
+  beginFlip(input: BeginFlipInput): Promise<{ id: number } | { busy: PendingFlip }> {
+    return this.#write((c) => deployments.beginFlip(c, input));
+  }
+
+  decideFlip(id: number, decision: { from_version: string | null; pointer: string }): Promise<void> {
+    return this.#write((c) => deployments.decideFlip(c, id, decision));
+  }
+
+  completeFlip(id: number, alias: string): Promise<Deployment | null> {
+    return this.#write((c) => deployments.completeFlip(c, id, alias));
+  }
+
+  failFlip(id: number): Promise<boolean> {
+    return this.#write((c) => deployments.failFlip(c, id));
+  }
+
+  pendingFlips(): Promise<PendingFlip[]> {
+    return deployments.pendingFlips(this.#client);
   }
 
   listDeployments(model: string, maxResults = 100): Promise<Deployment[]> {

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { foreignKey, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /*
@@ -240,8 +241,25 @@ export const deployments = sqliteTable(
     kind: text('kind', { enum: ['promote', 'rollback'] }).notNull(),
     actor: text('actor').notNull(),
     createdAt: integer('created_at').notNull(),
+    /**
+     * `pending` from the moment a flip is decided until the pointer is written and the registry follows
+     * (`done`), or until it is given up (`failed`: the pointer was never written, or was put back).
+     */
+    state: text('state', { enum: ['pending', 'done', 'failed'] })
+      .notNull()
+      .default('done'),
+    /** The exact pointer JSON a pending flip writes to KV (null until decided): what reconciliation compares. */
+    pointer: text('pointer'),
+    /** Who runs a pending flip: `<host>:<pid>` of the tracker process (a dead local owner is reconciled at once). */
+    owner: text('owner'),
+    /** Until when a pending flip's owner may still finish it; after that any tracker may reconcile it. */
+    leaseUntil: integer('lease_until'),
   },
-  (t) => [index('deployments_model_idx').on(t.model, t.id)],
+  (t) => [
+    index('deployments_model_idx').on(t.model, t.id),
+    // one flip under way per model, across every tracker on the database
+    uniqueIndex('deployments_one_pending_idx').on(t.model).where(sql`state = 'pending'`),
+  ],
 );
 
 /**

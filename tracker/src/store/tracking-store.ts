@@ -14,6 +14,7 @@ import type {
   MetricWithRunId,
   ModelVersion,
   Param,
+  PendingFlip,
   RegisteredModel,
   Run,
   RunInfo,
@@ -89,10 +90,10 @@ export interface CreateModelVersionInput {
   tags?: Tag[];
 }
 
-/** Input of `recordDeployment`: the record without its id. */
-export interface RecordDeploymentInput extends Omit<Deployment, 'id'> {
-  /** An alias to point at `to_version` in the same transaction (the production alias). */
-  alias?: string;
+/** Input of `beginFlip`: the deployment to be, without its id, and who holds it for how long. */
+export interface BeginFlipInput extends Omit<Deployment, 'id' | 'from_version'> {
+  owner: string;
+  lease_until: number;
 }
 
 /** The tracker's persistent state. */
@@ -133,9 +134,23 @@ export interface TrackingStore {
   /** The version an alias names, or RESOURCE_DOES_NOT_EXIST. */
   getModelVersionByAlias(name: string, alias: string): Promise<ModelVersion>;
 
-  /** Records a pointer flip (and moves `alias` to the new version) in one transaction. */
-  recordDeployment(input: RecordDeploymentInput): Promise<Deployment>;
-  /** A model's pointer flips, newest first. */
+  /**
+   * Records a flip as pending: at most one per model across every process on the database. When another
+   * is pending, answers it instead (nothing written), so the caller can wait for it or reconcile it.
+   */
+  beginFlip(input: BeginFlipInput): Promise<{ id: number } | { busy: PendingFlip }>;
+  /** Writes down what a pending flip is about to put into KV (and the version it replaces). */
+  decideFlip(id: number, decision: { from_version: string | null; pointer: string }): Promise<void>;
+  /**
+   * Finishes a pending flip: marks it done and points `alias` at its version, in one transaction. Answers
+   * the deployment when it is done (now or already), null when it was given up meanwhile.
+   */
+  completeFlip(id: number, alias: string): Promise<Deployment | null>;
+  /** Gives a pending flip up (its pointer was never written, or was put back); false when it was not pending. */
+  failFlip(id: number): Promise<boolean>;
+  /** Every pending flip, oldest first. */
+  pendingFlips(): Promise<PendingFlip[]>;
+  /** A model's pointer flips that were done, newest first. */
   listDeployments(model: string, maxResults?: number): Promise<Deployment[]>;
 
   searchExperiments(input: SearchInput & { view_type: ViewType }): Promise<SearchPage<Experiment>>;

@@ -1,7 +1,9 @@
 import { API, type TrackerFixture } from './tracker-fixture.ts';
 
-/** What these helpers use of a tracker fixture (`openTrackerFixture`'s or `useTrackerFixture`'s). */
-type Tracker = Pick<TrackerFixture, 'app' | 'get' | 'post'>;
+/** What these helpers use of a tracker under test: a fixture (`openTrackerFixture`, `useTrackerFixture`) or a `TrackerProcess`. */
+type Tracker = Pick<TrackerFixture, 'get' | 'post'> & {
+  app: { request(path: string, init?: RequestInit): Response | Promise<Response> };
+};
 
 /** A valid signature.json for a 2-input binary model. */
 export const SIGNATURE = {

@@ -49,32 +49,41 @@ export async function openTrackerFixture(options: TrackerFixtureOptions = {}): P
     throw error;
   });
   const app = createApp({ store, edge, limits: options.limits });
-  const answer = async (res: Response): Promise<Answer> => {
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
   return {
     dir,
     stateDir,
     store,
     edge,
     app,
+    ...jsonCalls((path, init) => Promise.resolve(app.request(path, init))),
+    async close() {
+      await edge.close();
+      await temp.close();
+    },
+  };
+}
+
+/** `get` and `post` of a tracker under test, over any way of sending it a request (the app, or HTTP). */
+export function jsonCalls(
+  request: (path: string, init?: RequestInit) => Promise<Response>,
+): Pick<TrackerFixture, 'get' | 'post'> {
+  const answer = async (res: Response): Promise<Answer> => {
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+  return {
     async get(path, query) {
       const qs = query ? `?${new URLSearchParams(query)}` : '';
-      return answer(await app.request(path + qs));
+      return answer(await request(path + qs));
     },
     async post(path, body, init = {}) {
       return answer(
-        await app.request(path, {
+        await request(path, {
           method: init.method ?? 'POST',
           headers: { 'content-type': 'application/json', ...init.headers },
           body: body === undefined ? undefined : JSON.stringify(body),
         }),
       );
-    },
-    async close() {
-      await edge.close();
-      await temp.close();
     },
   };
 }

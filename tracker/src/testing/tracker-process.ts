@@ -3,65 +3,111 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { jsonCalls, type TrackerFixture } from './tracker-fixture.ts';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
-/** A tracker running as its own process (`tracker/src/main.ts`), on a fresh database and local edge. */
-export interface TrackerProcess {
+/** A tracker running as its own process (`tracker/src/main.ts`), for tests that measure or kill it. */
+export interface TrackerProcess extends Pick<TrackerFixture, 'get' | 'post'> {
   /** `http://127.0.0.1:<port>`. */
   url: string;
   port: number;
   pid: number;
+  /** What `model-files.ts`' helpers send requests through (HTTP). */
+  app: { request(path: string, init?: RequestInit): Promise<Response> };
   /** What it printed so far, stdout and stderr. */
   output(): string;
-  /** SIGTERM, then SIGKILL after 15 s; resolves with the exit code and removes its folder. */
+  /** Settles once the process exited: the signal that ended it, or null. */
+  exited: Promise<NodeJS.Signals | null>;
+  /** Sends `signal` to its process group (its local edge's workerd too) and waits for the tracker to exit. */
+  kill(signal: NodeJS.Signals): Promise<void>;
+  /** SIGTERM, then SIGKILL after 15 s; resolves with the exit code and removes a temp folder it made. */
   stop(): Promise<number | null>;
 }
 
+/** Options of `startTrackerProcess`. */
+export interface TrackerProcessOptions {
+  /** Folders of its database and local edge state (default: a temp folder that `stop` removes). */
+  dataDir?: string;
+  stateDir?: string;
+  /** Added to its environment. */
+  env?: Record<string, string>;
+}
+
 /**
- * Starts `tracker/src/main.ts` on a free port with its data and wrangler state in a temp folder, `env`
- * added to the environment, and resolves once it listens (within 60 s).
+ * Starts `tracker/src/main.ts` on a free loopback port (it picks it: port 0) in a process group of its
+ * own, and resolves once it says it listens (within 60 s).
  */
-export async function startTrackerProcess(env: Record<string, string> = {}): Promise<TrackerProcess> {
-  const dir = mkdtempSync(join(tmpdir(), 'edgeflow-process-'));
+export async function startTrackerProcess(options: TrackerProcessOptions = {}): Promise<TrackerProcess> {
+  const temp = options.dataDir && options.stateDir ? undefined : mkdtempSync(join(tmpdir(), 'edgeflow-process-'));
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'tracker/src/main.ts')], {
     cwd: ROOT,
     env: {
       ...process.env,
       EDGEFLOW_TRACKER_PORT: '0',
-      EDGEFLOW_DATA_DIR: join(dir, 'data'),
-      EDGEFLOW_STATE_DIR: join(dir, 'state'),
+      EDGEFLOW_DATA_DIR: options.dataDir ?? join(temp!, 'data'),
+      EDGEFLOW_STATE_DIR: options.stateDir ?? join(temp!, 'state'),
       EDGEFLOW_EDGE: 'local',
-      ...env,
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   let output = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-50_000);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+    child.once('exit', (_code, signal) => resolve(signal)),
+  );
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      // the group is gone
+    }
+  };
+  const kill = async (signal: NodeJS.Signals) => {
+    signalGroup(signal);
+    await exited;
+  };
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      signalGroup('SIGTERM');
+      const timer = setTimeout(() => signalGroup('SIGKILL'), 15_000);
       await exited.finally(() => clearTimeout(timer));
     }
-    rmSync(dir, { recursive: true, force: true });
+    signalGroup('SIGKILL'); // whatever it left behind in its group
+    if (temp) rmSync(temp, { recursive: true, force: true });
     return child.exitCode;
   };
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   try {
     const port = await new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no listening line in 60 s:\n${output}`)), 60_000);
-      child.stdout!.on('data', (d: Buffer) => {
-        output += d.toString();
+      child.stdout!.on('data', () => {
         const m = /edgeflow tracker listening on http:\/\/localhost:(\d+)/.exec(output);
         if (m) {
           clearTimeout(timer);
           resolve(Number(m[1]));
         }
       });
-      void exited.then((code) => reject(new Error(`exited with ${code}:\n${output}`)));
+      void exited.then((signal) => reject(new Error(`exited (${signal ?? child.exitCode}):\n${output}`)));
     });
-    return { url: `http://127.0.0.1:${port}`, port, pid: child.pid!, output: () => output, stop };
+    const url = `http://127.0.0.1:${port}`;
+    const request = (path: string, init?: RequestInit) => fetch(url + path, init);
+    return {
+      url,
+      port,
+      pid: child.pid!,
+      app: { request },
+      ...jsonCalls(request),
+      output: () => output,
+      exited,
+      kill,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

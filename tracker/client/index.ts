@@ -25,3 +25,4 @@ export {
   type ViewType,
 } from './tracker-client.ts';
 export { isTrackerError, TrackerError } from './tracker-error.ts';
+export { trackingUri } from './tracking-uri.ts';

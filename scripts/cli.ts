@@ -1,3 +1,5 @@
+import { trackingUri } from '../tracker/client/tracking-uri.ts';
+
 /** Runs a small CLI: checks the positional arguments, prints the result or a one-line error, sets the exit code. */
 export function runCli(usage: string, arity: number, run: (args: string[]) => Promise<string>): void {
   const args = process.argv.slice(2).filter((a) => a !== '--');
@@ -10,10 +12,9 @@ export function runCli(usage: string, arity: number, run: (args: string[]) => Pr
     (line) => console.log(line),
     (err: unknown) => {
       const e = err as { message?: string; cause?: { code?: string } };
-      const uri = process.env.MLFLOW_TRACKING_URI ?? 'http://localhost:5000';
       console.error(
         e.cause?.code === 'ECONNREFUSED'
-          ? `cannot reach the tracker at ${uri} (is \`npm start\` running? set MLFLOW_TRACKING_URI)`
+          ? `cannot reach the tracker at ${trackingUri(process.env)} (is \`npm start\` running? set MLFLOW_TRACKING_URI or EDGEFLOW_TRACKER_PORT)`
           : `error: ${e.message ?? String(err)}`,
       );
       process.exitCode = 1;

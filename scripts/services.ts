@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -32,33 +32,59 @@ function port(value: string | undefined, fallback: number, name: string): number
   return n;
 }
 
+/** How a process ended: its exit code, or the signal that killed it. */
+export interface ProcessExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** "exited with code 1", "was killed by SIGKILL". */
+export function describeExit(exit: ProcessExit): string {
+  return exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+}
+
 /** A child process of the loop, reachable at `url`. */
 export interface Service {
   name: string;
   url: string;
   child: ChildProcess;
+  /** Settles once the process has exited and whatever it started was killed with it. */
+  exited: Promise<ProcessExit>;
   /** Output so far (stdout and stderr), for error messages. */
   output(): string;
   stop(): Promise<void>;
 }
 
-interface SpawnOptions {
+/** Options of `startTracker` and `startWorker`. */
+export interface ServiceOptions {
+  /** Echo the child's output lines to this function. */
+  log?: (line: string) => void;
+  /** Holds the service from its spawn until its process has exited, so that a stop mid-start finds it. */
+  running?: Set<Service>;
+  /** Cuts the start short: the process is stopped and the start rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+interface SpawnOptions extends ServiceOptions {
   name: string;
   args: string[];
   env: Record<string, string>;
   url: string;
   readyPath: string;
   timeoutMs: number;
-  /** Echo the child's output lines to this function. */
-  log?: (line: string) => void;
 }
 
+const EXIT_WITH_PARENT = pathToFileURL(join(ROOT, 'scripts/exit-with-parent.mjs')).href;
+const STOP_GRACE_MS = 5000;
+
 async function spawnService(o: SpawnOptions): Promise<Service> {
-  // Own process group, so stop() also ends grandchildren (wrangler's workerd).
-  const child = spawn(process.execPath, o.args, {
+  o.signal?.throwIfAborted();
+  // Own process group, so stopping it ends what it started too (workerd). The IPC channel closes when
+  // this process exits, however it exits, and exit-with-parent.mjs then stops the group.
+  const child = spawn(process.execPath, ['--import', EXIT_WITH_PARENT, ...o.args], {
     cwd: ROOT,
     env: { ...process.env, ...o.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     detached: true,
   });
   let output = '';
@@ -69,32 +95,45 @@ async function spawnService(o: SpawnOptions): Promise<Service> {
   };
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  let exit: ProcessExit | undefined;
+  const exited = new Promise<ProcessExit>((resolve) =>
+    child.once('exit', (code, signal) => {
+      exit = { code, signal };
+      // What it started and left behind (a crash leaves workerd running) goes with it.
+      signalGroup(child, 'SIGKILL');
+      o.running?.delete(service);
+      resolve(exit);
+    }),
+  );
 
   const service: Service = {
     name: o.name,
     url: o.url,
     child,
+    exited,
     output: () => output,
     async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
+      if (exit) return;
       signalGroup(child, 'SIGTERM');
-      const done = await Promise.race([exited.then(() => true), sleep(5000).then(() => false)]);
-      if (!done) {
-        signalGroup(child, 'SIGKILL');
-        await exited;
-      }
+      if (!(await settlesWithin(exited, STOP_GRACE_MS))) signalGroup(child, 'SIGKILL');
+      await exited;
     },
   };
+  o.running?.add(service);
 
   const deadline = Date.now() + o.timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) {
-      throw new Error(`${o.name} exited with code ${child.exitCode} before it was ready:\n${output}`);
+    if (o.signal?.aborted) {
+      await service.stop();
+      throw o.signal.reason;
     }
+    if (exit) throw new Error(`${o.name} ${describeExit(exit)} before it was ready:\n${output}`);
     try {
-      const res = await fetch(o.url + o.readyPath, { signal: AbortSignal.timeout(2000) });
-      if (res.ok) return service;
+      const res = await fetch(o.url + o.readyPath, {
+        signal: o.signal ? AbortSignal.any([o.signal, AbortSignal.timeout(2000)]) : AbortSignal.timeout(2000),
+      });
+      // Only an answer while our process runs counts: never another program's on the same port.
+      if (res.ok && !exit) return service;
     } catch {
       // not listening yet
     }
@@ -108,13 +147,24 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   try {
     process.kill(-child.pid!, signal);
   } catch {
-    child.kill(signal);
+    // the group is empty: everything in it has exited
+  }
+}
+
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
 /** Starts the tracker (Node) on the embedded database and the local edge state. */
-export function startTracker(cfg: LoopConfig, log?: (line: string) => void): Promise<Service> {
+export function startTracker(cfg: LoopConfig, opts: ServiceOptions = {}): Promise<Service> {
   return spawnService({
+    ...opts,
     name: 'tracker',
     args: ['--import', 'tsx', join(ROOT, 'tracker/src/main.ts')],
     env: {
@@ -125,7 +175,6 @@ export function startTracker(cfg: LoopConfig, log?: (line: string) => void): Pro
     url: `http://127.0.0.1:${cfg.trackerPort}`,
     readyPath: '/health',
     timeoutMs: 60_000,
-    log,
   });
 }
 
@@ -136,13 +185,14 @@ export function startTracker(cfg: LoopConfig, log?: (line: string) => void): Pro
  */
 export async function startWorker(
   cfg: LoopConfig,
-  log?: (line: string) => void,
-  vars: Record<string, string> = {},
+  opts: ServiceOptions & { vars?: Record<string, string> } = {},
 ): Promise<Service> {
+  const { vars = {}, ...serviceOpts } = opts;
   const varArgs = Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
   for (let attempt = 1; ; attempt++) {
     try {
       return await spawnService({
+        ...serviceOpts,
         name: 'worker',
         args: [
           join(ROOT, 'node_modules/wrangler/bin/wrangler.js'),
@@ -162,14 +212,44 @@ export async function startWorker(
         url: `http://127.0.0.1:${cfg.workerPort}`,
         readyPath: '/ping',
         timeoutMs: 90_000,
-        log,
       });
     } catch (err) {
       if (attempt >= 3 || !String((err as Error).message).includes('SQLITE_BUSY')) throw err;
-      log?.(`[worker] the state folder was busy at start (SQLITE_BUSY); starting again (${attempt + 1}/3)`);
+      opts.log?.(`[worker] the state folder was busy at start (SQLITE_BUSY); starting again (${attempt + 1}/3)`);
       await sleep(500 * attempt);
     }
   }
+}
+
+/**
+ * Checks, before anything starts, that the loop can listen where it is told to: binds each port the
+ * way its service will (the tracker on every interface, the worker on loopback) and lets go. A port
+ * that is taken is one line that names it and the variable that moves it.
+ */
+export async function assertPortsFree(cfg: LoopConfig): Promise<void> {
+  if (cfg.trackerPort === cfg.workerPort) {
+    throw new Error(
+      `EDGEFLOW_TRACKER_PORT and EDGEFLOW_WORKER_PORT are both ${cfg.trackerPort}; give them different ports`,
+    );
+  }
+  await assertPortFree(cfg.trackerPort, undefined, 'the tracker', 'EDGEFLOW_TRACKER_PORT');
+  await assertPortFree(cfg.workerPort, '127.0.0.1', 'the worker', 'EDGEFLOW_WORKER_PORT');
+}
+
+function assertPortFree(port: number, host: string | undefined, service: string, variable: string): Promise<void> {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.once('error', (err: NodeJS.ErrnoException) => {
+      reject(
+        new Error(
+          err.code === 'EADDRINUSE'
+            ? `port ${port} (${service}) is in use: stop what listens there or set ${variable} to a free port`
+            : `cannot listen on port ${port} (${service}): ${err.code ?? err.message}; set ${variable} to another port`,
+        ),
+      );
+    });
+    srv.listen({ port, host }, () => srv.close(() => resolvePort()));
+  });
 }
 
 /** A TCP port that was free a moment ago. */

@@ -1,12 +1,18 @@
 // End to end on real processes: the tracker (Node, libSQL file) and `wrangler dev` (workerd, simulated
 // R2/KV) on free ports, talking over real HTTP; the model is trained here, logged, registered, promoted,
-// served, replaced and rolled back.
-import { mkdtempSync, rmSync } from 'node:fs';
+// served, replaced and rolled back. Then `npm start` itself as a process (start.ts run by node): signals
+// at every stage, a killed tracker, a killed supervisor, ports in use — checked in /proc and on the ports.
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MODEL_JSON_FILE, SIGNATURE_FILE } from '../contracts/index.ts';
-import type { TrackerClient } from '../tracker/client/index.ts';
+import { TrackerClient } from '../tracker/client/index.ts';
+import { hasExited, listProcesses, type ProcessEntry } from '../tracker/src/edge/process-table.ts';
 import type { ModelFiles } from './lib/model-files.ts';
 import {
   loadModelFromFiles,
@@ -15,7 +21,7 @@ import {
   readSignature,
   weightPaths,
 } from './lib/model-files.ts';
-import { freePort, type LoopConfig, sleep } from './services.ts';
+import { assertPortsFree, freePort, type LoopConfig, sleep, startTracker } from './services.ts';
 import { DEMO_MODEL, type Loop, startLoop } from './start.ts';
 import { trainAndLog } from './train.ts';
 
@@ -120,6 +126,269 @@ describe('the whole loop on real processes', () => {
     expect(loop.version).toBe('1');
   }, 120_000);
 });
+
+describe('npm start as a process: signals, crashes, ports', () => {
+  let dir: string;
+  let cfg: LoopConfig;
+  const started: StartProcess[] = [];
+
+  beforeAll(async () => {
+    // A filled registry (version 1 live, version 2 registered), so that no start trains.
+    dir = mkdtempSync(join(tmpdir(), 'edgeflow-start-'));
+    cfg = {
+      trackerPort: await freePort(),
+      workerPort: await freePort(),
+      dataDir: join(dir, 'data'),
+      stateDir: join(dir, 'state'),
+    };
+    const tracker = await startTracker(cfg);
+    try {
+      const client = new TrackerClient({ baseUrl: tracker.url });
+      await trainAndLog(client, { ...SMALL, model: DEMO_MODEL, promote: true });
+      await trainAndLog(client, { ...SMALL, seed: 7, model: DEMO_MODEL, register: true });
+    } finally {
+      await tracker.stop();
+    }
+  }, 240_000);
+
+  afterAll(async () => {
+    for (const s of started) killStack(s.child.pid!);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const run = () => {
+    const s = runStart(cfg);
+    started.push(s);
+    return s;
+  };
+
+  it.each([
+    ['SIGTERM', 'right after the spawn', undefined],
+    ['SIGINT', 'once the tracker process runs', 'tracker/src/main.ts'],
+    ['SIGHUP', 'once the tracker process runs', 'tracker/src/main.ts'],
+    ['SIGTERM', 'once wrangler dev runs (the tracker is up)', 'wrangler'],
+  ] as const)(
+    '%s %s stops what has started and leaves nothing behind',
+    async (signal, _when, waitFor) => {
+      const start = run();
+      const pid = start.child.pid!;
+      if (waitFor) await until(() => childOf(pid, waitFor), 60_000, `a child running ${waitFor}`);
+      const seen = stackOf(pid);
+      process.kill(pid, signal);
+      const exit = await start.exited;
+      if (waitFor) {
+        expect(exit, start.output()).toEqual({ code: 0, signal: null });
+        expect(start.output()).toContain(`${signal}: stopping edgeflow`);
+      }
+      expect(start.output()).not.toContain('edgeflow is running');
+      await expectNothingLeft([...seen, ...stackOf(pid)], cfg);
+    },
+    90_000,
+  );
+
+  it('restarts a SIGKILLed tracker while the worker keeps serving; a SIGKILLed supervisor takes every child along', async () => {
+    const start = run();
+    const pid = start.child.pid!;
+    await start.waitFor(/edgeflow is running/, 150_000);
+    const body = /-d '(\{.*\})'/.exec(start.output())![1]!;
+    const predict = () =>
+      fetch(`http://127.0.0.1:${cfg.workerPort}/predict`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+
+    const tracker = childOf(pid, 'tracker/src/main.ts')!;
+    const trackerGroup = listProcesses().filter((p) => p.pgid === tracker.pid);
+    expect(trackerGroup.length, 'the tracker and its workerd').toBeGreaterThan(1);
+    process.kill(tracker.pid, 'SIGKILL');
+    let answered = 0;
+    const deadline = Date.now() + 60_000;
+    while (!start.output().includes('tracker is running again') && Date.now() < deadline) {
+      const res = await predict();
+      expect(res.status, await res.text()).toBe(200);
+      answered++;
+      await sleep(100);
+    }
+    expect(answered, 'predictions while the tracker was down').toBeGreaterThan(0);
+    expect(start.output()).toMatch(/tracker was killed by SIGKILL[\s\S]*tracker: starting it again in 1 s/);
+    expect(start.output()).toMatch(/tracker is running again/);
+    // Nothing of the killed tracker's group is left: its workerd went with it.
+    await expectNothingLeft(trackerGroup);
+    expect((await fetch(`http://127.0.0.1:${cfg.trackerPort}/health`)).status).toBe(200);
+    expect((await predict()).status).toBe(200);
+
+    // The scripts find this tracker through EDGEFLOW_TRACKER_PORT.
+    const env: NodeJS.ProcessEnv = { ...process.env, EDGEFLOW_TRACKER_PORT: String(cfg.trackerPort) };
+    delete env.MLFLOW_TRACKING_URI;
+    const promote = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'scripts/promote.ts'), DEMO_MODEL, '2'],
+      { cwd: ROOT, env },
+    );
+    expect(promote.stdout).toMatch(/fraud-detector: version 1 → 2 is live/);
+
+    const seen = stackOf(pid);
+    expect(seen.filter((p) => p.pgid === p.pid).length, 'the tracker and the worker groups').toBe(2);
+    process.kill(pid, 'SIGKILL');
+    await expectNothingLeft(seen, cfg, 15_000);
+  }, 240_000);
+
+  it('SIGHUP once it is up stops the tracker, the worker and their workerds', async () => {
+    const start = run();
+    const pid = start.child.pid!;
+    await start.waitFor(/edgeflow is running/, 150_000);
+    const seen = stackOf(pid);
+    expect(seen.filter((p) => readCmdline(p.pid).includes('workerd')).length).toBeGreaterThanOrEqual(2);
+    process.kill(pid, 'SIGHUP');
+    expect(await start.exited).toEqual({ code: 0, signal: null });
+    expect(start.output()).toContain('SIGHUP: stopping edgeflow');
+    await expectNothingLeft(seen, cfg);
+  }, 240_000);
+
+  it.each([
+    ['tracker', 'EDGEFLOW_TRACKER_PORT'],
+    ['worker', 'EDGEFLOW_WORKER_PORT'],
+  ] as const)(
+    'a port in use (the %s) is one line naming it and %s, and a non-zero exit',
+    async (which, variable) => {
+      const port = which === 'tracker' ? cfg.trackerPort : cfg.workerPort;
+      const holder = await listenOn(port);
+      try {
+        const start = run();
+        expect((await start.exited).code).toBe(1);
+        const lines = start.output().trim().split('\n');
+        expect(lines, start.output()).toHaveLength(1);
+        expect(lines[0]).toContain(`port ${port}`);
+        expect(lines[0]).toContain(variable);
+      } finally {
+        await new Promise((r) => holder.close(r));
+      }
+    },
+    60_000,
+  );
+});
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** `npm start` — start.ts under node, as `tsx scripts/start.ts` runs it — as a child of this test. */
+interface StartProcess {
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  waitFor(pattern: RegExp, timeoutMs: number): Promise<void>;
+}
+
+function runStart(cfg: LoopConfig): StartProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/start.ts')], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      EDGEFLOW_TRACKER_PORT: String(cfg.trackerPort),
+      EDGEFLOW_WORKER_PORT: String(cfg.workerPort),
+      EDGEFLOW_DATA_DIR: cfg.dataDir,
+      EDGEFLOW_STATE_DIR: cfg.stateDir,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return {
+    child,
+    output: () => output,
+    exited,
+    waitFor: (pattern, timeoutMs) =>
+      until(
+        () => {
+          if (pattern.test(output)) return true;
+          if (child.exitCode !== null || child.signalCode !== null) throw new Error(`exited:\n${output}`);
+          return false;
+        },
+        timeoutMs,
+        `${pattern} in the output:\n${output}`,
+      ).then(() => {}),
+  };
+}
+
+async function until<T>(probe: () => T | undefined | false, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`no ${what} within ${timeoutMs} ms`);
+    await sleep(20);
+  }
+}
+
+function readCmdline(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
+  } catch {
+    return '';
+  }
+}
+
+/** The running child of `pid` whose command line holds `fragment`. */
+function childOf(pid: number, fragment: string): ProcessEntry | undefined {
+  return listProcesses().find((p) => p.ppid === pid && p.state !== 'Z' && readCmdline(p.pid).includes(fragment));
+}
+
+/** The process, its descendants and every member of their own process groups, as they are now. */
+function stackOf(pid: number): ProcessEntry[] {
+  const all = listProcesses();
+  const tree = new Set([pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of all) {
+      if (tree.has(p.pid) || !tree.has(p.ppid)) continue;
+      tree.add(p.pid);
+      grew = true;
+    }
+  }
+  const own = all.find((p) => p.pid === pid)?.pgid; // this test runner's group too: not the stack's
+  const groups = new Set(all.filter((p) => tree.has(p.pid) && p.pgid !== own).map((p) => p.pgid));
+  return all.filter((p) => tree.has(p.pid) || groups.has(p.pgid));
+}
+
+/** Within the time, every process seen has exited, none is left in their groups, and the ports are free. */
+async function expectNothingLeft(seen: ProcessEntry[], cfg?: LoopConfig, timeoutMs = 10_000): Promise<void> {
+  const groups = new Set(seen.filter((p) => p.pgid === p.pid).map((p) => p.pgid));
+  const left = () => [
+    ...new Set([
+      ...seen.filter((p) => !hasExited(p)).map((p) => p.pid),
+      ...listProcesses()
+        .filter((p) => groups.has(p.pgid) && !hasExited(p))
+        .map((p) => p.pid),
+    ]),
+  ];
+  const deadline = Date.now() + timeoutMs;
+  while (left().length && Date.now() < deadline) await sleep(100);
+  expect(left().map((pid) => `${pid} ${readCmdline(pid)}`)).toEqual([]);
+  if (cfg) await expect(assertPortsFree(cfg)).resolves.toBeUndefined();
+}
+
+function killStack(pid: number): void {
+  for (const p of stackOf(pid)) {
+    try {
+      process.kill(p.pid, 'SIGKILL');
+    } catch {
+      // gone already
+    }
+  }
+}
+
+/** Holds `port` on loopback the way another program would. */
+function listenOn(port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(port, '127.0.0.1', () => resolve(srv));
+  });
+}
 
 interface Answer {
   prediction: number;

@@ -1,11 +1,23 @@
 /**
  * `npm start`: the whole loop on one machine. Starts the tracker and the worker, trains, registers and
  * promotes the demo model if the registry has none, then prints where to look and how to ask for a
- * prediction, and runs until Ctrl-C.
+ * prediction, and runs until Ctrl-C, SIGTERM or SIGHUP — which, at any moment, stop whatever has started.
+ * A tracker or worker that crashes is started again (a few times, with growing delays) while the other
+ * keeps running; the children stop by themselves if this process dies, by a SIGKILL too.
  */
 import { pathToFileURL } from 'node:url';
 import { TrackerClient } from '../tracker/client/index.ts';
-import { type LoopConfig, loopConfig, type Service, sleep, startTracker, startWorker } from './services.ts';
+import {
+  assertPortsFree,
+  type LoopConfig,
+  loopConfig,
+  type Service,
+  type ServiceOptions,
+  sleep,
+  startTracker,
+  startWorker,
+} from './services.ts';
+import { Supervisor } from './supervisor.ts';
 import { trainAndLog } from './train.ts';
 
 /** The demo model's registered name (the worker's DEFAULT_MODEL in wrangler.toml). */
@@ -23,8 +35,8 @@ export interface Loop {
   stop(): Promise<void>;
 }
 
-/** Options of `startLoop`. */
-export interface LoopOptions {
+/** Options of `startLoop`; `running` and `signal` are passed on to the services (see `Supervisor`). */
+export interface LoopOptions extends Pick<ServiceOptions, 'running' | 'signal'> {
   log?: (line: string) => void;
   /** Echo the services' own output. */
   verbose?: boolean;
@@ -38,10 +50,11 @@ export async function startLoop(cfg: LoopConfig, opts: LoopOptions = {}): Promis
   const echo = opts.verbose ? log : undefined;
   // One after the other: both open the simulators' SQLite files under the state folder, and two
   // workerd processes creating them at once can fail with SQLITE_BUSY.
-  const tracker = await startTracker(cfg, echo);
+  const serviceOpts = { log: echo, running: opts.running, signal: opts.signal };
+  const tracker = await startTracker(cfg, serviceOpts);
   let worker: Service;
   try {
-    worker = await startWorker(cfg, echo);
+    worker = await startWorker(cfg, serviceOpts);
   } catch (err) {
     await tracker.stop();
     throw err;
@@ -115,12 +128,24 @@ async function waitForPrediction(workerUrl: string, body: string, timeoutMs = 30
 }
 
 async function main(): Promise<void> {
-  const t0 = performance.now();
-  const cfg = loopConfig();
-  const log = (line: string) => console.log(line);
-  const loop = await startLoop(cfg, { log, verbose: process.env.EDGEFLOW_VERBOSE === '1' });
-  const seconds = ((performance.now() - t0) / 1000).toFixed(1);
-  console.log(`
+  const supervisor = new Supervisor((line) => console.log(line));
+  const stopAndExit = (code: number) => void supervisor.stop().then(() => process.exit(code));
+  // First of all: a signal at any moment, the first seconds included, stops whatever has started.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => {
+      if (!supervisor.stopping) console.log(`\n${signal}: stopping edgeflow…`);
+      stopAndExit(0);
+    });
+  }
+  try {
+    const t0 = performance.now();
+    const cfg = loopConfig();
+    await assertPortsFree(cfg);
+    const log = (line: string) => console.log(line);
+    const verbose = process.env.EDGEFLOW_VERBOSE === '1';
+    const loop = await startLoop(cfg, { log, verbose, ...supervisor.options });
+    const seconds = ((performance.now() - t0) / 1000).toFixed(1);
+    console.log(`
 edgeflow is running (first prediction after ${seconds} s; ${DEMO_MODEL} version ${loop.version} live)
 
   dashboard  ${loop.tracker.url.replace('127.0.0.1', 'localhost')}/
@@ -131,28 +156,28 @@ edgeflow is running (first prediction after ${seconds} s; ${DEMO_MODEL} version 
 
 Ctrl-C stops both.`);
 
-  let stopping = false;
-  const shutdown = async (code: number) => {
-    if (stopping) return;
-    stopping = true;
-    console.log('\nstopping tracker and worker…');
-    await loop.stop();
-    process.exit(code);
-  };
-  process.on('SIGINT', () => void shutdown(0));
-  process.on('SIGTERM', () => void shutdown(0));
-  for (const s of [loop.tracker, loop.worker]) {
-    s.child.once('exit', (code) => {
-      if (stopping) return;
-      console.error(`${s.name} exited unexpectedly (code ${code}):\n${s.output().slice(-4000)}`);
-      void shutdown(1);
+    const echo = verbose ? log : undefined;
+    const onGiveUp = (reason: string) => {
+      console.error(`${reason}: stopping edgeflow`);
+      stopAndExit(1);
+    };
+    supervisor.keep(loop.tracker, {
+      start: (opts) => startTracker(cfg, { ...opts, log: echo }),
+      onGiveUp,
+      meanwhile: 'the worker keeps serving the live model',
     });
+    supervisor.keep(loop.worker, {
+      start: (opts) => startWorker(cfg, { ...opts, log: echo }),
+      onGiveUp,
+      meanwhile: 'the tracker keeps running',
+    });
+  } catch (err) {
+    if (supervisor.stopping) return; // stopped by a signal, which said so
+    console.error(err instanceof Error ? err.message : err);
+    stopAndExit(1);
   }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  main().catch((err) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
-  });
+  await main();
 }

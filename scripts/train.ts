@@ -1,7 +1,8 @@
 /**
  * `npm run train -- [--epochs N] [--seed S] [--samples N] [--model NAME] [--experiment NAME] [--register] [--promote]`:
- * trains the demo fraud model with TFJS in Node and logs it to the tracker at `MLFLOW_TRACKING_URI`
- * (params, per-epoch metrics, test metrics, model files), optionally registering and promoting it.
+ * trains the demo fraud model with TFJS in Node and logs it to the tracker at `MLFLOW_TRACKING_URI` (else
+ * localhost on `EDGEFLOW_TRACKER_PORT`, default 5000) (params, per-epoch metrics, test metrics, model files),
+ * optionally registering and promoting it.
  */
 import { userInfo } from 'node:os';
 import { pathToFileURL } from 'node:url';
@@ -210,10 +211,10 @@ usage: npm run train -- [--epochs N] [--seed S] [--samples N] [--backend wasm|cp
     process.exitCode = 2;
     return;
   }
-  const uri = process.env.MLFLOW_TRACKING_URI ?? 'http://localhost:5000';
+  const client = new TrackerClient();
   try {
-    const result = await trainAndLog(new TrackerClient(), { ...opts, log: (line) => console.log(line) });
-    console.log(`done: run ${result.runId}${result.version ? `, version ${result.version}` : ''} (${uri})`);
+    const result = await trainAndLog(client, { ...opts, log: (line) => console.log(line) });
+    console.log(`done: run ${result.runId}${result.version ? `, version ${result.version}` : ''} (${client.baseUrl})`);
   } catch (err) {
     console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
     process.exitCode = 1;

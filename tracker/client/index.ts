@@ -27,3 +27,4 @@ export type {
 export { BATCH_LIMITS, splitBatch } from './split-batch.ts';
 export { type Page, type SearchOptions, TrackerClient, type TrackerClientOptions } from './tracker-client.ts';
 export { isTrackerError, TrackerError } from './tracker-error.ts';
+export { trackingUri } from './tracking-uri.ts';

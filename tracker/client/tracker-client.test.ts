@@ -45,17 +45,24 @@ describe('TrackerClient', () => {
   }
 
   describe('base URL', () => {
-    it('comes from the constructor, else MLFLOW_TRACKING_URI, else localhost:5000', () => {
-      const saved = process.env.MLFLOW_TRACKING_URI;
+    it('comes from the constructor, else MLFLOW_TRACKING_URI, else localhost:EDGEFLOW_TRACKER_PORT', () => {
+      const saved = { uri: process.env.MLFLOW_TRACKING_URI, port: process.env.EDGEFLOW_TRACKER_PORT };
+      const restore = (name: string, value: string | undefined) => {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      };
       try {
         process.env.MLFLOW_TRACKING_URI = 'http://tracker.example:5001/';
+        process.env.EDGEFLOW_TRACKER_PORT = '6123';
         expect(new TrackerClient().baseUrl).toBe('http://tracker.example:5001');
         expect(new TrackerClient({ baseUrl: 'http://x:1//' }).baseUrl).toBe('http://x:1');
         delete process.env.MLFLOW_TRACKING_URI;
+        expect(new TrackerClient().baseUrl).toBe('http://localhost:6123');
+        delete process.env.EDGEFLOW_TRACKER_PORT;
         expect(new TrackerClient().baseUrl).toBe('http://localhost:5000');
       } finally {
-        if (saved === undefined) delete process.env.MLFLOW_TRACKING_URI;
-        else process.env.MLFLOW_TRACKING_URI = saved;
+        restore('MLFLOW_TRACKING_URI', saved.uri);
+        restore('EDGEFLOW_TRACKER_PORT', saved.port);
       }
     });
   });

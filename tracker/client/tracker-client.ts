@@ -23,10 +23,11 @@ import {
 } from './schemas.ts';
 import { splitBatch } from './split-batch.ts';
 import { isTrackerError, TrackerError } from './tracker-error.ts';
+import { trackingUri } from './tracking-uri.ts';
 
 /** Options of a `TrackerClient`. */
 export interface TrackerClientOptions {
-  /** The tracker's URL (default: `MLFLOW_TRACKING_URI`, else `http://localhost:5000`). */
+  /** The tracker's URL (default: `MLFLOW_TRACKING_URI`, else `http://localhost:${EDGEFLOW_TRACKER_PORT ?? 5000}`). */
   baseUrl?: string;
   /** The fetch to use (default: the global one). */
   fetch?: typeof fetch;
@@ -66,7 +67,7 @@ export class TrackerClient {
 
   constructor(options: TrackerClientOptions = {}) {
     const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-    this.baseUrl = (options.baseUrl ?? env?.MLFLOW_TRACKING_URI ?? 'http://localhost:5000').replace(/\/+$/, '');
+    this.baseUrl = options.baseUrl?.replace(/\/+$/, '') ?? trackingUri(env);
     this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.#actor = options.actor ?? env?.EDGEFLOW_ACTOR ?? env?.USER;
   }

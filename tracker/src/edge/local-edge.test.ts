@@ -1,9 +1,12 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Edge } from './edge.ts';
 import { localPersistPath, openLocalEdge } from './local-edge.ts';
+import { childProcesses, hasExited } from './process-table.ts';
 
 describe('local edge', () => {
   let stateDir: string;
@@ -51,4 +54,30 @@ describe('local edge', () => {
     expect(await edge.kv.get('pointer/none')).toBeNull();
     expect(await edge.blobs.get('nope')).toBeNull();
   });
+
+  it.runIf(process.platform === 'linux')(
+    'takes its workerd along when the process that opened it is SIGKILLed',
+    async () => {
+      const holder = spawn(
+        process.execPath,
+        ['--import', 'tsx', fileURLToPath(new URL('./testing/hold-local-edge.ts', import.meta.url)), stateDir],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let output = '';
+      holder.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+      await new Promise<void>((resolve, reject) => {
+        holder.stdout!.on('data', (d: Buffer) => (output += d.toString()).includes('ready') && resolve());
+        holder.once('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)));
+      });
+      const workerd = childProcesses(holder.pid).filter((p) =>
+        readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').includes('workerd'),
+      );
+      expect(workerd).toHaveLength(1);
+      holder.kill('SIGKILL');
+      const deadline = Date.now() + 5000;
+      while (!hasExited(workerd[0]!) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(hasExited(workerd[0]!), 'workerd outlived the process that started it').toBe(true);
+    },
+    90_000,
+  );
 });

@@ -5,6 +5,8 @@ import { getPlatformProxy } from 'wrangler';
 import type { BlobInfo, BlobStore } from './blob-store.ts';
 import type { Edge } from './edge.ts';
 import type { KvStore } from './kv-store.ts';
+import { childProcesses } from './process-table.ts';
+import { reapOnExit } from './reaper.ts';
 import { uploadInParts } from './upload-in-parts.ts';
 
 /** Options of the local edge. */
@@ -35,12 +37,19 @@ export async function openLocalEdge(options: LocalEdgeOptions): Promise<Edge> {
   const configPath = resolve(options.configPath ?? 'wrangler.toml');
   if (!existsSync(configPath)) throw new Error(`wrangler config not found: ${configPath}`);
   const persistPath = localPersistPath(options.stateDir);
+  // miniflare runs the simulators in a workerd child of this process, which would outlive a SIGKILL
+  // or a crash of it: the reaper ends it then.
+  const before = new Set(childProcesses().map((p) => p.pid));
   const proxy = await getPlatformProxy<Bindings>({ configPath, persist: { path: persistPath } });
+  const reaper = reapOnExit(childProcesses().filter((p) => !before.has(p.pid)));
   return {
     blobs: r2Blobs(proxy.env.MODELS),
     kv: kvStore(proxy.env.POINTERS),
     describe: `local (wrangler state ${persistPath})`,
-    close: () => proxy.dispose(),
+    close: async () => {
+      await proxy.dispose();
+      reaper.release();
+    },
   };
 }
 

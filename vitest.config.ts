@@ -14,7 +14,13 @@ export default defineConfig({
         },
       },
       {
-        plugins: [cloudflareTest({ wrangler: { configPath: './wrangler.toml' } })],
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: './wrangler.toml' },
+            // the fuzz's length and seed, from the host (`npm run fuzz`) into workerd
+            miniflare: { bindings: { FUZZ_RUNS: process.env.FUZZ_RUNS ?? '', FUZZ_SEED: process.env.FUZZ_SEED ?? '' } },
+          }),
+        ],
         test: {
           name: 'worker',
           include: ['worker/**/*.test.ts'],

@@ -10,13 +10,14 @@ import { handleModelInfo } from './model-info-handler.ts';
 import type { ModelRegistry } from './model-registry.ts';
 import { openApiDocument } from './openapi.ts';
 import { handlePredict } from './predict-handler.ts';
+import { refuseOversizeBody } from './refuse-oversize-body.ts';
 import { requireApiKey } from './require-api-key.ts';
 
 /**
  * The edge worker: `POST /predict` (DEFAULT_MODEL), `POST /v1/models/:name/predict`,
  * `POST /v1/models/:name/versions/:version/predict`, `GET /v1/models/:name`, `GET /health`, `GET /metrics`,
  * `GET /openapi.json`, `GET /docs`, `GET /ping`, serving the models of `registry`. CORS from `CORS_ORIGINS`;
- * API keys on predict when `REQUIRE_API_KEY` is on.
+ * on predict, a declared body over `MAX_BODY_BYTES` is refused first, then API keys when `REQUIRE_API_KEY` is on.
  *
  * @example
  * ```ts
@@ -32,10 +33,12 @@ export function createApp(registry: ModelRegistry): Hono<{ Bindings: Env }> {
   app.get('/metrics', (c) => handleMetrics(c, registry));
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
   app.get('/docs', (c) => c.html(docsPage()));
-  app.post('/predict', requireApiKey(), (c) => handlePredict(c, registry, c.env.DEFAULT_MODEL));
+  // an oversize body is refused before the API key is looked up
+  const guards = [refuseOversizeBody(), requireApiKey()] as const;
+  app.post('/predict', ...guards, (c) => handlePredict(c, registry, c.env.DEFAULT_MODEL));
   app.get('/v1/models/:name', (c) => handleModelInfo(c, registry));
-  app.post('/v1/models/:name/predict', requireApiKey(), (c) => handlePredict(c, registry, c.req.param('name')));
-  app.post('/v1/models/:name/versions/:version/predict', requireApiKey(), (c) =>
+  app.post('/v1/models/:name/predict', ...guards, (c) => handlePredict(c, registry, c.req.param('name')));
+  app.post('/v1/models/:name/versions/:version/predict', ...guards, (c) =>
     handlePredict(c, registry, c.req.param('name'), c.req.param('version')),
   );
 

@@ -2,9 +2,8 @@ import { hostname } from 'node:os';
 import { PRODUCTION_ALIAS, pointerKey } from '../../../contracts/index.ts';
 import type { Edge } from '../edge/edge.ts';
 import { MlflowError } from '../errors.ts';
-import type { PendingFlip } from '../store/entities.ts';
+import type { DeploymentKind, PendingFlip } from '../store/entities.ts';
 import type { TrackingStore } from '../store/tracking-store.ts';
-import type { PromoteInput } from './promote.ts';
 
 /** How a flip holds its model: how long its lease runs, who it says it is, how long it waits for another. */
 export interface FlipOptions {
@@ -33,7 +32,7 @@ export function flipOptions(env: Record<string, string | undefined> = process.en
 export async function acquireFlip(
   edge: Edge,
   store: TrackingStore,
-  input: PromoteInput,
+  input: { name: string; version: string; actor: string; kind?: DeploymentKind },
   options: FlipOptions = flipOptions(),
 ): Promise<number> {
   const deadline = Date.now() + options.waitMs;

@@ -1,4 +1,11 @@
-import { Pointer, PRODUCTION_ALIAS, pointerKey, sha256Hex, versionPrefix } from '../../../contracts/index.ts';
+import {
+  decodePointer,
+  Pointer,
+  PRODUCTION_ALIAS,
+  pointerKey,
+  sha256Hex,
+  versionPrefix,
+} from '../../../contracts/index.ts';
 import type { Edge } from '../edge/edge.ts';
 import { MlflowError } from '../errors.ts';
 import type { Deployment, DeploymentKind } from '../store/entities.ts';
@@ -103,12 +110,9 @@ async function flip(edge: Edge, store: TrackingStore, input: PromoteInput): Prom
   try {
     faultPoint('flip:after-intent');
     before = await edge.kv.get(key);
-    let current: Pointer | null = null;
-    try {
-      current = await readPointer(edge.kv, name);
-    } catch {
-      current = null; // an unreadable pointer is replaced; there is just no previous version to record
-    }
+    // an unreadable pointer is replaced; there is just no previous version to record
+    const decoded = before === null ? null : decodePointer(before, name);
+    const current = decoded && 'pointer' in decoded ? decoded.pointer : null;
     const previous = current ? (current.version === version ? current.previous : current.version) : undefined;
     pointer = Pointer.parse({
       model: name,

@@ -121,4 +121,15 @@ describe('flip intents', () => {
     expect(await t.store.failFlip(id)).toBe(false);
     expect(await live(name)).toEqual({ pointer: '1', alias: '1', last: '1' });
   });
+
+  it('starts all the same when KV cannot be read: the flip waits for a later try', async () => {
+    const name = await model();
+    await begin(name, 'gone-host:1', Date.now() - 1);
+    const down = { ...t.edge, kv: { ...t.edge.kv, get: () => Promise.reject(new Error('KV is down')) } };
+    const lines: string[] = [];
+    const counts = await reconcileFlips(down, t.store, (line) => lines.push(line));
+    expect(counts.waiting).toBeGreaterThanOrEqual(1);
+    expect(lines.join('\n')).toMatch(/KV is down/);
+    expect((await t.store.pendingFlips()).map((f) => f.model)).toContain(name);
+  });
 });

@@ -90,41 +90,50 @@ export async function reconcileFlips(
   const counts = { done: 0, failed: 0, waiting: 0 };
   for (const flip of await store.pendingFlips()) {
     if (flip.lease_until < Date.now() || ownerIsGone(flip.owner)) {
-      const outcome = await reconcileFlip(edge, store, flip);
-      counts[outcome]++;
-      log(
-        `edgeflow tracker: ${outcome === 'done' ? 'finished' : 'gave up'} an interrupted ${flip.model} flip to version ${flip.to_version}`,
-      );
+      try {
+        const outcome = await reconcileFlip(edge, store, flip);
+        counts[outcome]++;
+        log(
+          `edgeflow tracker: ${outcome === 'done' ? 'finished' : 'gave up'} an interrupted ${flip.model} flip to version ${flip.to_version}`,
+        );
+        continue;
+      } catch (error) {
+        // KV or the database unreachable just now: the tracker starts all the same and tries again
+        log(
+          `edgeflow tracker: reconciling the ${flip.model} flip failed (${describe(error)}); trying again in ${RETRY_MS / 1000} s`,
+        );
+        later(edge, store, flip, log, RETRY_MS);
+      }
     } else {
-      counts.waiting++;
-      const timer = setTimeout(
-        () => void reconcileLater(edge, store, flip, log),
-        Math.max(0, flip.lease_until - Date.now()) + 50,
-      );
-      timer.unref();
+      later(edge, store, flip, log, Math.max(0, flip.lease_until - Date.now()) + 50);
     }
+    counts.waiting++;
   }
   return counts;
 }
 
-async function reconcileLater(
-  edge: Edge,
-  store: TrackingStore,
-  flip: PendingFlip,
-  log: (line: string) => void,
-): Promise<void> {
-  try {
-    const still = (await store.pendingFlips()).find((f) => f.id === flip.id);
-    if (still)
+const RETRY_MS = 30_000;
+
+/** Looks at `flip` again in `ms` (a timer that does not hold the process), and again after that while it fails. */
+function later(edge: Edge, store: TrackingStore, flip: PendingFlip, log: (line: string) => void, ms: number): void {
+  const timer = setTimeout(async () => {
+    try {
+      const still = (await store.pendingFlips()).find((f) => f.id === flip.id);
+      if (still)
+        log(
+          `edgeflow tracker: ${await reconcileFlip(edge, store, still)} ${flip.model} flip to version ${flip.to_version}`,
+        );
+    } catch (error) {
       log(
-        `edgeflow tracker: ${await reconcileFlip(edge, store, still)} ${flip.model} flip to version ${flip.to_version}`,
+        `edgeflow tracker: reconciling the ${flip.model} flip failed (${describe(error)}); trying again in ${RETRY_MS / 1000} s`,
       );
-  } catch (error) {
-    log(
-      `edgeflow tracker: reconciling the ${flip.model} flip failed: ${error instanceof Error ? error.message : error}`,
-    );
-  }
+      later(edge, store, flip, log, RETRY_MS);
+    }
+  }, ms);
+  timer.unref();
 }
+
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
  * True when `owner` is a tracker process of this host that no longer runs — or this very process: its

@@ -1,9 +1,17 @@
 import { trackingUri } from '../tracker/client/tracking-uri.ts';
 
-/** Runs a small CLI: checks the positional arguments, prints the result or a one-line error, sets the exit code. */
-export function runCli(usage: string, arity: number, run: (args: string[]) => Promise<string>): void {
+/**
+ * Runs a small CLI: checks the positional arguments (`arity`: how many, or the least and the most),
+ * prints the result or a one-line error, sets the exit code.
+ */
+export function runCli(
+  usage: string,
+  arity: number | readonly [number, number],
+  run: (args: string[]) => Promise<string>,
+): void {
   const args = process.argv.slice(2).filter((a) => a !== '--');
-  if (args.length !== arity || args.some((a) => a.startsWith('-'))) {
+  const [least, most] = typeof arity === 'number' ? [arity, arity] : arity;
+  if (args.length < least || args.length > most || args.some((a) => a.startsWith('-'))) {
     console.error(`usage: ${usage}`);
     process.exitCode = 2;
     return;

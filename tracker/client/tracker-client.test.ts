@@ -317,7 +317,7 @@ describe('TrackerClient', () => {
 
       // Who acted is recorded as the client names it, a name beyond ASCII included.
       const named = new TrackerClient({ baseUrl, actor: 'Łucja 王' });
-      await named.rollback(name);
+      await named.rollback(name, { to: '2' });
       expect((await client.getDeployment(name)).history[0]).toMatchObject({ to_version: '2', actor: 'Łucja 王' });
     });
   });

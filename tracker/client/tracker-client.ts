@@ -466,10 +466,13 @@ export class TrackerClient {
 
   // --- deployments (edgeflow) -----------------------------------------------------------------
 
-  /** Puts the version the pointer held before back live; returns the recorded flip. */
-  async rollback(name: string): Promise<Deployment> {
+  /**
+   * Puts back live the version live before the current one (skipping versions rolled back from), or
+   * `to`; returns the recorded flip.
+   */
+  async rollback(name: string, options: { to?: string } = {}): Promise<Deployment> {
     const answer = z.union([z.object({ deployment: Deployment }).transform((a) => a.deployment), Deployment]);
-    return this.#post('edgeflow/deployments/rollback', { name }, answer);
+    return this.#post('edgeflow/deployments/rollback', { name, ...options }, answer);
   }
 
   /** The live pointer of a model (null before its first promotion) and its flips, newest first. */

@@ -149,10 +149,29 @@ describe('promotion, rollback and the production alias', () => {
     expect((await promoteVia('solo', '1')).status).toBe(200);
     const noPrevious = await t.post(`${EDGE_API}/deployments/rollback`, { name: 'solo' });
     expect(noPrevious.status).toBe(400);
-    expect(noPrevious.body.message).toContain('no previous version');
+    expect(noPrevious.body.message).toContain('no earlier version');
     expect(JSON.parse((await pointerRaw('solo'))!).version).toBe('1');
     expect((await t.post(`${EDGE_API}/deployments/rollback`, { name: 'ghost' })).status).toBe(404);
     expect((await t.get(`${EDGE_API}/deployments/get`, { name: 'ghost' })).status).toBe(404);
+  });
+
+  it('rolls back through the history, skipping versions rolled back from; `to` picks one', async () => {
+    for (const tag of ['a', 'b', 'c']) await registerVersion(t, 'walk', await logModelRun(t, modelFiles(tag)));
+    for (const v of ['1', '2', '3']) expect((await promoteVia('walk', v)).status).toBe(200);
+    const back = async (body: Record<string, string> = {}) => {
+      const res = await t.post(`${EDGE_API}/deployments/rollback`, { name: 'walk', ...body });
+      return res.status === 200 ? res.body.pointer.version : res.body.error_code;
+    };
+    expect(await back()).toBe('2');
+    expect(await back()).toBe('1'); // not back to 3, which was rolled back from
+    expect(await back()).toBe('INVALID_STATE'); // 2 and 3 were both rolled back from
+    expect(await back({ to: '3' })).toBe('3');
+    expect(await back({ to: '3' })).toBe('INVALID_STATE'); // already live
+    expect(await back()).toBe('INVALID_STATE'); // 1 was just rolled back from, to 3
+    expect((await promoteVia('walk', '2')).status).toBe(200); // 2 live again, promoted this time
+    expect((await promoteVia('walk', '3')).status).toBe(200);
+    expect(await back()).toBe('2'); // its last step down was a promotion: it is a target again
+    expect(JSON.parse((await pointerRaw('walk'))!)).not.toHaveProperty('canary');
   });
 
   it('promoting the live version again keeps its previous', async () => {

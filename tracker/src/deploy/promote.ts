@@ -54,28 +54,55 @@ export function withPointerLock<T>(fn: () => Promise<T>): Promise<T> {
   return flips.run(fn);
 }
 
-/** Promotes the version the pointer held before the current one (kind `rollback`). */
+/**
+ * Puts back live the version live before the current one (kind `rollback`): the deployment history,
+ * newest first, skipping versions that were rolled back from — so a second rollback goes further back
+ * instead of returning to the version just rolled away from. `to` names the version instead. The new
+ * pointer carries no canary or shadow.
+ */
 export function rollback(
   edge: Edge,
   store: TrackingStore,
-  input: { name: string; actor: string },
+  input: { name: string; actor: string; to?: string },
 ): Promise<PromoteResult> {
   return flips.run(async () => {
     await store.getRegisteredModel(input.name);
     const current = await readPointer(edge.kv, input.name);
-    if (!current)
+    if (!current) {
       throw new MlflowError(
         'INVALID_STATE',
         `Model ${input.name} has no version live at the edge; nothing to roll back.`,
       );
-    if (!current.previous) {
+    }
+    const target = input.to ?? rollbackTarget(current, await store.listDeployments(input.name, 1000));
+    if (!target) {
       throw new MlflowError(
         'INVALID_STATE',
-        `Model ${input.name} has no previous version to roll back to (live: version ${current.version}).`,
+        `Model ${input.name} has no earlier version to roll back to (live: version ${current.version}).`,
       );
     }
-    return flip(edge, store, { name: input.name, version: current.previous, actor: input.actor, kind: 'rollback' });
+    if (target === current.version) {
+      throw new MlflowError('INVALID_STATE', `Version ${target} of model ${input.name} is already live.`);
+    }
+    return flip(edge, store, { name: input.name, version: target, actor: input.actor, kind: 'rollback' });
   });
+}
+
+/**
+ * The version a rollback from `current` goes to, by the history (newest first): the newest version
+ * that stopped being live because another was promoted — one whose last step down was a rollback is
+ * skipped. Undefined for none.
+ */
+export function rollbackTarget(current: Pointer, history: Deployment[]): string | undefined {
+  const seen = new Set<string>([current.version]);
+  for (const d of history) {
+    const v = d.from_version;
+    if (v === null || seen.has(v)) continue;
+    seen.add(v);
+    if (d.kind !== 'rollback') return v;
+  }
+  // a pointer written before its history was kept
+  return history.length === 0 ? current.previous : undefined;
 }
 
 /**

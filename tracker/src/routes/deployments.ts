@@ -6,13 +6,18 @@ import { readPointer } from '../deploy/read-pointer.ts';
 import { actorOf } from '../http/actor.ts';
 import { readInput } from '../http/input.ts';
 import { reply } from '../http/reply.ts';
+import { versionString } from './fields.ts';
 
-const Rollback = z.object({ name: z.string().min(1), actor: z.string().max(200).optional() });
+const Rollback = z.object({
+  name: z.string().min(1),
+  actor: z.string().max(200).optional(),
+  to: versionString.optional(),
+});
 const ModelRef = z.object({ name: z.string().min(1) });
 
 /**
- * edgeflow's own endpoints (mounted at `/api/2.0/edgeflow`): `POST deployments/rollback {name}` puts
- * the pointer's `previous` version back live; `GET deployments/get?name=` gives the pointer as KV holds
+ * edgeflow's own endpoints (mounted at `/api/2.0/edgeflow`): `POST deployments/rollback {name, to?}` puts
+ * back live the version live before the current one (see `rollback`), or `to`; `GET deployments/get?name=` gives the pointer as KV holds
  * it now and the deployment history, newest first.
  */
 export function deploymentRoutes({ store, edge }: AppDeps): Hono {
@@ -20,7 +25,7 @@ export function deploymentRoutes({ store, edge }: AppDeps): Hono {
 
   app.post('/deployments/rollback', async (c) => {
     const input = await readInput(c, Rollback);
-    const result = await rollback(edge, store, { name: input.name, actor: input.actor || actorOf(c) });
+    const result = await rollback(edge, store, { name: input.name, actor: input.actor || actorOf(c), to: input.to });
     return reply(c, result);
   });
 

@@ -1,5 +1,6 @@
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
+import { RECORDING_TRACKER_HOST, recordingTracker } from './worker/src/testing/recording-tracker.ts';
 
 export default defineConfig({
   test: {
@@ -17,8 +18,17 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: './wrangler.toml' },
-            // the fuzz's length and seed, from the host (`npm run fuzz`) into workerd
-            miniflare: { bindings: { FUZZ_RUNS: process.env.FUZZ_RUNS ?? '', FUZZ_SEED: process.env.FUZZ_SEED ?? '' } },
+            miniflare: {
+              bindings: {
+                // the fuzz's length and seed, from the host (`npm run fuzz`) into workerd
+                FUZZ_RUNS: process.env.FUZZ_RUNS ?? '',
+                FUZZ_SEED: process.env.FUZZ_SEED ?? '',
+                // the events queue's consumer posts to the recording tracker
+                TRACKER_URL: `http://${RECORDING_TRACKER_HOST}`,
+                INGEST_TOKEN: 'test-ingest-token',
+              },
+              outboundService: recordingTracker(),
+            },
           }),
         ],
         test: {

@@ -5,6 +5,7 @@ export * from './model-version.ts';
 export * from './naming.ts';
 export * from './pointer.ts';
 export * from './prediction.ts';
+export * from './prediction-event.ts';
 export * from './sha256.ts';
 export * from './signature.ts';
 export * from './weight-shard.ts';

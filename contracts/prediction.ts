@@ -2,6 +2,8 @@ import * as z from 'zod/mini';
 
 /** The answer of `POST /predict` for one input. */
 export const Prediction = z.object({
+  /** A random id of this answer (also the `x-prediction-id` header): what its prediction event and later labels are keyed by. */
+  prediction_id: z.string(),
   /** Class index (binary/multiclass) or the regressed value. */
   prediction: z.number(),
   /** Probability of the positive class (binary) or of the predicted class (multiclass). */

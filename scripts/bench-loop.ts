@@ -3,6 +3,7 @@
  * takes from nothing to the first prediction (training included) and on a filled registry, and the cold
  * and warm latency of `POST /predict` through `wrangler dev`.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
     workerPort: await freePort(),
     dataDir: join(dir, 'data'),
     stateDir: join(dir, 'state'),
+    ingestToken: randomBytes(24).toString('base64url'),
   };
   const rows: [string, string][] = [];
   try {

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -13,11 +14,20 @@ export interface LoopConfig {
   dataDir: string;
   /** `wrangler dev --persist-to` folder, shared by the worker and the tracker's local edge. */
   stateDir: string;
+  /**
+   * The token the worker's events consumer posts prediction events to the tracker with (none: the
+   * tracker's ingest is off and the worker is not told where the tracker is; events wait in its queue).
+   */
+  ingestToken?: string;
 }
 
-/** Reads the loop's configuration from env, with the documented defaults. */
+/**
+ * Reads the loop's configuration from env, with the documented defaults; the ingest token is
+ * `EDGEFLOW_INGEST_TOKEN` or, by default, a random one for this start.
+ */
 export function loopConfig(env: Record<string, string | undefined> = process.env): LoopConfig {
   return {
+    ingestToken: env.EDGEFLOW_INGEST_TOKEN || randomBytes(24).toString('base64url'),
     trackerPort: port(env.EDGEFLOW_TRACKER_PORT, 5000, 'EDGEFLOW_TRACKER_PORT'),
     workerPort: port(env.EDGEFLOW_WORKER_PORT, 8787, 'EDGEFLOW_WORKER_PORT'),
     dataDir: resolve(env.EDGEFLOW_DATA_DIR ?? join(ROOT, 'data')),
@@ -171,6 +181,7 @@ export function startTracker(cfg: LoopConfig, opts: ServiceOptions = {}): Promis
       EDGEFLOW_TRACKER_PORT: String(cfg.trackerPort),
       EDGEFLOW_DATA_DIR: cfg.dataDir,
       EDGEFLOW_STATE_DIR: cfg.stateDir,
+      ...(cfg.ingestToken ? { EDGEFLOW_INGEST_TOKEN: cfg.ingestToken } : {}),
     },
     url: `http://127.0.0.1:${cfg.trackerPort}`,
     readyPath: '/health',
@@ -179,7 +190,8 @@ export function startTracker(cfg: LoopConfig, opts: ServiceOptions = {}): Promis
 }
 
 /**
- * Starts the worker with `wrangler dev` (workerd; R2 and KV simulated, persisted in the state folder).
+ * Starts the worker with `wrangler dev` (workerd; R2, KV and the events queue simulated, persisted in the
+ * state folder), its events consumer posting to the tracker with the loop's ingest token.
  * workerd aborts at start when another process holds the simulators' SQLite files for a moment
  * (SQLITE_BUSY, e.g. the tracker's local edge opening them); that start is tried again.
  */
@@ -188,7 +200,11 @@ export async function startWorker(
   opts: ServiceOptions & { vars?: Record<string, string> } = {},
 ): Promise<Service> {
   const { vars = {}, ...serviceOpts } = opts;
-  const varArgs = Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
+  const ingest = cfg.ingestToken
+    ? { TRACKER_URL: `http://127.0.0.1:${cfg.trackerPort}`, INGEST_TOKEN: cfg.ingestToken }
+    : {};
+  const allVars = { ...ingest, ...vars };
+  const varArgs = Object.entries(allVars).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
   for (let attempt = 1; ; attempt++) {
     try {
       return await spawnService({

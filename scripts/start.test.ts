@@ -42,6 +42,7 @@ describe('the whole loop on real processes', () => {
       workerPort: await freePort(),
       dataDir: join(dir, 'data'),
       stateDir: join(dir, 'state'),
+      ingestToken: 'e2e-ingest-token',
     };
     loop = await startLoop(cfg, { log: (l) => logs.push(l), train: SMALL });
   }, 240_000);
@@ -69,6 +70,28 @@ describe('the whole loop on real processes', () => {
       expect(answer.version).toBe('1');
       expect(answer.probability).toBeCloseTo(expected[i], 5);
       expect(Math.abs(answer.probability - expected[i])).toBeLessThan(1e-5);
+    }
+  });
+
+  it('records each prediction as an event that reaches the tracker through the queue', async () => {
+    const rows = inputs(JSON.parse(loop.sampleBody).features as number[], 3);
+    const answers = await Promise.all(rows.map((row) => predict(loop, row)));
+    const ids = answers.map((a) => a.prediction_id);
+    expect(new Set(ids).size).toBe(3);
+    const deadline = Date.now() + 20_000;
+    let events: Array<{ prediction_id: string; inputs: number[]; version: string; arm: string }> = [];
+    while (Date.now() < deadline) {
+      const res = await fetch(
+        `${loop.tracker.url}/api/2.0/edgeflow/predictions/search?model=${DEMO_MODEL}&max_results=1000`,
+      );
+      events = ((await res.json()) as { events: typeof events }).events.filter((e) => ids.includes(e.prediction_id));
+      if (events.length === ids.length) break;
+      await sleep(200);
+    }
+    expect(events.map((e) => e.prediction_id).sort()).toEqual([...ids].sort());
+    for (const e of events) {
+      expect(e).toMatchObject({ version: '1', arm: 'live' });
+      expect(e.inputs).toEqual(rows[ids.indexOf(e.prediction_id)]);
     }
   });
 
@@ -140,6 +163,7 @@ describe('npm start as a process: signals, crashes, ports', () => {
       workerPort: await freePort(),
       dataDir: join(dir, 'data'),
       stateDir: join(dir, 'state'),
+      ingestToken: 'e2e-ingest-token',
     };
     const tracker = await startTracker(cfg);
     try {
@@ -391,6 +415,7 @@ function listenOn(port: number): Promise<Server> {
 }
 
 interface Answer {
+  prediction_id: string;
   prediction: number;
   probability: number;
   version: string;

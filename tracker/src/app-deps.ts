@@ -8,4 +8,6 @@ export interface AppDeps {
   edge: Edge;
   /** Caps on request bodies (`DEFAULT_BODY_LIMITS` when absent). */
   limits?: BodyLimits;
+  /** Prediction ingest: its token (none: the endpoint is off), retention (default 30 days) and clock. */
+  ingest?: { token?: string; retentionDays?: number; now?: () => number };
 }

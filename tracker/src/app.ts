@@ -14,13 +14,14 @@ import { experimentRoutes } from './routes/experiments.ts';
 import { metricBulkIntervalRoutes } from './routes/metric-bulk-interval.ts';
 import { metricRoutes } from './routes/metrics.ts';
 import { modelVersionRoutes } from './routes/model-versions.ts';
+import { predictionRoutes } from './routes/predictions.ts';
 import { registeredModelRoutes } from './routes/registered-models.ts';
 import { runRoutes } from './routes/runs.ts';
 
 /**
  * The tracker's HTTP app: MLflow's REST API under `/api/2.0/mlflow` (and `/ajax-api/2.0/mlflow`, as
  * MLflow's server also answers), MLflow's proxied artifact store under `/api/2.0/mlflow-artifacts`,
- * edgeflow's deployment endpoints under `/api/2.0/edgeflow`, and `GET /health`. Errors are MLflow's
+ * edgeflow's deployment and prediction-event endpoints under `/api/2.0/edgeflow`, and `GET /health`. Errors are MLflow's
  * `{error_code, message}`. A path with `.` or `..` segments is refused; JSON bodies are capped at
  * `limits.maxJsonBytes`, artifact uploads at `limits.maxArtifactBytes`.
  */
@@ -55,6 +56,7 @@ export function createApp(deps: AppDeps): Hono {
   edgeflow.use(jsonLimit);
   edgeflow.route('/', deploymentRoutes(deps));
   edgeflow.route('/', experimentStatsRoutes(deps));
+  edgeflow.route('/', predictionRoutes(deps));
   app.route('/api/2.0/edgeflow', edgeflow);
 
   app.get('/health', (c) => reply(c, { status: 'ok' }));

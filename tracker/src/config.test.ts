@@ -9,8 +9,20 @@ describe('trackerConfig', () => {
       dbUrl: `file:${join('data', 'tracker.db')}`,
       dbAuthToken: undefined,
       limits: { maxJsonBytes: 4 * 1024 ** 2, maxArtifactBytes: 5 * 1024 ** 3 },
+      ingest: { token: undefined, retentionDays: 30 },
     });
     expect(trackerConfig({}).limits).toEqual(DEFAULT_BODY_LIMITS);
+  });
+
+  it('reads the ingest token and the prediction retention in days', () => {
+    expect(
+      trackerConfig({ EDGEFLOW_INGEST_TOKEN: 's3cret', EDGEFLOW_PREDICTION_RETENTION_DAYS: ' 7 ' }).ingest,
+    ).toEqual({ token: 's3cret', retentionDays: 7 });
+    for (const bad of ['0', '-1', '1.5', 'week']) {
+      expect(() => trackerConfig({ EDGEFLOW_PREDICTION_RETENTION_DAYS: bad }), bad).toThrow(
+        /EDGEFLOW_PREDICTION_RETENTION_DAYS/,
+      );
+    }
   });
 
   it('reads the body limits, and refuses a limit that is not a positive number of bytes', () => {

@@ -20,6 +20,8 @@ export interface TrackerConfig {
   dbUrl: string;
   dbAuthToken?: string;
   limits: BodyLimits;
+  /** Prediction ingest: `EDGEFLOW_INGEST_TOKEN` (none: off) and `EDGEFLOW_PREDICTION_RETENTION_DAYS` (default 30). */
+  ingest: { token?: string; retentionDays: number };
 }
 
 /** Reads the tracker's settings from env, with the documented defaults. */
@@ -37,6 +39,7 @@ export function trackerConfig(env: Record<string, string | undefined>): TrackerC
       maxJsonBytes: byteCount(env, 'EDGEFLOW_MAX_JSON_BYTES', DEFAULT_BODY_LIMITS.maxJsonBytes),
       maxArtifactBytes: byteCount(env, 'EDGEFLOW_MAX_ARTIFACT_BYTES', DEFAULT_BODY_LIMITS.maxArtifactBytes),
     },
+    ingest: { token: env.EDGEFLOW_INGEST_TOKEN || undefined, retentionDays: retentionDays(env) },
   };
 }
 
@@ -48,4 +51,14 @@ function byteCount(env: Record<string, string | undefined>, name: string, fallba
     throw new Error(`${name} must be a positive whole number of bytes, got "${env[name]}"`);
   }
   return bytes;
+}
+
+function retentionDays(env: Record<string, string | undefined>): number {
+  const text = env.EDGEFLOW_PREDICTION_RETENTION_DAYS?.trim();
+  if (!text) return 30;
+  const days = Number(text);
+  if (!/^\d+$/.test(text) || days < 1 || days > 36_500) {
+    throw new Error(`EDGEFLOW_PREDICTION_RETENTION_DAYS must be a whole number of days from 1, got "${text}"`);
+  }
+  return days;
 }

@@ -38,7 +38,7 @@ async function main(): Promise<void> {
 
   // A flip a crash interrupted is finished or given up before anything else reads the pointer.
   await reconcileFlips(edge, store, (line) => console.log(line));
-  const app = createApp({ store, edge, limits: config.limits });
+  const app = createApp({ store, edge, limits: config.limits, ingest: config.ingest });
   mountDashboard(app);
   const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
     console.log(`edgeflow tracker listening on http://localhost:${info.port}`);

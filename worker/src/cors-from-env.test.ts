@@ -10,7 +10,7 @@ describe('CORS', () => {
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
   });
 
-  it('allows listed origins only, answers preflights and exposes x-model-version', async () => {
+  it('allows listed origins only, answers preflights and exposes x-model-version and x-prediction-id', async () => {
     const vars = { CORS_ORIGINS: `${origin}, https://other.example.com` };
     const model = uniqueModel();
     await putPointer((await seedVersion({ model, version: '1' })).pointer);
@@ -21,6 +21,7 @@ describe('CORS', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('access-control-allow-origin')).toBe(origin);
     expect(res.headers.get('access-control-expose-headers')).toContain('x-model-version');
+    expect(res.headers.get('access-control-expose-headers')).toContain('x-prediction-id');
 
     const preflight = await sendWith(vars, `/v1/models/${model}/predict`, {
       method: 'OPTIONS',

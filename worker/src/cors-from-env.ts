@@ -8,7 +8,7 @@ const built = new Map<string, MiddlewareHandler>();
 /**
  * CORS as the `CORS_ORIGINS` var says: unset or empty → no CORS headers (browsers on other origins are
  * refused); `*` → any origin; otherwise a comma-separated list of allowed origins. Preflights are
- * answered; `x-model-version` is exposed to scripts.
+ * answered; `x-model-version` and `x-prediction-id` are exposed to scripts.
  */
 export function corsFromEnv(): MiddlewareHandler {
   return async (c, next) => {
@@ -24,7 +24,7 @@ export function corsFromEnv(): MiddlewareHandler {
         origin: origins.includes('*') ? '*' : origins,
         allowMethods: ['GET', 'POST', 'OPTIONS'],
         allowHeaders: ['content-type', 'authorization', 'x-api-key', CLIENT_KEY_HEADER],
-        exposeHeaders: ['x-model-version'],
+        exposeHeaders: ['x-model-version', 'x-prediction-id'],
         maxAge: 86400,
       });
       built.set(setting, middleware);

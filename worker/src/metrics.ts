@@ -23,6 +23,7 @@ const invalidOutputs = new Map<string, number>();
 const loads = new Map<string, number>();
 const loadFailures = new Map<string, number>();
 const loadSeconds = new Map<string, number>();
+const events = new Map<string, number>();
 
 const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 const bump = (map: Map<string, number>, key: string, by = 1) => map.set(key, (map.get(key) ?? 0) + by);
@@ -48,6 +49,11 @@ export function recordInvalidOutput(model: string, version: string): void {
 /** Counts one background shadow run of `version` of `model` (`ok` or `error`). */
 export function recordShadow(model: string, version: string, outcome: 'ok' | 'error'): void {
   bump(shadows, `model="${esc(model)}",version="${esc(version)}",outcome="${outcome}"`);
+}
+
+/** Counts prediction events handed to the queue (`sent`) or lost because the send threw (`failed`). */
+export function recordEventSend(outcome: 'sent' | 'failed', count: number): void {
+  bump(events, `outcome="${outcome}"`, count);
 }
 
 /** Counts one model version load attempt, whether it failed, and how long it took. */
@@ -89,6 +95,11 @@ export function renderMetrics(gauges: Record<string, { help: string; rows: Gauge
     invalidOutputs,
   );
   counter('edgeflow_shadow_runs_total', 'Background shadow runs by model, version and outcome.', shadows);
+  counter(
+    'edgeflow_prediction_events_total',
+    'Prediction events sent to the events queue, or failed to send (the answer was given either way).',
+    events,
+  );
   counter('edgeflow_model_loads_total', 'Model version loads attempted in this isolate.', loads);
   counter('edgeflow_model_load_failures_total', 'Model version loads that failed (never served).', loadFailures);
   out.push(

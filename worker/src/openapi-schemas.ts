@@ -15,6 +15,7 @@ export const PredictRequest = z.union([
 ]);
 
 const Result = z.object({
+  prediction_id: z.string(),
   prediction: z.number(),
   probability: z.optional(z.number()),
   confidence: z.optional(z.enum(['high', 'medium', 'low'])),

@@ -63,8 +63,12 @@ export function openApiDocument(): Json {
       requestBody: { required: true, content: { 'application/json': { schema: ref('PredictRequest') } } },
       responses: {
         200: {
-          description: 'one answer (features/inputs) or a list (instances); header x-model-version names the version',
-          headers: { 'x-model-version': { schema: { type: 'string' } } },
+          description:
+            'one answer (features/inputs) or a list (instances); header x-model-version names the version, x-prediction-id the prediction_id of each answer (a list: comma-separated, in order)',
+          headers: {
+            'x-model-version': { schema: { type: 'string' } },
+            'x-prediction-id': { schema: { type: 'string' } },
+          },
           content: { 'application/json': { schema: { oneOf: [ref('Prediction'), ref('BatchPrediction')] } } },
         },
         ...errors(400, 401, 404, 413, 500, 503),

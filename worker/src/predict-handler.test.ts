@@ -35,6 +35,7 @@ describe('POST /v1/models/:name/predict', () => {
       'latency_ms',
       'model',
       'prediction',
+      'prediction_id',
       'probability',
       'version',
     ]);

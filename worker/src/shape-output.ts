@@ -1,8 +1,8 @@
 import type { Prediction, Signature } from '../../contracts/index.ts';
 import { EdgeHttpError } from './edge-error.ts';
 
-/** One instance's answer before the request-level fields (`latency_ms`, `model`, `version`) are added. */
-export type PredictionResult = Omit<Prediction, 'latency_ms' | 'model' | 'version'>;
+/** One instance's answer before its `prediction_id` and the request-level fields (`latency_ms`, `model`, `version`) are added. */
+export type PredictionResult = Omit<Prediction, 'prediction_id' | 'latency_ms' | 'model' | 'version'>;
 
 /** The seed's confidence rule for a binary probability. */
 export function confidenceOf(p: number): 'high' | 'medium' | 'low' {

@@ -30,13 +30,18 @@ export function waitUntilOf(c: Context): (promise: Promise<unknown>) => void {
  * Optional worker vars (not in the generated `Env` until `wrangler.toml` declares them):
  * `CORS_ORIGINS` — `*` or a comma-separated list of origins allowed to call the API from a browser
  * (unset/empty: no CORS headers); `REQUIRE_API_KEY` — `true` to require an API key on predict routes;
- * `EDGEFLOW_BACKEND` — what runs models (bench and troubleshooting; `auto` is right otherwise).
+ * `EDGEFLOW_BACKEND` — what runs models (bench and troubleshooting; `auto` is right otherwise);
+ * `TRACKER_URL` and the secret `INGEST_TOKEN` — where the events queue's consumer posts prediction events.
  */
 export interface EdgeVars {
   CORS_ORIGINS?: string;
   REQUIRE_API_KEY?: string;
   /** `auto` (default), `cpu`, `wasm` or `js`: what runs models (see `tfReady`, `loadModel`). */
   EDGEFLOW_BACKEND?: string;
+  /** The tracker's base URL (`https://tracker.example.com`); empty: events wait in the queue. */
+  TRACKER_URL?: string;
+  /** The tracker's `EDGEFLOW_INGEST_TOKEN` (`wrangler secret put INGEST_TOKEN`). */
+  INGEST_TOKEN?: string;
 }
 
 /** The optional vars of `env`. */

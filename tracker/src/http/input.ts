@@ -4,7 +4,7 @@ import { MlflowError } from '../errors.ts';
 import { describeZodError } from './on-error.ts';
 
 /**
- * Reads a request's parameters and validates them with `schema`. Where they come from depends on the
+ * Reads a request's parameters and validates them with `schema` (zod or zod/mini, as contracts use). Where they come from depends on the
  * method alone: a GET's (or HEAD's) query string; a DELETE's query string and JSON body together
  * (MLflow's clients send either); any other method's JSON body. In a query string, a key the schema
  * takes as a list may repeat (`?run_ids=a&run_ids=b`, as MLflow's clients send lists); any other key
@@ -20,18 +20,18 @@ import { describeZodError } from './on-error.ts';
  * });
  * ```
  */
-export async function readInput<T extends z.ZodType>(c: Context, schema: T): Promise<z.output<T>> {
+export async function readInput<T extends z.core.$ZodType>(c: Context, schema: T): Promise<z.output<T>> {
   const method = c.req.method;
   let data: Record<string, unknown>;
   if (method === 'GET' || method === 'HEAD') data = readQuery(c, schema);
   else if (method === 'DELETE') data = { ...readQuery(c, schema), ...(await readJsonObject(c)) };
   else data = await readJsonObject(c);
-  const result = schema.safeParse(data);
+  const result = z.safeParse(schema, data);
   if (!result.success) throw new MlflowError('INVALID_PARAMETER_VALUE', describeZodError(result.error, data));
   return result.data;
 }
 
-function readQuery(c: Context, schema: z.ZodType): Record<string, unknown> {
+function readQuery(c: Context, schema: z.core.$ZodType): Record<string, unknown> {
   const data: Record<string, unknown> = { ...c.req.query() };
   for (const key of listKeys(schema)) {
     const values = c.req.queries(key);
@@ -55,10 +55,10 @@ async function readJsonObject(c: Context): Promise<Record<string, unknown>> {
   return data as Record<string, unknown>;
 }
 
-const listKeysOf = new WeakMap<z.ZodType, readonly string[]>();
+const listKeysOf = new WeakMap<z.core.$ZodType, readonly string[]>();
 
 /** The keys of an object schema whose values may be arrays (read from every repetition in a query string). */
-function listKeys(schema: z.ZodType): readonly string[] {
+function listKeys(schema: z.core.$ZodType): readonly string[] {
   let keys = listKeysOf.get(schema);
   if (!keys) {
     keys = schema instanceof z.ZodObject ? Object.keys(schema.shape).filter((k) => acceptsArray(schema.shape[k])) : [];

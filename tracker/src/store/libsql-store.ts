@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { type Client, createClient } from '@libsql/client';
 import { drizzle } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
+import type { PredictionEvent } from '../../../contracts/index.ts';
 import * as deployments from './deployments.ts';
 import type {
   DatasetInput,
@@ -27,6 +28,7 @@ import { metricBulkInterval, metricBulkIntervalJson } from './metric-bulk-interv
 import { metricHistoryJson, metricHistoryPage } from './metric-history.ts';
 import * as aliases from './model-aliases.ts';
 import * as versions from './model-versions.ts';
+import * as predictions from './prediction-events.ts';
 import * as models from './registered-models.ts';
 import { readRun } from './run-read.ts';
 import * as runs from './runs.ts';
@@ -38,7 +40,9 @@ import type {
   CreateRegisteredModelInput,
   CreateRunInput,
   LogBatchInput,
+  LogPredictionsInput,
   SearchInput,
+  SearchPredictionsInput,
   TrackingStore,
   UpdateRunInput,
   ViewType,
@@ -339,6 +343,16 @@ export class LibsqlStore implements TrackingStore {
 
   getModelVersionByAlias(name: string, alias: string): Promise<ModelVersion> {
     return aliases.getModelVersionByAlias(this.#client, name, alias);
+  }
+
+  // ---- prediction events -------------------------------------------------------------------------
+
+  logPredictions(input: LogPredictionsInput): Promise<number> {
+    return this.#write((c) => predictions.logPredictions(c, input));
+  }
+
+  searchPredictions(input: SearchPredictionsInput): Promise<SearchPage<PredictionEvent>> {
+    return predictions.searchPredictions(this.#client, input);
   }
 
   // ---- deployments -------------------------------------------------------------------------------

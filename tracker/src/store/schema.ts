@@ -317,3 +317,31 @@ export const runInputTags = sqliteTable(
     }).onDelete('cascade'),
   ],
 );
+
+/**
+ * Prediction events from the edge, one row per `prediction_id` (a batch delivered twice is stored once),
+ * `seq` in ingest order (the paging key). `inputs` is the JSON array of raw input values; `output_*` are
+ * null for a failed request. Rows older than the retention are deleted at ingest.
+ */
+export const predictionEvents = sqliteTable(
+  'prediction_events',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    predictionId: text('prediction_id').notNull(),
+    model: text('model').notNull(),
+    version: integer('version').notNull(),
+    arm: text('arm', { enum: ['live', 'canary', 'shadow', 'pinned'] }).notNull(),
+    time: integer('time').notNull(),
+    inputs: text('inputs').notNull(),
+    outputPrediction: real('output_prediction'),
+    outputProbability: real('output_probability'),
+    outputLabel: text('output_label'),
+    latencyMs: real('latency_ms').notNull(),
+    status: integer('status').notNull(),
+  },
+  (t) => [
+    uniqueIndex('prediction_events_id_idx').on(t.predictionId),
+    index('prediction_events_model_idx').on(t.model, t.version, t.seq),
+    index('prediction_events_time_idx').on(t.time),
+  ],
+);

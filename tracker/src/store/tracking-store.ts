@@ -3,6 +3,8 @@
  * answers with is in `entities.ts`. Every method either does all it says or nothing, and reports
  * failures as `MlflowError`.
  */
+
+import type { PredictionEvent } from '../../../contracts/index.ts';
 import type { ViewType } from '../../client/schemas.ts';
 import type {
   DatasetInput,
@@ -94,6 +96,21 @@ export interface CreateModelVersionInput {
 export interface BeginFlipInput extends Omit<Deployment, 'id' | 'from_version'> {
   owner: string;
   lease_until: number;
+}
+
+/** Input of `logPredictions`: events to store, and the retention's cutoff (epoch ms). */
+export interface LogPredictionsInput {
+  events: readonly PredictionEvent[];
+  /** Events older than this are not stored, and a bounded chunk of the stored ones is deleted. */
+  deleteBefore: number;
+}
+
+/** Input of `searchPredictions`. */
+export interface SearchPredictionsInput {
+  model?: string;
+  version?: string;
+  max_results: number;
+  page_token?: string;
 }
 
 /** The tracker's persistent state. */
@@ -201,6 +218,11 @@ export interface TrackingStore {
   ): Promise<ModelVersion>;
   setModelVersionTag(name: string, version: string, key: string, value: string): Promise<void>;
   deleteModelVersionTag(name: string, version: string, key: string): Promise<void>;
+
+  /** Stores prediction events once each (by `prediction_id`); answers how many were new. */
+  logPredictions(input: LogPredictionsInput): Promise<number>;
+  /** Stored prediction events, newest ingested first. */
+  searchPredictions(input: SearchPredictionsInput): Promise<SearchPage<PredictionEvent>>;
 
   close(): Promise<void>;
 }

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Hono } from 'hono';
 import { afterAll, beforeAll } from 'vitest';
 import { createApp } from '../app.ts';
+import type { AppDeps } from '../app-deps.ts';
 import type { BodyLimits } from '../config.ts';
 import type { Edge } from '../edge/edge.ts';
 import { openLocalEdge } from '../edge/local-edge.ts';
@@ -37,6 +38,8 @@ export interface TrackerFixture {
 export interface TrackerFixtureOptions {
   /** Body limits other than the defaults. */
   limits?: BodyLimits;
+  /** Prediction ingest settings (none: ingest is off). */
+  ingest?: AppDeps['ingest'];
 }
 
 /** Opens a fresh tracker in a temp folder. */
@@ -48,7 +51,7 @@ export async function openTrackerFixture(options: TrackerFixtureOptions = {}): P
     await temp.close();
     throw error;
   });
-  const app = createApp({ store, edge, limits: options.limits });
+  const app = createApp({ store, edge, limits: options.limits, ingest: options.ingest });
   return {
     dir,
     stateDir,

@@ -38,6 +38,7 @@ describe('the whole loop on real processes', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'edgeflow-e2e-'));
     cfg = {
+      trackerHost: '127.0.0.1',
       trackerPort: await freePort(),
       workerPort: await freePort(),
       dataDir: join(dir, 'data'),
@@ -136,6 +137,7 @@ describe('npm start as a process: signals, crashes, ports', () => {
     // A filled registry (version 1 live, version 2 registered), so that no start trains.
     dir = mkdtempSync(join(tmpdir(), 'edgeflow-start-'));
     cfg = {
+      trackerHost: '127.0.0.1',
       trackerPort: await freePort(),
       workerPort: await freePort(),
       dataDir: join(dir, 'data'),

@@ -1,5 +1,6 @@
 import type { BodyLimits } from './config.ts';
 import type { Edge } from './edge/edge.ts';
+import type { AllowedHost } from './http/allowed-hosts.ts';
 import type { TrackingStore } from './store/tracking-store.ts';
 
 /** What the tracker's HTTP layer works on. */
@@ -8,4 +9,6 @@ export interface AppDeps {
   edge: Edge;
   /** Caps on request bodies (`DEFAULT_BODY_LIMITS` when absent). */
   limits?: BodyLimits;
+  /** The host names requests may name (`LOOPBACK_HOSTS` when absent). */
+  allowedHosts?: readonly AllowedHost[];
 }

@@ -7,20 +7,20 @@ import { actorOf } from '../http/actor.ts';
 import { readInput } from '../http/input.ts';
 import { reply } from '../http/reply.ts';
 
-const Rollback = z.object({ name: z.string().min(1), actor: z.string().max(200).optional() });
 const ModelRef = z.object({ name: z.string().min(1) });
 
 /**
  * edgeflow's own endpoints (mounted at `/api/2.0/edgeflow`): `POST deployments/rollback {name}` puts
- * the pointer's `previous` version back live; `GET deployments/get?name=` gives the pointer as KV holds
- * it now and the deployment history, newest first.
+ * the pointer's `previous` version back live, recorded as done by the request's actor (`actorOf`, as
+ * for a promotion); `GET deployments/get?name=` gives the pointer as KV holds it now and the
+ * deployment history, newest first.
  */
 export function deploymentRoutes({ store, edge }: AppDeps): Hono {
   const app = new Hono();
 
   app.post('/deployments/rollback', async (c) => {
-    const input = await readInput(c, Rollback);
-    const result = await rollback(edge, store, { name: input.name, actor: input.actor || actorOf(c) });
+    const { name } = await readInput(c, ModelRef);
+    const result = await rollback(edge, store, { name, actor: actorOf(c) });
     return reply(c, result);
   });
 

@@ -5,6 +5,7 @@ import { createApp } from '../app.ts';
 import type { BodyLimits } from '../config.ts';
 import type { Edge } from '../edge/edge.ts';
 import { openLocalEdge } from '../edge/local-edge.ts';
+import type { AllowedHost } from '../http/allowed-hosts.ts';
 import type { LibsqlStore } from '../store/libsql-store.ts';
 import { openTempStore } from './temp-store.ts';
 
@@ -37,6 +38,8 @@ export interface TrackerFixture {
 export interface TrackerFixtureOptions {
   /** Body limits other than the defaults. */
   limits?: BodyLimits;
+  /** The host names requests may name (default: the loopback names). */
+  allowedHosts?: readonly AllowedHost[];
 }
 
 /** Opens a fresh tracker in a temp folder. */
@@ -48,7 +51,7 @@ export async function openTrackerFixture(options: TrackerFixtureOptions = {}): P
     await temp.close();
     throw error;
   });
-  const app = createApp({ store, edge, limits: options.limits });
+  const app = createApp({ store, edge, limits: options.limits, allowedHosts: options.allowedHosts });
   return {
     dir,
     stateDir,

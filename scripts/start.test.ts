@@ -158,8 +158,8 @@ describe('npm start as a process: signals, crashes, ports', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const run = () => {
-    const s = runStart(cfg);
+  const run = (env?: Record<string, string>) => {
+    const s = runStart(cfg, env);
     started.push(s);
     return s;
   };
@@ -269,6 +269,15 @@ describe('npm start as a process: signals, crashes, ports', () => {
     },
     60_000,
   );
+
+  it('a tracker host beyond loopback is one line saying why and what to do instead, and a non-zero exit', async () => {
+    const start = run({ EDGEFLOW_TRACKER_HOST: '0.0.0.0' });
+    expect((await start.exited).code).toBe(1);
+    const lines = start.output().trim().split('\n');
+    expect(lines, start.output()).toHaveLength(1);
+    expect(lines[0]).toMatch(/^EDGEFLOW_TRACKER_HOST=0\.0\.0\.0 would let other machines reach the tracker/);
+    expect(lines[0]).toContain('reverse proxy');
+  }, 60_000);
 });
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -281,15 +290,17 @@ interface StartProcess {
   waitFor(pattern: RegExp, timeoutMs: number): Promise<void>;
 }
 
-function runStart(cfg: LoopConfig): StartProcess {
+function runStart(cfg: LoopConfig, env: Record<string, string> = {}): StartProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/start.ts')], {
     cwd: ROOT,
     env: {
       ...process.env,
+      EDGEFLOW_TRACKER_HOST: cfg.trackerHost,
       EDGEFLOW_TRACKER_PORT: String(cfg.trackerPort),
       EDGEFLOW_WORKER_PORT: String(cfg.workerPort),
       EDGEFLOW_DATA_DIR: cfg.dataDir,
       EDGEFLOW_STATE_DIR: cfg.stateDir,
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -96,6 +96,7 @@ async function benchWorker(): Promise<void> {
 async function benchTracker(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'edgeflow-bench-flood-'));
   const tracker = await startTracker({
+    trackerHost: '127.0.0.1',
     trackerPort: await freePort(),
     workerPort: 0,
     dataDir: join(dir, 'data'),

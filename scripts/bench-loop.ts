@@ -15,6 +15,7 @@ const WARM_REQUESTS = 300;
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'edgeflow-bench-loop-'));
   const cfg: LoopConfig = {
+    trackerHost: '127.0.0.1',
     trackerPort: await freePort(),
     workerPort: await freePort(),
     dataDir: join(dir, 'data'),

@@ -61,6 +61,7 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'edgeflow-bench-tracker-'));
   const port = await freePort();
   const tracker = await startTracker({
+    trackerHost: '127.0.0.1',
     trackerPort: port,
     workerPort: 0,
     dataDir: join(dir, 'data'),

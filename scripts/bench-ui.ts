@@ -104,6 +104,7 @@ async function main(): Promise<void> {
     );
 
     tracker = await startTracker({
+      trackerHost: '127.0.0.1',
       trackerPort: await freePort(),
       workerPort: 0,
       dataDir,

@@ -3,11 +3,14 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { trackerHost, urlHost } from '../tracker/src/config.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Where the local loop's parts listen and keep their state. */
 export interface LoopConfig {
+  /** The loopback address the tracker listens on (`EDGEFLOW_TRACKER_HOST`, see `trackerHost`). */
+  trackerHost: string;
   trackerPort: number;
   workerPort: number;
   /** Folder of the embedded libSQL database. */
@@ -22,11 +25,13 @@ export interface LoopConfig {
 }
 
 /**
- * Reads the loop's configuration from env, with the documented defaults; the ingest token is
- * `EDGEFLOW_INGEST_TOKEN` or, by default, a random one for this start.
+ * Reads the loop's configuration from env, with the documented defaults; throws on a value the
+ * tracker would refuse at its start (a port that is not one, a host beyond loopback). The ingest token
+ * is `EDGEFLOW_INGEST_TOKEN` or, by default, a random one for this start.
  */
 export function loopConfig(env: Record<string, string | undefined> = process.env): LoopConfig {
   return {
+    trackerHost: trackerHost(env),
     ingestToken: env.EDGEFLOW_INGEST_TOKEN || randomBytes(24).toString('base64url'),
     trackerPort: port(env.EDGEFLOW_TRACKER_PORT, 5000, 'EDGEFLOW_TRACKER_PORT'),
     workerPort: port(env.EDGEFLOW_WORKER_PORT, 8787, 'EDGEFLOW_WORKER_PORT'),
@@ -178,12 +183,13 @@ export function startTracker(cfg: LoopConfig, opts: ServiceOptions = {}): Promis
     name: 'tracker',
     args: ['--import', 'tsx', join(ROOT, 'tracker/src/main.ts')],
     env: {
+      EDGEFLOW_TRACKER_HOST: cfg.trackerHost,
       EDGEFLOW_TRACKER_PORT: String(cfg.trackerPort),
       EDGEFLOW_DATA_DIR: cfg.dataDir,
       EDGEFLOW_STATE_DIR: cfg.stateDir,
       ...(cfg.ingestToken ? { EDGEFLOW_INGEST_TOKEN: cfg.ingestToken } : {}),
     },
-    url: `http://127.0.0.1:${cfg.trackerPort}`,
+    url: `http://${urlHost(cfg.trackerHost)}:${cfg.trackerPort}`,
     readyPath: '/health',
     timeoutMs: 60_000,
   });
@@ -238,8 +244,8 @@ export async function startWorker(
 }
 
 /**
- * Checks, before anything starts, that the loop can listen where it is told to: binds each port the
- * way its service will (the tracker on every interface, the worker on loopback) and lets go. A port
+ * Checks, before anything starts, that the loop can listen where it is told to: binds each port on
+ * the address its service will (the tracker on `trackerHost`, the worker on 127.0.0.1) and lets go. A port
  * that is taken is one line that names it and the variable that moves it.
  */
 export async function assertPortsFree(cfg: LoopConfig): Promise<void> {
@@ -248,11 +254,11 @@ export async function assertPortsFree(cfg: LoopConfig): Promise<void> {
       `EDGEFLOW_TRACKER_PORT and EDGEFLOW_WORKER_PORT are both ${cfg.trackerPort}; give them different ports`,
     );
   }
-  await assertPortFree(cfg.trackerPort, undefined, 'the tracker', 'EDGEFLOW_TRACKER_PORT');
+  await assertPortFree(cfg.trackerPort, cfg.trackerHost, 'the tracker', 'EDGEFLOW_TRACKER_PORT');
   await assertPortFree(cfg.workerPort, '127.0.0.1', 'the worker', 'EDGEFLOW_WORKER_PORT');
 }
 
-function assertPortFree(port: number, host: string | undefined, service: string, variable: string): Promise<void> {
+function assertPortFree(port: number, host: string, service: string, variable: string): Promise<void> {
   return new Promise((resolvePort, reject) => {
     const srv = createServer();
     srv.once('error', (err: NodeJS.ErrnoException) => {

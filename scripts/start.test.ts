@@ -38,6 +38,7 @@ describe('the whole loop on real processes', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'edgeflow-e2e-'));
     cfg = {
+      trackerHost: '127.0.0.1',
       trackerPort: await freePort(),
       workerPort: await freePort(),
       dataDir: join(dir, 'data'),
@@ -159,6 +160,7 @@ describe('npm start as a process: signals, crashes, ports', () => {
     // A filled registry (version 1 live, version 2 registered), so that no start trains.
     dir = mkdtempSync(join(tmpdir(), 'edgeflow-start-'));
     cfg = {
+      trackerHost: '127.0.0.1',
       trackerPort: await freePort(),
       workerPort: await freePort(),
       dataDir: join(dir, 'data'),
@@ -180,8 +182,8 @@ describe('npm start as a process: signals, crashes, ports', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const run = () => {
-    const s = runStart(cfg);
+  const run = (env?: Record<string, string>) => {
+    const s = runStart(cfg, env);
     started.push(s);
     return s;
   };
@@ -291,6 +293,15 @@ describe('npm start as a process: signals, crashes, ports', () => {
     },
     60_000,
   );
+
+  it('a tracker host beyond loopback is one line saying why and what to do instead, and a non-zero exit', async () => {
+    const start = run({ EDGEFLOW_TRACKER_HOST: '0.0.0.0' });
+    expect((await start.exited).code).toBe(1);
+    const lines = start.output().trim().split('\n');
+    expect(lines, start.output()).toHaveLength(1);
+    expect(lines[0]).toMatch(/^EDGEFLOW_TRACKER_HOST=0\.0\.0\.0 would let other machines reach the tracker/);
+    expect(lines[0]).toContain('reverse proxy');
+  }, 60_000);
 });
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -303,15 +314,17 @@ interface StartProcess {
   waitFor(pattern: RegExp, timeoutMs: number): Promise<void>;
 }
 
-function runStart(cfg: LoopConfig): StartProcess {
+function runStart(cfg: LoopConfig, env: Record<string, string> = {}): StartProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/start.ts')], {
     cwd: ROOT,
     env: {
       ...process.env,
+      EDGEFLOW_TRACKER_HOST: cfg.trackerHost,
       EDGEFLOW_TRACKER_PORT: String(cfg.trackerPort),
       EDGEFLOW_WORKER_PORT: String(cfg.workerPort),
       EDGEFLOW_DATA_DIR: cfg.dataDir,
       EDGEFLOW_STATE_DIR: cfg.stateDir,
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,5 +1,6 @@
 import type { BodyLimits } from './config.ts';
 import type { Edge } from './edge/edge.ts';
+import type { AllowedHost } from './http/allowed-hosts.ts';
 import type { TrackingStore } from './store/tracking-store.ts';
 
 /** What the tracker's HTTP layer works on. */
@@ -10,4 +11,6 @@ export interface AppDeps {
   limits?: BodyLimits;
   /** Prediction ingest: its token (none: the endpoint is off), retention (default 30 days) and clock. */
   ingest?: { token?: string; retentionDays?: number; now?: () => number };
+  /** The host names requests may name (`LOOPBACK_HOSTS` when absent). */
+  allowedHosts?: readonly AllowedHost[];
 }

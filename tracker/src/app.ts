@@ -1,7 +1,9 @@
 import { Hono } from 'hono';
 import type { AppDeps } from './app-deps.ts';
 import { DEFAULT_BODY_LIMITS } from './config.ts';
+import { LOOPBACK_HOSTS } from './http/allowed-hosts.ts';
 import { jsonBodyLimit } from './http/body-limits.ts';
+import { hostCheck } from './http/host-check.ts';
 import { notFoundHandler, onError } from './http/on-error.ts';
 import { refuseDotSegments } from './http/raw-path.ts';
 import { reply } from './http/reply.ts';
@@ -22,14 +24,18 @@ import { runRoutes } from './routes/runs.ts';
  * The tracker's HTTP app: MLflow's REST API under `/api/2.0/mlflow` (and `/ajax-api/2.0/mlflow`, as
  * MLflow's server also answers), MLflow's proxied artifact store under `/api/2.0/mlflow-artifacts`,
  * edgeflow's deployment and prediction-event endpoints under `/api/2.0/edgeflow`, and `GET /health`. Errors are MLflow's
- * `{error_code, message}`. A path with `.` or `..` segments is refused; JSON bodies are capped at
- * `limits.maxJsonBytes`, artifact uploads at `limits.maxArtifactBytes`.
+ * `{error_code, message}`. A request naming a host not in `allowedHosts` is refused, and so is a
+ * cross-site state change (see `hostCheck`, `sameOrigin`). A path with `.` or `..` segments is
+ * refused; JSON bodies are capped at `limits.maxJsonBytes`, artifact uploads at
+ * `limits.maxArtifactBytes`.
  */
 export function createApp(deps: AppDeps): Hono {
   const limits = deps.limits ?? DEFAULT_BODY_LIMITS;
+  const allowedHosts = deps.allowedHosts ?? LOOPBACK_HOSTS;
   const app = new Hono();
+  app.use(hostCheck(allowedHosts));
   app.use(refuseDotSegments());
-  app.use(sameOrigin());
+  app.use(sameOrigin(allowedHosts));
   const jsonLimit = jsonBodyLimit(limits.maxJsonBytes);
 
   const mlflow = new Hono();

@@ -1,11 +1,14 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_BODY_LIMITS, trackerConfig } from './config.ts';
+import { DEFAULT_BODY_LIMITS, trackerConfig, trackerHost, urlHost } from './config.ts';
+import { LOOPBACK_HOSTS } from './http/allowed-hosts.ts';
 
 describe('trackerConfig', () => {
-  it('defaults to port 5000, data/tracker.db, 4 MiB JSON bodies and 5 GiB artifacts', () => {
+  it('defaults to 127.0.0.1:5000, the loopback host names, data/tracker.db, 4 MiB JSON bodies and 5 GiB artifacts', () => {
     expect(trackerConfig({})).toEqual({
+      host: '127.0.0.1',
       port: 5000,
+      allowedHosts: LOOPBACK_HOSTS,
       dbUrl: `file:${join('data', 'tracker.db')}`,
       dbAuthToken: undefined,
       limits: { maxJsonBytes: 4 * 1024 ** 2, maxArtifactBytes: 5 * 1024 ** 3 },
@@ -52,5 +55,50 @@ describe('trackerConfig', () => {
   it('refuses a port that is not one', () => {
     expect(() => trackerConfig({ EDGEFLOW_TRACKER_PORT: 'http' })).toThrow(/EDGEFLOW_TRACKER_PORT/);
     expect(() => trackerConfig({ EDGEFLOW_TRACKER_PORT: '70000' })).toThrow(/EDGEFLOW_TRACKER_PORT/);
+  });
+
+  it('reads the allowed host names, and refuses a list that is not one', () => {
+    expect(trackerConfig({ EDGEFLOW_ALLOWED_HOSTS: 'tracker.example.com' }).allowedHosts).toEqual([
+      ...LOOPBACK_HOSTS,
+      { name: 'tracker.example.com' },
+    ]);
+    expect(() => trackerConfig({ EDGEFLOW_ALLOWED_HOSTS: 'https://tracker.example.com' })).toThrow(
+      /^EDGEFLOW_ALLOWED_HOSTS must list host names.*"https:\/\/tracker\.example\.com" is not one$/,
+    );
+  });
+});
+
+describe('trackerHost', () => {
+  it('is 127.0.0.1 unless EDGEFLOW_TRACKER_HOST names another loopback address', () => {
+    expect(trackerHost({})).toBe('127.0.0.1');
+    expect(trackerHost({ EDGEFLOW_TRACKER_HOST: ' ' })).toBe('127.0.0.1');
+    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', 'LocalHost', '::1', '0:0:0:0:0:0:0:1']) {
+      expect(trackerHost({ EDGEFLOW_TRACKER_HOST: host }), host).toBe(host);
+    }
+    expect(trackerHost({ EDGEFLOW_TRACKER_HOST: '[::1]' })).toBe('::1');
+  });
+
+  it('refuses anything beyond loopback in one line: why, and what to do instead', () => {
+    for (const host of [
+      '0.0.0.0',
+      '::',
+      '[::]',
+      '10.0.0.5',
+      '::ffff:10.0.0.5',
+      'tracker.example.com',
+      'localhost.',
+      '127.1',
+    ]) {
+      expect(() => trackerHost({ EDGEFLOW_TRACKER_HOST: host }), host).toThrow(
+        `EDGEFLOW_TRACKER_HOST=${host} would let other machines reach the tracker, which has no authentication yet: keep it on loopback (127.0.0.1) behind a reverse proxy on the same host that does TLS and authentication, and list the public host name in EDGEFLOW_ALLOWED_HOSTS`,
+      );
+    }
+    expect(() => trackerConfig({ EDGEFLOW_TRACKER_HOST: '0.0.0.0' })).toThrow(/^EDGEFLOW_TRACKER_HOST=0\.0\.0\.0 /);
+  });
+
+  it('urlHost brackets an IPv6 address, as a URL names it', () => {
+    expect(urlHost('::1')).toBe('[::1]');
+    expect(urlHost('127.0.0.1')).toBe('127.0.0.1');
+    expect(urlHost('localhost')).toBe('localhost');
   });
 });

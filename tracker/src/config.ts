@@ -1,4 +1,6 @@
+import { isIPv4, isIPv6 } from 'node:net';
 import { join } from 'node:path';
+import { type AllowedHost, parseAllowedHosts } from './http/allowed-hosts.ts';
 
 /** Caps on request bodies, in bytes. */
 export interface BodyLimits {
@@ -16,7 +18,11 @@ export const DEFAULT_BODY_LIMITS: BodyLimits = {
 
 /** The tracker's settings, from the environment (see docs/architecture.md). */
 export interface TrackerConfig {
+  /** The address it listens on: loopback (see `trackerHost`). */
+  host: string;
   port: number;
+  /** The host names requests may name (`EDGEFLOW_ALLOWED_HOSTS` after the loopback names). */
+  allowedHosts: readonly AllowedHost[];
   dbUrl: string;
   dbAuthToken?: string;
   limits: BodyLimits;
@@ -32,7 +38,9 @@ export function trackerConfig(env: Record<string, string | undefined>): TrackerC
   }
   const dataDir = env.EDGEFLOW_DATA_DIR || 'data';
   return {
+    host: trackerHost(env),
     port,
+    allowedHosts: parseAllowedHosts(env.EDGEFLOW_ALLOWED_HOSTS),
     dbUrl: env.EDGEFLOW_DB_URL || `file:${join(dataDir, 'tracker.db')}`,
     dbAuthToken: env.EDGEFLOW_DB_AUTH_TOKEN || undefined,
     limits: {
@@ -41,6 +49,31 @@ export function trackerConfig(env: Record<string, string | undefined>): TrackerC
     },
     ingest: { token: env.EDGEFLOW_INGEST_TOKEN || undefined, retentionDays: retentionDays(env) },
   };
+}
+
+/**
+ * The address the tracker listens on: `EDGEFLOW_TRACKER_HOST`, default `127.0.0.1`. The tracker has
+ * no authentication, so anything but loopback (127.0.0.0/8, `::1`, `localhost`) is refused with an
+ * error that says what to do instead. An IPv6 address may be given in brackets; it is returned without.
+ */
+export function trackerHost(env: Record<string, string | undefined>): string {
+  const given = env.EDGEFLOW_TRACKER_HOST?.trim() || '127.0.0.1';
+  const host = given.replace(/^\[(.*)\]$/, '$1');
+  if (isLoopback(host)) return host;
+  throw new Error(
+    `EDGEFLOW_TRACKER_HOST=${given} would let other machines reach the tracker, which has no authentication yet: keep it on loopback (127.0.0.1) behind a reverse proxy on the same host that does TLS and authentication, and list the public host name in EDGEFLOW_ALLOWED_HOSTS`,
+  );
+}
+
+/** `host` as a URL names it: an IPv6 address in brackets. */
+export function urlHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function isLoopback(host: string): boolean {
+  if (host.toLowerCase() === 'localhost') return true;
+  if (isIPv4(host)) return host.startsWith('127.');
+  return isIPv6(host) && new URL(`http://[${host}]`).hostname === '[::1]';
 }
 
 function byteCount(env: Record<string, string | undefined>, name: string, fallback: number): number {

@@ -1,7 +1,7 @@
 import { serve } from '@hono/node-server';
 import { mountDashboard } from '../ui/mount.ts';
 import { createApp } from './app.ts';
-import { trackerConfig } from './config.ts';
+import { trackerConfig, urlHost } from './config.ts';
 import { reconcileFlips } from './deploy/flip-intent.ts';
 import { openEdge } from './edge/open-edge.ts';
 import { openStore } from './store/libsql-store.ts';
@@ -38,17 +38,23 @@ async function main(): Promise<void> {
 
   // A flip a crash interrupted is finished or given up before anything else reads the pointer.
   await reconcileFlips(edge, store, (line) => console.log(line));
-  const app = createApp({ store, edge, limits: config.limits, ingest: config.ingest });
+  const app = createApp({
+    store,
+    edge,
+    limits: config.limits,
+    ingest: config.ingest,
+    allowedHosts: config.allowedHosts,
+  });
   mountDashboard(app);
-  const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
-    console.log(`edgeflow tracker listening on http://localhost:${info.port}`);
+  const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
+    console.log(`edgeflow tracker listening on http://${urlHost(info.address)}:${info.port}`);
     console.log(`  database ${config.dbUrl.replace(/\?.*$/, '')}; edge ${edge.describe}`);
   });
   server.once('error', (error: NodeJS.ErrnoException) => {
     console.error(
       error.code === 'EADDRINUSE'
         ? `edgeflow tracker: port ${config.port} is in use: stop what listens there or set EDGEFLOW_TRACKER_PORT to a free port`
-        : `edgeflow tracker: cannot listen on port ${config.port}: ${error.code ?? error.message}`,
+        : `edgeflow tracker: cannot listen on ${urlHost(config.host)}:${config.port}: ${error.code ?? error.message}`,
     );
     closeAll(1);
   });

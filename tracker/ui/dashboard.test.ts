@@ -137,7 +137,7 @@ beforeAll(async () => {
   tracker = await startTracker();
   // The worker on the tracker's R2/KV state, and a small real model, get ready while the browser tests run.
   workerReady = freePort().then((workerPort) =>
-    startWorker({ trackerPort: 0, workerPort, dataDir: '', stateDir: tracker.stateDir }),
+    startWorker({ trackerHost: '127.0.0.1', trackerPort: 0, workerPort, dataDir: '', stateDir: tracker.stateDir }),
   );
   workerReady.then((w) => (worker = w)).catch(() => undefined);
   modelReady = trainDemoModel({ nSamples: 600, epochs: 2, hiddenUnits: [8] });

@@ -40,7 +40,7 @@ const Empty = z.object({}).strict();
 
 describe('MLflow 2.x Python client, replayed', () => {
   const t = useTrackerFixture();
-  const host = 'http://tracker.test';
+  const host = 'http://localhost:5000';
   /** The last answer's JSON as sent, for what parsing reads past (non-finite doubles as strings). */
   let sent: unknown;
 

@@ -80,4 +80,22 @@ describe('the actor in the deployment history', () => {
       ['promote', 'anonymous'],
     ]);
   });
+
+  it('records a rollback as done by the request’s actor, never by a name in its body', async () => {
+    const v1 = await registerVersion(t, 'body', await logModelRun(t, modelFiles('c')));
+    const v2 = await registerVersion(t, 'body', await logModelRun(t, modelFiles('d')));
+    for (const version of [v1, v2, v1]) {
+      await t.post(`${API}/registered-models/alias`, { name: 'body', alias: 'production', version });
+    }
+    const rollback = (headers: Record<string, string>) =>
+      t.post('/api/2.0/edgeflow/deployments/rollback', { name: 'body', actor: 'someone-else' }, { headers });
+    expect((await rollback({ 'x-edgeflow-actor': 'oncall' })).body.deployment.actor).toBe('oncall');
+    expect((await rollback({})).body.deployment.actor).toBe('anonymous');
+
+    const { body } = await t.get('/api/2.0/edgeflow/deployments/get', { name: 'body' });
+    expect(body.history.map((d: { kind: string; actor: string }) => [d.kind, d.actor]).slice(0, 2)).toEqual([
+      ['rollback', 'anonymous'],
+      ['rollback', 'oncall'],
+    ]);
+  });
 });

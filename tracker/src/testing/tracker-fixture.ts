@@ -6,6 +6,7 @@ import type { AppDeps } from '../app-deps.ts';
 import type { BodyLimits } from '../config.ts';
 import type { Edge } from '../edge/edge.ts';
 import { openLocalEdge } from '../edge/local-edge.ts';
+import type { AllowedHost } from '../http/allowed-hosts.ts';
 import type { LibsqlStore } from '../store/libsql-store.ts';
 import { openTempStore } from './temp-store.ts';
 
@@ -40,6 +41,8 @@ export interface TrackerFixtureOptions {
   limits?: BodyLimits;
   /** Prediction ingest settings (none: ingest is off). */
   ingest?: AppDeps['ingest'];
+  /** The host names requests may name (default: the loopback names). */
+  allowedHosts?: readonly AllowedHost[];
 }
 
 /** Opens a fresh tracker in a temp folder. */
@@ -51,7 +54,13 @@ export async function openTrackerFixture(options: TrackerFixtureOptions = {}): P
     await temp.close();
     throw error;
   });
-  const app = createApp({ store, edge, limits: options.limits, ingest: options.ingest });
+  const app = createApp({
+    store,
+    edge,
+    limits: options.limits,
+    ingest: options.ingest,
+    allowedHosts: options.allowedHosts,
+  });
   return {
     dir,
     stateDir,

@@ -7,9 +7,12 @@ import { jsonCalls, type TrackerFixture } from './tracker-fixture.ts';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
+/** The line `tracker/src/main.ts` prints once it listens; group 1 is its URL. */
+export const LISTENING = /edgeflow tracker listening on (http:\/\/\S+:\d+)\n/;
+
 /** A tracker running as its own process (`tracker/src/main.ts`), for tests that measure or kill it. */
 export interface TrackerProcess extends Pick<TrackerFixture, 'get' | 'post'> {
-  /** `http://127.0.0.1:<port>`. */
+  /** Where it says it listens: `http://127.0.0.1:<port>` unless `EDGEFLOW_TRACKER_HOST` says otherwise. */
   url: string;
   port: number;
   pid: number;
@@ -84,18 +87,18 @@ export async function startTrackerProcess(options: TrackerProcessOptions = {}): 
     return child.exitCode;
   };
   try {
-    const port = await new Promise<number>((resolve, reject) => {
+    const url = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no listening line in 60 s:\n${output}`)), 60_000);
       child.stdout!.on('data', () => {
-        const m = /edgeflow tracker listening on http:\/\/localhost:(\d+)/.exec(output);
+        const m = LISTENING.exec(output);
         if (m) {
           clearTimeout(timer);
-          resolve(Number(m[1]));
+          resolve(m[1]!);
         }
       });
       void exited.then((signal) => reject(new Error(`exited (${signal ?? child.exitCode}):\n${output}`)));
     });
-    const url = `http://127.0.0.1:${port}`;
+    const port = Number(new URL(url).port);
     const request = (path: string, init?: RequestInit) => fetch(url + path, init);
     return {
       url,

@@ -87,10 +87,10 @@ describe('the actor in the deployment history', () => {
     for (const version of [v1, v2, v1]) {
       await t.post(`${API}/registered-models/alias`, { name: 'body', alias: 'production', version });
     }
-    const rollback = (headers: Record<string, string>) =>
-      t.post('/api/2.0/edgeflow/deployments/rollback', { name: 'body', actor: 'someone-else' }, { headers });
+    const rollback = (headers: Record<string, string>, to?: string) =>
+      t.post('/api/2.0/edgeflow/deployments/rollback', { name: 'body', actor: 'someone-else', to }, { headers });
     expect((await rollback({ 'x-edgeflow-actor': 'oncall' })).body.deployment.actor).toBe('oncall');
-    expect((await rollback({})).body.deployment.actor).toBe('anonymous');
+    expect((await rollback({}, v1)).body.deployment.actor).toBe('anonymous');
 
     const { body } = await t.get('/api/2.0/edgeflow/deployments/get', { name: 'body' });
     expect(body.history.map((d: { kind: string; actor: string }) => [d.kind, d.actor]).slice(0, 2)).toEqual([

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { Miniflare } from 'miniflare';
 import { pointerKey } from '../contracts/index.ts';
 import { type BenchModel, buildBenchModel } from './bench/edge-models.ts';
-import { childPids, cpuSeconds, rssMiB } from './bench/edge-proc.ts';
+import { bundleOptions, childPids, cpuSeconds, rssMiB } from './bench/edge-proc.ts';
 import { runWrk, type WrkTarget } from './bench/edge-wrk.ts';
 import { BUNDLE_LIMIT, buildWorker, kib } from './build-worker.ts';
 
@@ -57,18 +57,9 @@ async function benchBackend(outdir: string, backend: string): Promise<void> {
   const demo2 = await buildBenchModel('demo', '2', [20, 64, 32, 1], 2);
   const large = await buildBenchModel('large', '1', [256, 512, 512, 10], 3);
   const large2 = await buildBenchModel('large', '2', [256, 512, 512, 10], 4);
-  const mf = new Miniflare({
-    modules: true,
-    scriptPath: join(outdir, 'index.js'),
-    modulesRoot: outdir,
-    modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
-    compatibilityDate: '2026-04-20',
-    kvNamespaces: ['POINTERS'],
-    r2Buckets: ['MODELS'],
-    bindings: { DEFAULT_MODEL: 'demo', POINTER_TTL_MS: String(TTL_MS), EDGEFLOW_BACKEND: backend },
-    host: '127.0.0.1',
-    port: 0,
-  });
+  const mf = new Miniflare(
+    bundleOptions(outdir, { DEFAULT_MODEL: 'demo', POINTER_TTL_MS: String(TTL_MS), EDGEFLOW_BACKEND: backend }),
+  );
   try {
     const base = (await mf.ready).toString().replace(/\/$/, '');
     const [pid] = childPids('workerd');

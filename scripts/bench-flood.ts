@@ -14,8 +14,10 @@ import { join } from 'node:path';
 import { Miniflare } from 'miniflare';
 import { pointerKey } from '../contracts/index.ts';
 import { buildBenchModel } from './bench/edge-models.ts';
+import { bundleOptions } from './bench/edge-proc.ts';
 import { runWrk, type WrkTarget } from './bench/edge-wrk.ts';
 import { describeOutcomes, type FloodTarget, startFlood } from './bench/flood.ts';
+import { printColumns } from './bench/table.ts';
 import { BenchClient } from './bench/tracker-http.ts';
 import { buildWorker } from './build-worker.ts';
 import { freePort, sleep, startTracker } from './services.ts';
@@ -65,18 +67,7 @@ async function benchWorker(): Promise<void> {
   let mf: Miniflare | undefined;
   try {
     await buildWorker(outdir);
-    mf = new Miniflare({
-      modules: true,
-      scriptPath: join(outdir, 'index.js'),
-      modulesRoot: outdir,
-      modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
-      compatibilityDate: '2026-04-20',
-      kvNamespaces: ['POINTERS'],
-      r2Buckets: ['MODELS'],
-      bindings: { DEFAULT_MODEL: 'demo', POINTER_TTL_MS: '2000' },
-      host: '127.0.0.1',
-      port: 0,
-    });
+    mf = new Miniflare(bundleOptions(outdir, { DEFAULT_MODEL: 'demo', POINTER_TTL_MS: '2000' }));
     const base = (await mf.ready).toString().replace(/\/$/, '');
     const bucket = await mf.getR2Bucket('MODELS');
     for (const [file, bytes] of Object.entries(demo.files)) await bucket.put(demo.pointer.artifacts + file, bytes);
@@ -139,14 +130,7 @@ function printTable(): boolean {
     ];
   });
   const head = ['good traffic, flood', 'alone req/s', 'flooded req/s', 'ratio', `≥ ${MIN_RATIO}`, 'bad requests'];
-  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd();
-  console.log(`\n${line(head)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
-  for (const l of lines) console.log(line(l));
+  printColumns(head, lines);
   return rows.some((r) => !(r.flooded / r.alone >= MIN_RATIO));
 }
 

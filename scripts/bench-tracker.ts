@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@libsql/client';
+import { printColumns } from './bench/table.ts';
 import {
   type BenchContext,
   hasSearch,
@@ -171,14 +172,7 @@ function printTable(): boolean {
     ];
   });
   const head = ['case', 'median', 'runs', 'target', 'result'];
-  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd();
-  console.log(`\n${line(head)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
-  for (const l of lines) console.log(line(l));
+  printColumns(head, lines);
   return failed;
 }
 

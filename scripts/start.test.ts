@@ -29,6 +29,20 @@ import { trainAndLog } from './train.ts';
 const SMALL = { nSamples: 1200, epochs: 3, hiddenUnits: [16, 8] };
 const POINTER_TTL_MS = 2000; // wrangler.toml's POINTER_TTL_MS
 
+/** A loop configuration on free loopback ports with its data and state in a new temp folder. */
+async function tempLoop(prefix: string): Promise<{ dir: string; cfg: LoopConfig }> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const cfg: LoopConfig = {
+    trackerHost: '127.0.0.1',
+    trackerPort: await freePort(),
+    workerPort: await freePort(),
+    dataDir: join(dir, 'data'),
+    stateDir: join(dir, 'state'),
+    ingestToken: 'e2e-ingest-token',
+  };
+  return { dir, cfg };
+}
+
 describe('the whole loop on real processes', () => {
   let dir: string;
   let cfg: LoopConfig;
@@ -36,15 +50,7 @@ describe('the whole loop on real processes', () => {
   const logs: string[] = [];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'edgeflow-e2e-'));
-    cfg = {
-      trackerHost: '127.0.0.1',
-      trackerPort: await freePort(),
-      workerPort: await freePort(),
-      dataDir: join(dir, 'data'),
-      stateDir: join(dir, 'state'),
-      ingestToken: 'e2e-ingest-token',
-    };
+    ({ dir, cfg } = await tempLoop('edgeflow-e2e-'));
     loop = await startLoop(cfg, { log: (l) => logs.push(l), train: SMALL });
   }, 240_000);
 
@@ -158,15 +164,7 @@ describe('npm start as a process: signals, crashes, ports', () => {
 
   beforeAll(async () => {
     // A filled registry (version 1 live, version 2 registered), so that no start trains.
-    dir = mkdtempSync(join(tmpdir(), 'edgeflow-start-'));
-    cfg = {
-      trackerHost: '127.0.0.1',
-      trackerPort: await freePort(),
-      workerPort: await freePort(),
-      dataDir: join(dir, 'data'),
-      stateDir: join(dir, 'state'),
-      ingestToken: 'e2e-ingest-token',
-    };
+    ({ dir, cfg } = await tempLoop('edgeflow-start-'));
     const tracker = await startTracker(cfg);
     try {
       const client = new TrackerClient({ baseUrl: tracker.url });

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
@@ -32,4 +33,23 @@ export function rssMiB(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(status.match(/^VmRSS:\s+(\d+)\s+kB/m)?.[1] ?? 0);
   return kb / 1024;
+}
+
+/**
+ * Miniflare options for the worker bundle built by `buildWorker(outdir)` (its WASM as compiled modules),
+ * with the worker's KV and R2 bindings and `bindings` as vars, on a free loopback port.
+ */
+export function bundleOptions(outdir: string, bindings: Record<string, string>) {
+  return {
+    modules: true,
+    scriptPath: join(outdir, 'index.js'),
+    modulesRoot: outdir,
+    modulesRules: [{ type: 'CompiledWasm' as const, include: ['**/*.wasm'] }],
+    compatibilityDate: '2026-04-20',
+    kvNamespaces: ['POINTERS'],
+    r2Buckets: ['MODELS'],
+    bindings,
+    host: '127.0.0.1',
+    port: 0,
+  };
 }

@@ -107,6 +107,15 @@ describe('API keys', () => {
     expect((await edge.sendWith(ON, '/nowhere')).status).toBe(401);
   });
 
+  it('let a CORS preflight through without a key', async () => {
+    const res = await edgeUnderTest().sendWith({ ...ON, CORS_ORIGINS: '*' }, '/v1/models/m/predict', {
+      method: 'OPTIONS',
+      headers: { origin: 'https://a.example', 'access-control-request-method': 'POST' },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-headers')).toContain('x-api-key');
+  });
+
   it('when on, guard GET /v1/models/:name (its signature and previous version)', async () => {
     const edge = edgeUnderTest();
     const model = await liveModel();

@@ -268,40 +268,31 @@ describe('a bad graph version promoted while a good one serves', () => {
       false,
     ],
     ['a missing weight shard', `${SHARD} is missing`, (m: string) => env.MODELS.delete(`models/${m}/2/${SHARD}`)],
-  ])(
-    'keeps serving v1 through %s and says why in /health/details',
-    async (_, reason, corrupt, promotedAfter = true) => {
-      const model = uniqueModel('g');
-      const v1 = await seedGraphVersion({ model, version: '1', layers });
-      const v2 = await seedGraphVersion({
-        model,
-        version: '2',
-        layers: randomLayers([4, 8, 1], ['relu', 'sigmoid'], 6),
-      });
-      await putPointer(v1.pointer);
-      expect((await post<Prediction>(model, { features })).body.version).toBe('1');
+  ])('keeps serving v1 through %s and says why', async (_, reason, corrupt, promotedAfter = true) => {
+    const model = uniqueModel('g');
+    const v1 = await seedGraphVersion({ model, version: '1', layers });
+    const v2 = await seedGraphVersion({ model, version: '2', layers: randomLayers([4, 8, 1], ['relu', 'sigmoid'], 6) });
+    await putPointer(v1.pointer);
+    expect((await post<Prediction>(model, { features })).body.version).toBe('1');
 
-      await corrupt(model);
-      // promoted as it now is (the tracker hashes model.json at promotion), unless it changed after that
-      const modelJsonSha256 = promotedAfter
-        ? await sha256Of(`models/${model}/2/model.json`)
-        : v2.pointer.modelJsonSha256;
-      await putPointer({ ...v2.pointer, modelJsonSha256, previous: '1' });
-      edge.clock.advance(TTL);
-      for (let i = 0; i < 3; i++) {
-        const answer = await post<Prediction>(model, { features });
-        expect(answer.status).toBe(200);
-        expect(answer.body.version).toBe('1');
-        expect(Math.abs(answer.body.probability! - v1.expected(features)[0]!)).toBeLessThan(1e-5);
-      }
-      const res = await edge.sendWith({ POINTER_TTL_MS: String(TTL), DEFAULT_MODEL: model }, '/health/details');
-      const health = (await res.json()) as Health;
-      expect(health).toMatchObject({ status: 'degraded', version: '1', live: '2' });
-      expect(health.lastError).toContain('version 2 failed to load');
-      expect(health.lastError).toContain(reason);
-      expect(edge.registry.modelHealth(model, '2')).toMatchObject({ loads: 2, loadFailures: 1 });
-    },
-  );
+    await corrupt(model);
+    // promoted as it now is (the tracker hashes model.json at promotion), unless it changed after that
+    const modelJsonSha256 = promotedAfter ? await sha256Of(`models/${model}/2/model.json`) : v2.pointer.modelJsonSha256;
+    await putPointer({ ...v2.pointer, modelJsonSha256, previous: '1' });
+    edge.clock.advance(TTL);
+    for (let i = 0; i < 3; i++) {
+      const answer = await post<Prediction>(model, { features });
+      expect(answer.status).toBe(200);
+      expect(answer.body.version).toBe('1');
+      expect(Math.abs(answer.body.probability! - v1.expected(features)[0]!)).toBeLessThan(1e-5);
+    }
+    const res = await edge.sendWith({ POINTER_TTL_MS: String(TTL), DEFAULT_MODEL: model }, '/health/details');
+    const health = (await res.json()) as Health;
+    expect(health).toMatchObject({ status: 'degraded', version: '1', live: '2' });
+    expect(health.lastError).toContain('version 2 failed to load');
+    expect(health.lastError).toContain(reason);
+    expect(edge.registry.modelHealth(model, '2')).toMatchObject({ loads: 2, loadFailures: 1 });
+  });
 
   it('refuses a graph model.json under a tfjs-layers signature', async () => {
     const model = uniqueModel('g');

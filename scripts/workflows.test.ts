@@ -1,8 +1,10 @@
 // What actionlint cannot know about .github/workflows (it lints them in `.ci/run`): that the npm scripts and
 // the npx commands they run exist here, and that no shell script has a `${{ }}` expression pasted into it.
+import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -67,6 +69,25 @@ describe('the workflows', () => {
     const scripts = runScripts(text);
     expect(scripts.length).toBeGreaterThan(0);
     expect(scripts.filter((s) => s.includes('${{'))).toEqual([]);
+  });
+
+  it('deploy.yml stops before anything changes when a setting is missing, naming each', async () => {
+    const deploy = files.find(([name]) => name === 'deploy.yml')![1];
+    const check = runScripts(deploy).find((s) => s.includes('missing='))!;
+    // as GitHub runs a step's script on Linux: bash -e -o pipefail
+    const bash = (env: Record<string, string>) =>
+      promisify(execFile)('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', check], { env });
+    await expect(bash({ CLOUDFLARE_API_TOKEN: 't', EDGE_URL: '' })).rejects.toMatchObject({
+      code: 1,
+      stdout: '::error::not set in the production environment: CLOUDFLARE_ACCOUNT_ID EDGEFLOW_DB_URL EDGE_URL\n',
+    });
+    const all = {
+      CLOUDFLARE_API_TOKEN: 't',
+      CLOUDFLARE_ACCOUNT_ID: 'a',
+      EDGEFLOW_DB_URL: 'libsql://db',
+      EDGE_URL: 'https://w',
+    };
+    expect(await bash(all)).toMatchObject({ stdout: '' });
   });
 
   it('the checks find what is wrong', () => {

@@ -97,7 +97,7 @@ export async function openStore(options: StoreOptions): Promise<LibsqlStore> {
 }
 
 /** The local file path of a `file:` URL ('' for none), undefined for remote URLs. */
-function localPath(url: string): string | undefined {
+export function localPath(url: string): string | undefined {
   if (!url.startsWith('file:')) return undefined;
   let rest = url.slice('file:'.length).split('?')[0]!;
   if (rest.startsWith('//')) {

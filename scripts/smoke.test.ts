@@ -98,7 +98,7 @@ describe('npm run smoke against the worker in workerd', () => {
 
   it('fails on the 401 when the worker requires an API key and none is sent', async () => {
     await expect(smoke({ url, model: MODEL })).rejects.toThrow(
-      `POST ${url}/v1/models/${MODEL}/predict answered 401 api_key_required: this endpoint needs an API key`,
+      `GET ${url}/v1/models/${MODEL} answered 401 api_key_required: this endpoint needs an API key`,
     );
     await expect(smoke({ url, model: MODEL, apiKey: 'ef_not-a-key' })).rejects.toThrow(
       /answered 401 api_key_invalid: the API key is not valid/,

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { convertV4MiniflareOptions, type MiniflareOptions } from 'miniflare';
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
@@ -37,19 +38,20 @@ export function rssMiB(pid: number): number {
 
 /**
  * Miniflare options for the worker bundle built by `buildWorker(outdir)` (its WASM as compiled modules),
- * with the worker's KV and R2 bindings and `bindings` as vars, on a free loopback port.
+ * with the worker's KV and R2 bindings and `bindings` as vars, on a free loopback port. Written in
+ * Miniflare 4's flat shape, which `convertV4MiniflareOptions` turns into Miniflare 5's (as wrangler does).
  */
-export function bundleOptions(outdir: string, bindings: Record<string, string>) {
-  return {
+export function bundleOptions(outdir: string, bindings: Record<string, string>): MiniflareOptions {
+  return convertV4MiniflareOptions({
     modules: true,
     scriptPath: join(outdir, 'index.js'),
     modulesRoot: outdir,
     modulesRules: [{ type: 'CompiledWasm' as const, include: ['**/*.wasm'] }],
-    compatibilityDate: '2026-04-20',
+    compatibilityDate: '2026-11-17',
     kvNamespaces: ['POINTERS'],
     r2Buckets: ['MODELS'],
     bindings,
     host: '127.0.0.1',
     port: 0,
-  };
+  });
 }

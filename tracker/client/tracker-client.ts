@@ -459,7 +459,8 @@ export class TrackerClient {
       );
       return model_version;
     } catch (err) {
-      if (isTrackerError(err, 'RESOURCE_DOES_NOT_EXIST')) return null;
+      // MLflow answers INVALID_PARAMETER_VALUE for an alias that does not exist
+      if (isTrackerError(err, 'INVALID_PARAMETER_VALUE') || isTrackerError(err, 'RESOURCE_DOES_NOT_EXIST')) return null;
       throw err;
     }
   }

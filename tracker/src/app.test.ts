@@ -36,7 +36,8 @@ describe('tracker app', () => {
       status: 400,
       body: {
         error_code: 'INVALID_PARAMETER_VALUE',
-        message: "Missing value for required parameter 'name'. See the API docs for more information about request parameters.",
+        message:
+          "Missing value for required parameter 'name'. See the API docs for more information about request parameters.",
       },
     });
     const wrongType = await t.post(`${API}/experiments/create`, { name: 42 });

@@ -156,7 +156,8 @@ describe('promotion, rollback and the production alias', () => {
   });
 
   it('rolls back through the history, skipping versions rolled back from; `to` picks one', async () => {
-    for (const tag of ['a', 'b', 'c']) await registerVersion(t, 'walk', await logModelRun(t, modelFiles(tag)), { edge: true });
+    for (const tag of ['a', 'b', 'c'])
+      await registerVersion(t, 'walk', await logModelRun(t, modelFiles(tag)), { edge: true });
     for (const v of ['1', '2', '3']) expect((await promoteVia('walk', v)).status).toBe(200);
     const back = async (body: Record<string, string> = {}) => {
       const res = await t.post(`${EDGE_API}/deployments/rollback`, { name: 'walk', ...body });

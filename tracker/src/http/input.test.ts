@@ -54,7 +54,8 @@ describe('readInput', () => {
       status: 400,
       body: {
         error_code: 'INVALID_PARAMETER_VALUE',
-        message: "Missing value for required parameter 'name'. See the API docs for more information about request parameters.",
+        message:
+          "Missing value for required parameter 'name'. See the API docs for more information about request parameters.",
       },
     });
     for (const body of ['{"name":', '[1]', '"x"', 'null']) {
@@ -69,7 +70,8 @@ describe('readInput', () => {
     expect(res.status).toBe(400);
     expect(res.body).toEqual({
       error_code: 'INVALID_PARAMETER_VALUE',
-      message: "Invalid value x for parameter 'n' supplied. Hint: Value was of type 'str'. See the API docs for more information about request parameters.",
+      message:
+        "Invalid value x for parameter 'n' supplied. Hint: Value was of type 'str'. See the API docs for more information about request parameters.",
     });
     // a top-level null is an absent field, as protobuf's JSON mapping reads it
     expect(await send('/echo', json('POST', '{"name":"a","n":null}'))).toEqual({

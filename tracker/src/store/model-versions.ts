@@ -1,7 +1,7 @@
 import type { Client, InStatement, Row } from '@libsql/client';
 import { encodePageToken } from '../../search/page-token.ts';
 import { MODEL_VERSION_SEARCH } from '../../search/search-spec.ts';
-import { MlflowError, notFound } from '../errors.ts';
+import { invalid, MlflowError, notFound } from '../errors.ts';
 import type { ModelVersion, ModelVersionStatus, SearchPage, Stage, Tag } from './entities.ts';
 import { modelNotFound, parseVersion, requireVersion, versionNotFound } from './guards.ts';
 import { rows as valueRows } from './placeholders.ts';
@@ -230,6 +230,11 @@ export async function transitionModelVersionStage(
   const v = parseVersion(version);
   await requireVersion(client, name, v);
   const archiving = archiveExisting && (stage === 'Staging' || stage === 'Production');
+  if (archiveExisting && !archiving) {
+    throw invalid(
+      `Model version transition cannot archive existing model versions because '${stage}' is not an Active stage. Valid stages are ['Staging', 'Production']`,
+    );
+  }
   if (archiving && protectedVersion !== undefined && protectedVersion !== version) {
     const { rows } = await client.execute({
       sql: 'SELECT 1 FROM model_versions WHERE name = ? AND version = ? AND current_stage = ?',

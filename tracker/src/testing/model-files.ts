@@ -67,7 +67,8 @@ export async function registerVersion(
   { edge = false }: { edge?: boolean } = {},
 ): Promise<string> {
   const model = await t.get(`${API}/registered-models/get`, { name });
-  if (model.status === 404) await t.post(`${API}/registered-models/create`, { name, ...(edge ? { tags: EDGE_TAGS } : {}) });
+  if (model.status === 404)
+    await t.post(`${API}/registered-models/create`, { name, ...(edge ? { tags: EDGE_TAGS } : {}) });
   const res = await t.post(`${API}/model-versions/create`, { name, source: `runs:/${runId}/model`, run_id: runId });
   if (res.status !== 200) throw new Error(`register: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.model_version.version as string;

@@ -24,6 +24,7 @@ import type {
 import * as experiments from './experiments.ts';
 import { GroupCommit } from './group-commit.ts';
 import { requireActiveRun, runNotFound } from './guards.ts';
+import { recordLoggedModel } from './logged-models.ts';
 import { metricBulkInterval, metricBulkIntervalJson } from './metric-bulk-interval.ts';
 import { metricHistoryJson, metricHistoryPage } from './metric-history.ts';
 import * as aliases from './model-aliases.ts';
@@ -217,6 +218,10 @@ export class LibsqlStore implements TrackingStore {
 
   logInputs(runId: string, inputs: DatasetInput[]): Promise<void> {
     return this.#write((c) => runs.logInputs(c, runId, inputs));
+  }
+
+  recordLoggedModel(runId: string, model: Record<string, unknown>): Promise<void> {
+    return this.#write((c) => recordLoggedModel(c, runId, model));
   }
 
   // ---- metrics -----------------------------------------------------------------------------------

@@ -148,7 +148,7 @@ export interface TrackingStore {
 
   setAlias(name: string, alias: string, version: string): Promise<void>;
   deleteAlias(name: string, alias: string): Promise<void>;
-  /** The version an alias names, or RESOURCE_DOES_NOT_EXIST. */
+  /** The version an alias names, or INVALID_PARAMETER_VALUE (as MLflow) when the alias does not exist. */
   getModelVersionByAlias(name: string, alias: string): Promise<ModelVersion>;
 
   /**
@@ -186,6 +186,8 @@ export interface TrackingStore {
   deleteTag(runId: string, key: string): Promise<void>;
   /** Records datasets a run used (deduplicated per experiment by name and digest). */
   logInputs(runId: string, inputs: DatasetInput[]): Promise<void>;
+  /** Appends a logged model (MLflow's model info) to the run's `mlflow.log-model.history` tag. */
+  recordLoggedModel(runId: string, model: Record<string, unknown>): Promise<void>;
   /** Sampled history of one metric of several runs (MLflow's get-history-bulk-interval). */
   getMetricHistoryBulkInterval(input: BulkIntervalInput): Promise<MetricWithRunId[]>;
   /** `getMetricHistoryBulkInterval` as the JSON body get-history-bulk-interval replies with (built by SQLite, exact values). */

@@ -4,12 +4,15 @@ import type { Edge } from '../edge/edge.ts';
 import type { ModelVersion } from '../store/entities.ts';
 import type { CreateModelVersionInput, TrackingStore } from '../store/tracking-store.ts';
 import { resolveSource } from './resolve-source.ts';
+import { versionReference } from './version-reference.ts';
 
 /**
  * Creates a model version and copies its source's files to `models/<name>/<version>/`, so the version
  * stays what it was when registered whatever happens to the run's artifacts later. A source with no
  * files (or one the tracker does not hold) still gives a version, as MLflow does; promotion then
- * refuses it. If copying fails, the version and its copied files are removed: nothing is left.
+ * refuses it. The version's reference profile is recorded from its `reference.json` (or, with a
+ * signature only, as one to build from its first events; see `versionReference`). If copying fails
+ * or `reference.json` is invalid, the version and its copied files are removed: nothing is left.
  */
 export async function registerModelVersion(
   store: TrackingStore,
@@ -23,6 +26,8 @@ export async function registerModelVersion(
     // Numbers are never reused (registered_models.last_version); clear anything a crash may have left.
     await clear(edge, prefix);
     const count = sourceKey === null ? 0 : await copyFiles(edge, sourceKey, prefix);
+    const reference = count ? await versionReference(edge, prefix) : null;
+    if (reference) await store.saveReferenceProfile(input.name, created.version, reference);
     return await store.completeModelVersion(input.name, created.version, count);
   } catch (error) {
     await clear(edge, prefix).catch(() => undefined);

@@ -58,7 +58,8 @@ export function rollupOf(
     hist: layout ? new Uint32Array(layout.bins) : null,
     sample: null,
   };
-  const rows: Float64Array[] = [];
+  const fields = layout?.profile.output.field;
+  const sampled: { hash: number; event: PredictionEvent; out: number }[] = [];
   for (const e of events) {
     r.count++;
     if (e.status >= 400) r.errors++;
@@ -67,23 +68,27 @@ export function rollupOf(
     if (e.latency_ms > r.latencyMax) r.latencyMax = e.latency_ms;
     if (!layout || !r.hist || skip.has(e.prediction_id) || !binnable(e, layout)) continue;
     r.binned++;
-    const row = new Float64Array(layout.width);
-    row[0] = hashString32(e.prediction_id);
     for (let f = 0; f < layout.inputs; f++) {
-      const x = e.inputs[f]!;
       const { column, offset } = layout.columns[f]!;
-      r.hist[offset + binIn(column, x)]!++;
-      row[f + 1] = x;
+      r.hist[offset + binIn(column, e.inputs[f]!)]!++;
     }
-    const out = layout.profile.output.field === 'probability' ? e.output!.probability : e.output!.prediction;
-    row[layout.width - 1] = out ?? Number.NaN;
+    const out = fields === 'probability' ? e.output!.probability : e.output!.prediction;
     if (out !== undefined) {
       const { column, offset } = layout.columns[layout.inputs]!;
       r.hist[offset + binIn(column, out)]!++;
     }
-    rows.push(row);
+    sampled.push({ hash: hashString32(e.prediction_id), event: e, out: out ?? Number.NaN });
   }
-  if (layout) r.sample = smallestRows(rows, layout.width, ROLLUP_SAMPLE);
+  if (layout) {
+    const kept = sampled.sort((a, b) => a.hash - b.hash).slice(0, ROLLUP_SAMPLE);
+    r.sample = new Float64Array(kept.length * layout.width);
+    kept.forEach(({ hash, event, out }, i) => {
+      const at = i * layout.width;
+      r.sample![at] = hash;
+      r.sample!.set(event.inputs, at + 1);
+      r.sample![at + layout.width - 1] = out;
+    });
+  }
   return r;
 }
 

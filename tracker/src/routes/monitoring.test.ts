@@ -203,6 +203,14 @@ describe('monitoring/drift', () => {
     expect((await t.get(DRIFT, { name: 'queried' })).body.message).toContain('no version live');
     const empty = await t.get(DRIFT, { name: 'queried', version });
     expect(empty.body).toMatchObject({ start_time: clock - HOUR, end_time: clock, events: 0 });
+    // a window is widened to whole minutes, the rollups' unit
+    const odd = await t.get(DRIFT, {
+      name: 'queried',
+      version,
+      start_time: String(T0 + 1),
+      end_time: String(T0 + 61_000),
+    });
+    expect(odd.body).toMatchObject({ start_time: T0, end_time: T0 + 120_000 });
   });
 });
 

@@ -9,8 +9,10 @@ import { driftReport } from '../monitoring/drift-report.ts';
 import { trafficSeries } from '../monitoring/traffic-series.ts';
 import { liveVersion } from '../registry/live-version.ts';
 import { DEFAULT_REFERENCE_EVENTS } from '../store/prediction-ingest.ts';
+import { minuteOf } from '../store/prediction-rollups.ts';
 
-const HOUR_MS = 3_600_000;
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
 const DAY_MS = 24 * HOUR_MS;
 /** Longest window a drift query reads. */
 export const MAX_DRIFT_RANGE_MS = 7 * DAY_MS;
@@ -35,19 +37,23 @@ const Traffic = Window.extend({
   step_minutes: z.coerce.number().int().min(1).max(1440).optional(),
 });
 
-/** [start, end) of a query: `end_time` default now, `start_time` default `fallback` before it, at most `max` long. */
+/**
+ * [start, end) of a query: `end_time` default now, `start_time` default `fallback` before it, at most
+ * `max` long; widened to whole minutes, the rollups' unit.
+ */
 function windowOf(q: { start_time?: number; end_time?: number }, now: number, fallback: number, max: number) {
   const end = q.end_time ?? now;
   const start = q.start_time ?? end - fallback;
   if (start >= end) throw invalid(`start_time (${start}) must be before end_time (${end}).`);
   if (end - start > max) throw invalid(`The range from start_time to end_time may span at most ${max / DAY_MS} days.`);
-  return { start, end };
+  return { start: minuteOf(start), end: minuteOf(end + MINUTE_MS - 1) };
 }
 
 /**
  * Monitoring from the prediction rollups (mounted at `/api/2.0/edgeflow`). `GET monitoring/drift?name=
  * &version=&arm=&start_time=&end_time=`: each input's and the output's drift from the version's
- * reference over [start_time, end_time) (default: the last hour; at most 7 days), and the data set's
+ * reference over [start_time, end_time) (default: the last hour; at most 7 days; both widened to whole
+ * minutes, and answered so), and the data set's
  * (see `driftReport`); `version` defaults to the one live at the edge. `GET monitoring/traffic?name=
  * &version=&start_time=&end_time=&step_minutes=`: count, errors and latency per step by version and
  * arm (default: the last 24 hours; at most 31 days and 1,440 steps). An unknown model or version is
@@ -71,7 +77,7 @@ export function monitoringRoutes({ store, edge, ingest }: AppDeps): Hono {
   app.get('/monitoring/traffic', async (c) => {
     const q = await readInput(c, Traffic);
     const { start, end } = windowOf(q, now(), DAY_MS, MAX_TRAFFIC_RANGE_MS);
-    const minutes = Math.ceil((end - start) / 60_000);
+    const minutes = (end - start) / MINUTE_MS;
     const step = q.step_minutes ?? AUTO_STEPS.find((s) => minutes / s <= 360) ?? 1440;
     if (minutes / step > MAX_TRAFFIC_POINTS) {
       throw invalid(`step_minutes=${step} gives more than ${MAX_TRAFFIC_POINTS} steps: choose a larger one.`);
@@ -84,7 +90,7 @@ export function monitoringRoutes({ store, edge, ingest }: AppDeps): Hono {
       start_time: start,
       end_time: end,
       step_minutes: step,
-      series: trafficSeries(rows, start, step * 60_000),
+      series: trafficSeries(rows, start, step * MINUTE_MS),
     });
   });
 

@@ -364,7 +364,7 @@ export class LibsqlStore implements TrackingStore {
   }
 
   getReferenceProfile(name: string, version: string): Promise<references.StoredReference | null> {
-    return references.getReference(this.#client, name, version);
+    return references.getReference(this.#client, name, version, this.#layouts);
   }
 
   readRollups(query: rollups.RollupQuery): Promise<rollups.RollupRow[]> {

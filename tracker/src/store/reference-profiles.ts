@@ -1,4 +1,4 @@
-import type { Client, Row, Transaction } from '@libsql/client';
+import type { Client, Transaction } from '@libsql/client';
 import {
   buildReferenceProfile,
   type ReferenceProfile as Profile,
@@ -58,22 +58,36 @@ export async function saveReference(
   });
 }
 
-function storedOf(row: Row): StoredReference {
-  return {
-    id: Number(row.id),
-    source: row.source as Profile['source'],
-    profile: row.profile === null ? null : ReferenceProfile.parse(JSON.parse(String(row.profile))),
-    created_at: Number(row.created_at),
-  };
-}
-
-/** A version's reference, or null when it has none (not even one being collected). */
-export async function getReference(client: Executor, name: string, version: string): Promise<StoredReference | null> {
+/**
+ * A version's reference, or null when it has none (not even one being collected). A built profile is
+ * parsed once and kept in `cache` (by row id).
+ */
+export async function getReference(
+  client: Executor,
+  name: string,
+  version: string,
+  cache: LayoutCache,
+): Promise<StoredReference | null> {
   const { rows } = await client.execute({
-    sql: 'SELECT id, source, profile, created_at FROM reference_profiles WHERE name = ? AND version = ?',
+    sql: 'SELECT id, source, profile IS NOT NULL AS built, created_at FROM reference_profiles WHERE name = ? AND version = ?',
     args: [name, Number(version)],
   });
-  return rows[0] ? storedOf(rows[0]) : null;
+  const row = rows[0];
+  if (!row) return null;
+  const id = Number(row.id);
+  const stored = { id, source: row.source as Profile['source'], created_at: Number(row.created_at) };
+  if (!Number(row.built)) return { ...stored, profile: null };
+  return { ...stored, profile: (await layoutById(client, id, cache)).profile };
+}
+
+async function layoutById(client: Executor, id: number, cache: LayoutCache): Promise<ReferenceLayout> {
+  let layout = cache.get(id);
+  if (!layout) {
+    const { rows } = await client.execute({ sql: 'SELECT profile FROM reference_profiles WHERE id = ?', args: [id] });
+    layout = layoutOf(id, ReferenceProfile.parse(JSON.parse(String(rows[0]!.profile))));
+    cache.set(id, layout);
+  }
+  return layout;
 }
 
 /** Layouts of built references by row id (ids are never reused, and a built profile never changes). */
@@ -101,16 +115,7 @@ export async function ingestReference(
     args: [model, Number(version)],
   });
   const row = rows[0];
-  if (row && Number(row.built)) {
-    const id = Number(row.id);
-    let layout = cache.get(id);
-    if (!layout) {
-      const stored = await getReference(tx, model, version);
-      layout = layoutOf(id, stored!.profile!);
-      cache.set(id, layout);
-    }
-    return { layout, used: new Set() };
-  }
+  if (row && Number(row.built)) return { layout: await layoutById(tx, Number(row.id), cache), used: new Set() };
   if (!row) {
     const registered = await tx.execute({
       sql: 'SELECT 1 FROM model_versions WHERE name = ? AND version = ?',

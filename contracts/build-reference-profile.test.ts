@@ -30,12 +30,22 @@ describe('buildReferenceProfile', () => {
   });
 
   it('keeps a seeded sample of at most MAX_REFERENCE_SAMPLE rows (all of them when fewer)', () => {
-    const ramp = profile.features[0]!;
+    const all = profile.features[0]!;
+    if (all.kind !== 'numeric') throw new Error('numeric expected');
+    expect(all.sample).toEqual(Array.from({ length: 2000 }, (_, i) => i));
+    const big = buildReferenceProfile({
+      source: 'training',
+      names: ['ramp', 'kind', 'constant'],
+      rows: rows(MAX_REFERENCE_SAMPLE + 1000),
+      output: { field: 'probability', values: [0.5] },
+      seed: 7,
+    });
+    const ramp = big.features[0]!;
     if (ramp.kind !== 'numeric') throw new Error('numeric expected');
     expect(ramp.sample).toHaveLength(MAX_REFERENCE_SAMPLE);
     expect(new Set(ramp.sample).size).toBe(MAX_REFERENCE_SAMPLE);
-    expect(sampleRows(2000, MAX_REFERENCE_SAMPLE, 7)).toEqual(ramp.sample);
-    expect(sampleRows(2000, MAX_REFERENCE_SAMPLE, 8)).not.toEqual(ramp.sample);
+    expect(sampleRows(MAX_REFERENCE_SAMPLE + 1000, MAX_REFERENCE_SAMPLE, 7)).toEqual(ramp.sample);
+    expect(sampleRows(MAX_REFERENCE_SAMPLE + 1000, MAX_REFERENCE_SAMPLE, 8)).not.toEqual(ramp.sample);
     const output = profile.output.column;
     if (output.kind !== 'numeric') throw new Error('numeric expected');
     expect(output.sample).toHaveLength(400);

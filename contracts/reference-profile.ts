@@ -4,8 +4,11 @@ import { MAX_EVENT_INPUTS } from './prediction-event.ts';
 /** Bins a numeric column's reference histogram has at most: its deciles. */
 export const REFERENCE_BINS = 10;
 
-/** Most values a column's reference sample keeps (KS applies up to this many reference rows). */
-export const MAX_REFERENCE_SAMPLE = 1000;
+/**
+ * Most values a column's reference sample keeps: every row up to Evidently's KS boundary (1,000 rows),
+ * and enough above it that the Wasserstein distance's sampling noise stays well under its threshold.
+ */
+export const MAX_REFERENCE_SAMPLE = 5000;
 
 /** Most distinct values a categorical column lists. */
 export const MAX_CATEGORIES = 100;

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { createClient } from '@libsql/client';
 import { buildReferenceProfile, REFERENCE_FILE, SIGNATURE_FILE } from '../contracts/index.ts';
 import { TrackerClient } from '../tracker/client/index.ts';
+import type { DriftReport } from '../tracker/src/monitoring/drift-report.ts';
 import { printColumns } from './bench/table.ts';
 import { BenchClient, pool } from './bench/tracker-http.ts';
 import { createRng } from './lib/random.ts';
@@ -110,14 +111,15 @@ async function main(): Promise<void> {
 
     const query = `/api/2.0/edgeflow/monitoring/drift?name=${MODEL}&version=${version}&start_time=${t0}&end_time=${t0 + HOUR}`;
     const times: number[] = [];
-    let last: any;
+    let last: DriftReport | undefined;
     for (let i = 0; i < 11; i++) {
       const t = performance.now();
       const r = await http.send('GET', query);
       if (r.status !== 200) throw new Error(`drift answered ${r.status}: ${JSON.stringify(r.body).slice(0, 300)}`);
       if (i) times.push(performance.now() - t);
-      last = r.body;
+      last = r.body as DriftReport;
     }
+    if (!last?.features || !last.output) throw new Error('drift answered without features');
     times.sort((a, b) => a - b);
     const median = times[times.length >> 1]!;
     row(
@@ -126,7 +128,7 @@ async function main(): Promise<void> {
       '< 100 ms',
       median < 100 && last.binned === EVENTS,
     );
-    const maxPsi = Math.max(...last.features.map((f: { psi: number }) => f.psi));
+    const maxPsi = Math.max(...last.features.map((f) => f.psi ?? Number.POSITIVE_INFINITY));
     row(
       'in-distribution traffic: largest PSI of any input, drifted inputs',
       `${maxPsi.toFixed(4)}, ${last.drifted_features}`,

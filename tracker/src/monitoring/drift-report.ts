@@ -5,7 +5,7 @@ import { layoutOf } from './reference-layout.ts';
 import { smallestRows } from './rollup.ts';
 
 /** Most sampled events of a window KS and Wasserstein compare with the reference sample. */
-export const WINDOW_SAMPLE = 1000;
+export const WINDOW_SAMPLE = 2000;
 
 /** What `driftReport` reports on: a version's events (of one arm, or all) in [start, end). */
 export interface DriftQuery {

@@ -1,4 +1,3 @@
-import { MAX_REFERENCE_SAMPLE } from '../../../contracts/index.ts';
 import type { LayoutColumn, ReferenceLayout } from './reference-layout.ts';
 import { jensenShannon } from './stats/jensen-shannon.ts';
 import { ks2samp } from './stats/ks-2samp.ts';
@@ -13,6 +12,9 @@ import { wassersteinDistance } from './stats/wasserstein.ts';
  */
 export const DRIFT_THRESHOLDS = { ks: 0.05, wasserstein: 0.1, jensenshannon: 0.1, psi: 0.2, share: 0.5 } as const;
 
+/** Evidently's boundary: KS for a reference of at most this many rows, the normed Wasserstein distance above. */
+export const KS_MAX_REFERENCE_ROWS = 1000;
+
 /** Evidently's floor under the reference std the Wasserstein distance is divided by. */
 const MIN_NORM = 0.001;
 
@@ -20,7 +22,7 @@ const MIN_NORM = 0.001;
 export interface ColumnDrift {
   name: string;
   kind: 'numeric' | 'categorical';
-  /** `ks` when the reference has at most `MAX_REFERENCE_SAMPLE` rows, `wasserstein` (normed) above; `jensenshannon` for categories. */
+  /** `ks` when the reference has at most `KS_MAX_REFERENCE_ROWS` rows, `wasserstein` (normed) above; `jensenshannon` for categories. */
   method: 'ks' | 'wasserstein' | 'jensenshannon';
   /** KS's D, the normed Wasserstein distance or the JS distance; null without current values. */
   statistic: number | null;
@@ -75,7 +77,7 @@ function columnDrift({ column, offset, bins }: LayoutColumn, hist: Uint32Array, 
   }
   const bins_ = { edges: column.edges, reference: column.counts, current };
   const sampled = values.length > 0;
-  if (column.count <= MAX_REFERENCE_SAMPLE) {
+  if (column.count <= KS_MAX_REFERENCE_ROWS) {
     const r = sampled ? ks2samp(column.sample, values) : null;
     return {
       ...common,

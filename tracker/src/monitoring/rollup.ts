@@ -3,7 +3,7 @@ import { LATENCY_BUCKETS, latencyBucket } from './latency-buckets.ts';
 import { binIn, type ReferenceLayout } from './reference-layout.ts';
 
 /** Most sampled events one rollup (one minute of one arm) keeps. */
-export const ROLLUP_SAMPLE = 32;
+export const ROLLUP_SAMPLE = 64;
 
 /** One model version's traffic on one arm in one minute (see the `prediction_rollups` table). */
 export interface Rollup {

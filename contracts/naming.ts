@@ -16,6 +16,9 @@ export function versionPrefix(model: string, version: string): string {
 /** Name of the signature file stored beside a version's model files. */
 export const SIGNATURE_FILE = 'signature.json';
 
+/** Name of the reference profile (the training data's distributions) stored beside a version's files. */
+export const REFERENCE_FILE = 'reference.json';
+
 /** Name of the TFJS model topology/manifest file. */
 export const MODEL_JSON_FILE = 'model.json';
 

@@ -81,7 +81,7 @@ describe('trainAndLog against a real tracker over HTTP', () => {
 
     // the uploaded files are the trained model: downloaded back, they predict what it predicts
     const files: ModelFiles = {};
-    for (const name of ['model.json', 'group1-shard1of1.bin', 'signature.json']) {
+    for (const name of ['model.json', 'group1-shard1of1.bin', 'signature.json', 'reference.json']) {
       const res = await fetch(
         `${baseUrl}/api/2.0/mlflow-artifacts/artifacts/${run.info.experiment_id}/${result.runId}/artifacts/model/${name}`,
       );

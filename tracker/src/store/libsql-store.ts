@@ -30,6 +30,9 @@ import { metricHistoryJson, metricHistoryPage } from './metric-history.ts';
 import * as aliases from './model-aliases.ts';
 import * as versions from './model-versions.ts';
 import * as predictions from './prediction-events.ts';
+import { ingestPredictions } from './prediction-ingest.ts';
+import * as rollups from './prediction-rollups.ts';
+import * as references from './reference-profiles.ts';
 import * as models from './registered-models.ts';
 import { readRun } from './run-read.ts';
 import * as runs from './runs.ts';
@@ -117,6 +120,7 @@ export class LibsqlStore implements TrackingStore {
   readonly #client: Client;
   readonly #lock = new WriteLock();
   readonly #writes: GroupCommit;
+  readonly #layouts: references.LayoutCache = new Map();
 
   constructor(client: Client) {
     this.#client = client;
@@ -353,11 +357,23 @@ export class LibsqlStore implements TrackingStore {
   // ---- prediction events -------------------------------------------------------------------------
 
   logPredictions(input: LogPredictionsInput): Promise<number> {
-    return this.#write((c) => predictions.logPredictions(c, input));
+    return this.#write((c) => ingestPredictions(c, input, this.#layouts));
   }
 
   searchPredictions(input: SearchPredictionsInput): Promise<SearchPage<PredictionEvent>> {
     return predictions.searchPredictions(this.#client, input);
+  }
+
+  saveReferenceProfile(name: string, version: string, reference: references.NewReference): Promise<void> {
+    return this.#write((c) => references.saveReference(c, name, version, reference, Date.now()));
+  }
+
+  getReferenceProfile(name: string, version: string): Promise<references.StoredReference | null> {
+    return references.getReference(this.#client, name, version, this.#layouts);
+  }
+
+  readRollups(query: rollups.RollupQuery): Promise<rollups.RollupRow[]> {
+    return rollups.readRollups(this.#client, query);
   }
 
   // ---- deployments -------------------------------------------------------------------------------

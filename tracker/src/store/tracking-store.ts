@@ -25,6 +25,8 @@ import type {
   Stage,
   Tag,
 } from './entities.ts';
+import type { RollupQuery, RollupRow } from './prediction-rollups.ts';
+import type { NewReference, StoredReference } from './reference-profiles.ts';
 
 export type { ViewType };
 
@@ -101,8 +103,12 @@ export interface BeginFlipInput extends Omit<Deployment, 'id' | 'from_version'> 
 /** Input of `logPredictions`: events to store, and the retention's cutoff (epoch ms). */
 export interface LogPredictionsInput {
   events: readonly PredictionEvent[];
-  /** Events older than this are not stored, and a bounded chunk of the stored ones is deleted. */
+  /** Events older than this are not stored, and a bounded chunk of the stored ones (and of the rollups) is deleted. */
   deleteBefore: number;
+  /** How many successful events of a version without a training reference become its live reference (default 1,000). */
+  referenceEvents?: number;
+  /** The time a live reference is recorded as made at (default: now). */
+  now?: number;
 }
 
 /** Input of `searchPredictions`. */
@@ -221,10 +227,19 @@ export interface TrackingStore {
   setModelVersionTag(name: string, version: string, key: string, value: string): Promise<void>;
   deleteModelVersionTag(name: string, version: string, key: string): Promise<void>;
 
-  /** Stores prediction events once each (by `prediction_id`); answers how many were new. */
+  /**
+   * Stores prediction events once each (by `prediction_id`) and adds the new ones to the per-minute
+   * rollups in the same transaction; answers how many were new.
+   */
   logPredictions(input: LogPredictionsInput): Promise<number>;
   /** Stored prediction events, newest ingested first. */
   searchPredictions(input: SearchPredictionsInput): Promise<SearchPage<PredictionEvent>>;
+  /** Records a version's reference profile, or that one is to be built from its first events. */
+  saveReferenceProfile(name: string, version: string, reference: NewReference): Promise<void>;
+  /** A version's reference profile (null: none, not even one being collected). */
+  getReferenceProfile(name: string, version: string): Promise<StoredReference | null>;
+  /** Per-minute rollups of a model's prediction events. */
+  readRollups(query: RollupQuery): Promise<RollupRow[]>;
 
   close(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { type GraphModel, loadGraphModel } from '@tensorflow/tfjs-converter';
 import type { io } from '@tensorflow/tfjs-core';
-import type { Signature } from '../../contracts/index.ts';
+import { type Signature, signatureWidth } from '../../contracts/index.ts';
 import { outputUnitsOk } from './shape-output.ts';
 import { tf } from './tfjs.ts';
 
@@ -39,7 +39,7 @@ export async function loadGraphRunner(
   checkGraphDef(artifacts);
   const model = await loadGraphModel({ load: async () => artifacts });
   try {
-    const d = signature.inputs.length;
+    const d = signatureWidth(signature);
     checkIo(model, d);
     const declared = declaredUnits(artifacts.signature, model.outputNodes[0]!);
     let runner = makeRunner(model, d, false);

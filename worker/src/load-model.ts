@@ -1,6 +1,6 @@
 import type { io } from '@tensorflow/tfjs-core';
 import { type LayersModel, loadLayersModel } from '@tensorflow/tfjs-layers';
-import { type Pointer, SIGNATURE_FILE, Signature } from '../../contracts/index.ts';
+import { type Pointer, SIGNATURE_FILE, Signature, signatureWidth } from '../../contracts/index.ts';
 import { extractDenseNet } from './dense-net.ts';
 import { buildInputSpec, type InputSpec, preprocess } from './input-spec.ts';
 import { loadGraphRunner } from './load-graph-model.ts';
@@ -125,14 +125,16 @@ async function readSignature(bucket: R2Bucket, prefix: string): Promise<Signatur
 }
 
 function checkShapes(model: LayersModel, signature: Signature): { d: number; units: number } {
-  const d = signature.inputs.length;
+  const d = signatureWidth(signature);
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {
     throw new Error('the model must have exactly one input and one output tensor');
   }
   const inShape = model.inputs[0]!.shape;
   const outShape = model.outputs[0]!.shape;
   if (inShape.length !== 2 || inShape[1] !== d) {
-    throw new Error(`the model takes shape ${JSON.stringify(inShape)} but the signature has ${d} inputs`);
+    throw new Error(
+      `the model takes shape ${JSON.stringify(inShape)} but the signature has ${describeWidth(signature)}`,
+    );
   }
   const units = outShape[1];
   if (outShape.length !== 2 || typeof units !== 'number' || !outputUnitsOk(signature.output, units)) {
@@ -141,6 +143,13 @@ function checkShapes(model: LayersModel, signature: Signature): { d: number; uni
     );
   }
   return { d, units };
+}
+
+// what a signature's inputs make: "3 inputs", or "3 inputs (7 columns one-hot encoded)"
+function describeWidth(signature: Signature): string {
+  const n = signature.inputs.length;
+  const d = signatureWidth(signature);
+  return `${n} inputs${d === n ? '' : ` (${d} columns one-hot encoded)`}`;
 }
 
 type Run = (x: Float32Array, n: number) => Float32Array;

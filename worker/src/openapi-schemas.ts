@@ -2,15 +2,17 @@ import * as z from 'zod/mini';
 import { Prediction, Signature } from '../../contracts/index.ts';
 import { MAX_BATCH } from './parse-instances.ts';
 
-const row = z.union([z.array(z.number()), z.record(z.string(), z.number())]);
+// a number for a numeric input, a category (string) for a categorical one, null for a missing value
+const cell = z.union([z.number(), z.string(), z.null()]);
+const row = z.union([z.array(cell), z.record(z.string(), cell)]);
 
 /**
  * The body of a predict request, for documentation (`/openapi.json`); the hot path validates with the
  * hand-written `parseInstances` against the version's signature, which is stricter (length, names, finite).
  */
 export const PredictRequest = z.union([
-  z.object({ features: z.array(z.number()) }),
-  z.object({ inputs: z.record(z.string(), z.number()) }),
+  z.object({ features: z.array(cell) }),
+  z.object({ inputs: z.record(z.string(), cell) }),
   z.object({ instances: z.array(row).check(z.minLength(1), z.maxLength(MAX_BATCH)) }),
 ]);
 

@@ -155,4 +155,68 @@ describe('parseInstances', () => {
       );
     });
   });
+
+  describe('categorical inputs', () => {
+    const mixed = buildInputSpec({
+      inputs: [
+        { name: 'amount', dtype: 'float32', impute: 10 },
+        { name: 'channel', dtype: 'string', categories: ['atm', 'pos', 'web'] },
+        { name: 'hour', dtype: 'float32' },
+      ],
+      preprocess: { standardize: { mean: [10, 0, 12], std: [5, 1, 6] } },
+      output: { kind: 'regression' },
+      format: 'tfjs-layers',
+      sample: [10, 'pos', 12],
+    });
+
+    it('writes a category one-hot between the standardized numbers, in every request form', () => {
+      expect(mixed.width).toBe(5);
+      expect(parseInstances({ features: [20, 'web', 18] }, mixed).x).toEqual(Float32Array.from([2, 0, 0, 1, 1]));
+      expect(parseInstances({ inputs: { hour: 6, channel: 'atm', amount: 5 } }, mixed).x).toEqual(
+        Float32Array.from([-1, 1, 0, 0, -1]),
+      );
+      expect(
+        parseInstances({ instances: [[10, 'pos', 12], { amount: 15, channel: 'web', hour: 12 }] }, mixed).x,
+      ).toEqual(Float32Array.from([0, 0, 1, 0, 0, 1, 0, 0, 1, 0]));
+    });
+
+    it('takes null as missing: the imputed value for a numeric input with impute, no category for a categorical one', () => {
+      expect(parseInstances({ features: [null, null, 12] }, mixed).x).toEqual(Float32Array.from([0, 0, 0, 0, 0]));
+      expect(error({ features: [10, 'pos', null] }, undefined, mixed).message).toBe(
+        '"features[2]" must be a finite number, got null',
+      );
+    });
+
+    it.each([
+      [
+        'an unknown category',
+        { features: [1, 'phone', 2] },
+        '"features[1]" (input "channel") must be one of "atm", "pos", "web" or null, got the string "phone"',
+      ],
+      [
+        'a number for a category',
+        { features: [1, 2, 3] },
+        '"features[1]" (input "channel") must be one of "atm", "pos", "web" or null, got 2',
+      ],
+      [
+        'a category for a number',
+        { inputs: { amount: 'pos', channel: 'pos', hour: 1 } },
+        '"inputs.amount" must be a finite number, got the string "pos"',
+      ],
+    ])('refuses %s', (_, body, message) => {
+      const e = error(body, undefined, mixed);
+      expect(e.status).toBe(400);
+      expect(e.message).toBe(message);
+    });
+
+    it('lists at most 10 categories in the error', () => {
+      const many = buildInputSpec({
+        inputs: [{ name: 'c', dtype: 'string', categories: Array.from({ length: 25 }, (_, i) => `k${i}`) }],
+        output: { kind: 'regression' },
+        format: 'tfjs-layers',
+        sample: ['k0'],
+      });
+      expect(error({ features: ['x'] }, undefined, many).message).toMatch(/"k9" \(or 15 more\) or null, got/);
+    });
+  });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type EdgeError, modelNameProblem, type Prediction, pointerKey } from '../../contracts/index.ts';
 import { REFUSED_MODEL_NAMES, SERVABLE_MODEL_NAMES } from '../../contracts/testing/model-names.ts';
 import { MAX_BODY_BYTES } from './read-json-body.ts';
+import { eventsArrived } from './testing/recorded.ts';
 import { putPointer, seedGraphVersion, seedVersion, uniqueModel } from './testing/seed-version.ts';
 import { json, send, sendWith } from './testing/send.ts';
 import { tf } from './tfjs.ts';
@@ -111,6 +112,54 @@ describe('POST /v1/models/:name/predict', () => {
       expect(missing.status).toBe(404);
       expect(((await missing.json()) as EdgeError).error.code).toBe('version_not_found');
     }
+  });
+});
+
+describe('a model with a categorical input', () => {
+  it('takes the category as a string, one-hot, and records its position in the event', async () => {
+    const model = uniqueModel();
+    const seeded = await seedVersion({
+      model,
+      version: '1',
+      kind: 'binary',
+      signatureInputs: {
+        inputs: [
+          { name: 'amount', dtype: 'float32', impute: 3 },
+          { name: 'channel', dtype: 'string', categories: ['atm', 'pos', 'web'] },
+        ],
+        sample: [1, 'pos'],
+      },
+    });
+    await putPointer(seeded.pointer);
+    const res = await sendWith({}, `/v1/models/${model}/predict`, json({ inputs: { amount: 2.5, channel: 'web' } }));
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Prediction;
+    close(body.probability!, seeded.expected([2.5, 'web'])[0]!);
+    const batch = await sendWith(
+      {},
+      `/v1/models/${model}/predict`,
+      json({
+        instances: [
+          [null, 'atm'],
+          [1, null],
+        ],
+      }),
+    );
+    const { predictions } = (await batch.json()) as { predictions: Prediction[] };
+    close(predictions[0]!.probability!, seeded.expected([3, 'atm'])[0]!);
+    close(predictions[1]!.probability!, seeded.expected([1, null])[0]!);
+    expect(predictions[0]!.probability).not.toBe(predictions[1]!.probability);
+    const events = await eventsArrived([body.prediction_id, ...predictions.map((p) => p.prediction_id)]);
+    expect(events.map((e) => e!.inputs)).toEqual([
+      [2.5, 2],
+      [3, 0],
+      [1, -1],
+    ]);
+    const refused = await send(`/v1/models/${model}/predict`, json({ features: [1, 'phone'] }));
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as EdgeError).error.message).toMatch(
+      /input "channel"\) must be one of "atm", "pos", "web"/,
+    );
   });
 });
 

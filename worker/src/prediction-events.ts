@@ -1,5 +1,5 @@
 import type { PredictionArm, PredictionEvent } from '../../contracts/index.ts';
-import type { InputSpec } from './input-spec.ts';
+import { type InputSpec, rawValue } from './input-spec.ts';
 import { recordEventSend } from './metrics.ts';
 import type { PredictionResult } from './shape-output.ts';
 
@@ -87,12 +87,16 @@ export async function sendEvents(queue: Queue, rate: number, answered: Answered)
 
 let warned = false;
 
-/** The raw input values of each instance of a predict body that `parseInstances` accepted, in `spec` order. */
+/**
+ * The raw input values of each instance of a predict body that `parseInstances` accepted, in `spec` order,
+ * as numbers (`rawValue`: a category's position for a categorical input).
+ */
 export function rawRows(body: unknown, spec: InputSpec): number[][] {
-  const b = body as { features?: number[]; inputs?: Record<string, number>; instances?: unknown[] };
-  const named = (obj: Record<string, number>) => spec.names.map((name) => obj[name]!);
+  const b = body as { features?: unknown[]; inputs?: Record<string, unknown>; instances?: unknown[] };
+  const named = (obj: Record<string, unknown>) => spec.names.map((name) => obj[name]);
+  const row = (values: unknown[]) => values.map((v, i) => rawValue(spec, i, v));
   if (b.instances) {
-    return b.instances.map((row) => (Array.isArray(row) ? (row as number[]) : named(row as Record<string, number>)));
+    return b.instances.map((item) => row(Array.isArray(item) ? item : named(item as Record<string, unknown>)));
   }
-  return [b.features ?? named(b.inputs!)];
+  return [row(b.features ?? named(b.inputs!))];
 }

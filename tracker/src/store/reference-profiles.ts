@@ -15,6 +15,8 @@ export interface ReferenceSpec {
   field: Profile['output']['field'];
   /** The output is a class (a multiclass model's prediction). */
   categorical_output: boolean;
+  /** The inputs whose values are categories (recorded as their positions). */
+  categorical?: string[];
 }
 
 /** What a version's reference is to be: its training profile, or one to build from its first events. */
@@ -34,6 +36,7 @@ export function referenceSpec(signature: Signature): ReferenceSpec {
     names: signature.inputs.map((i) => i.name),
     field: signature.output.kind === 'binary' ? 'probability' : 'prediction',
     categorical_output: signature.output.kind === 'multiclass',
+    categorical: signature.inputs.filter((i) => i.dtype === 'string').map((i) => i.name),
   };
 }
 
@@ -149,6 +152,7 @@ export async function ingestReference(
     source: 'live',
     names,
     rows: usable.map((e) => e.inputs),
+    categorical: spec?.categorical,
     output: { field, values, categorical: spec?.categorical_output },
   });
   const saved = row

@@ -8,8 +8,10 @@ import {
   SIGNATURE_FILE,
   type Signature,
   sha256Hex,
+  signatureWidth,
   versionPrefix,
 } from '../../../contracts/index.ts';
+import { buildInputSpec, preprocess } from '../input-spec.ts';
 import { tf, tfReady } from '../tfjs.ts';
 import {
   buildGraphModel,
@@ -29,6 +31,8 @@ export interface SeedOptions {
   inputs?: number;
   classes?: number;
   standardize?: boolean;
+  /** The signature's inputs (numeric or categorical; `inputs` is ignored then) and a sample for them. */
+  signatureInputs?: { inputs: Signature['inputs']; sample: Signature['sample'] };
 }
 
 /** A version seeded into R2: the in-test TFJS model and what was stored for it. */
@@ -36,8 +40,8 @@ export interface SeededVersion {
   tfModel: LayersModel;
   signature: Signature;
   pointer: Pointer;
-  /** Runs the in-test model on `raw` features after the signature's standardization. */
-  expected(raw: number[]): Float32Array;
+  /** Runs the in-test model on `raw` features after the signature's preprocessing. */
+  expected(raw: readonly (number | string | null)[]): Float32Array;
 }
 
 /** A unique model name per call, so tests never see each other's per-isolate caches. */
@@ -52,17 +56,20 @@ export function uniqueModel(prefix = 'm'): string {
  */
 export async function seedVersion(options: SeedOptions): Promise<SeededVersion> {
   await tfReady();
-  const { model: name, version, kind = 'binary', inputs = 4, classes = 3, standardize = true } = options;
+  const { model: name, version, kind = 'binary', classes = 3, standardize = true, signatureInputs } = options;
+  const inputs = signatureInputs?.inputs.length ?? options.inputs ?? 4;
+  const width = signatureInputs ? signatureWidth(signatureInputs) : inputs;
   const units = kind === 'multiclass' ? classes : 1;
   const tfModel = tfl.sequential({
     layers: [
-      tfl.layers.dense({ inputShape: [inputs], units: 8, activation: 'relu' }),
+      tfl.layers.dense({ inputShape: [width], units: 8, activation: 'relu' }),
       tfl.layers.dense({
         units,
         activation: kind === 'binary' ? 'sigmoid' : kind === 'multiclass' ? 'softmax' : 'linear',
       }),
     ],
   });
+  const isCategorical = (i: number) => signatureInputs?.inputs[i]?.dtype === 'string';
   const output: Signature['output'] =
     kind === 'binary'
       ? { kind, threshold: 0.5, labels: ['legit', 'fraud'] }
@@ -70,20 +77,22 @@ export async function seedVersion(options: SeedOptions): Promise<SeededVersion> 
         ? { kind, labels: Array.from({ length: classes }, (_, i) => `class-${i}`) }
         : { kind };
   const signature: Signature = {
-    inputs: Array.from({ length: inputs }, (_, i) => ({ name: `f${i}`, dtype: 'float32' as const })),
+    inputs:
+      signatureInputs?.inputs ??
+      Array.from({ length: inputs }, (_, i) => ({ name: `f${i}`, dtype: 'float32' as const })),
     ...(standardize
       ? {
           preprocess: {
             standardize: {
-              mean: Array.from({ length: inputs }, (_, i) => i * 0.5 - 1),
-              std: Array.from({ length: inputs }, (_, i) => 1 + i * 0.25),
+              mean: Array.from({ length: inputs }, (_, i) => (isCategorical(i) ? 0 : i * 0.5 - 1)),
+              std: Array.from({ length: inputs }, (_, i) => (isCategorical(i) ? 1 : 1 + i * 0.25)),
             },
           },
         }
       : {}),
     output,
     format: 'tfjs-layers',
-    sample: Array.from({ length: inputs }, (_, i) => i * 0.1),
+    sample: signatureInputs?.sample ?? Array.from({ length: inputs }, (_, i) => i * 0.1),
   };
   const prefix = versionPrefix(name, version);
   let modelJsonSha256 = '';
@@ -112,14 +121,14 @@ export async function seedVersion(options: SeedOptions): Promise<SeededVersion> 
     modelJsonSha256,
     promotedAt: new Date().toISOString(),
   };
-  const st = signature.preprocess?.standardize;
+  const spec = buildInputSpec(signature);
   return {
     tfModel,
     signature,
     pointer,
     expected(raw) {
-      const x = raw.map((v, i) => (st ? (v - st.mean[i]!) / st.std[i]! : v));
-      return tf.tidy(() => (tfModel.predict(tf.tensor2d(x, [1, inputs])) as tf.Tensor).dataSync() as Float32Array);
+      const x = preprocess(spec, raw);
+      return tf.tidy(() => (tfModel.predict(tf.tensor2d(x, [1, width])) as tf.Tensor).dataSync() as Float32Array);
     },
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_DATASET, makeClassification, stratifiedSplit } from './make-classification.ts';
+import { DEMO_DATASET, makeClassification } from './make-classification.ts';
 
 const count = (ys: number[], c: number) => ys.filter((y) => y === c).length;
 
@@ -93,50 +93,5 @@ describe('makeClassification', () => {
     expect(() => makeClassification({ nFeatures: 5, nInformative: 4, nRedundant: 2 })).toThrow(RangeError);
     // 2 classes × 2 clusters need 4 distinct vertices; 1 informative feature has only 2
     expect(() => makeClassification({ nFeatures: 3, nInformative: 1, nRedundant: 0 })).toThrow(RangeError);
-  });
-});
-
-describe('stratifiedSplit', () => {
-  const { X, y } = makeClassification(DEMO_DATASET);
-  const split = stratifiedSplit(X, y, 0.2, 42);
-
-  it('holds out 20% with the class proportions of the whole set', () => {
-    expect(split.yTest).toHaveLength(1000);
-    expect(split.yTrain).toHaveLength(4000);
-    const share = count(y, 1) / y.length;
-    expect(Math.abs(count(split.yTest, 1) - 1000 * share)).toBeLessThanOrEqual(1);
-    expect(Math.abs(count(split.yTrain, 1) - 4000 * share)).toBeLessThanOrEqual(1);
-  });
-
-  it('partitions the rows and keeps each row with its label', () => {
-    const all = [...split.trainIndex, ...split.testIndex].sort((a, b) => a - b);
-    expect(all).toEqual(Array.from({ length: 5000 }, (_, i) => i));
-    split.testIndex.forEach((i, k) => {
-      expect(split.xTest[k]).toBe(X[i]);
-      expect(split.yTest[k]).toBe(y[i]);
-    });
-  });
-
-  it('is deterministic for a seed, different for another, and mixes the classes', () => {
-    expect(stratifiedSplit(X, y, 0.2, 42).testIndex).toEqual(split.testIndex);
-    expect(stratifiedSplit(X, y, 0.2, 43).testIndex).not.toEqual(split.testIndex);
-    expect(new Set(split.yTest.slice(0, 20)).size).toBe(2);
-  });
-
-  it('allots odd counts by largest remainder', () => {
-    // 7 zeros, 3 ones, test 0.25 → ceil(2.5) = 3 rows: 2.1 → 2 zeros, 0.9 → 1 one
-    const ys = [0, 0, 0, 0, 0, 0, 0, 1, 1, 1];
-    const s = stratifiedSplit(
-      ys.map((v) => [v]),
-      ys,
-      0.25,
-      1,
-    );
-    expect([count(s.yTest, 0), count(s.yTest, 1)]).toEqual([2, 1]);
-  });
-
-  it('rejects bad arguments', () => {
-    expect(() => stratifiedSplit([[1]], [0, 1])).toThrow(/same length/);
-    expect(() => stratifiedSplit(X, y, 1.5)).toThrow(/testSize/);
   });
 });

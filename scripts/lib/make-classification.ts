@@ -1,4 +1,4 @@
-import { createRng, permutation, type Rng, shuffleInPlace } from './random.ts';
+import { createRng, permutation, type Rng } from './random.ts';
 
 /** Options of `makeClassification`; defaults follow scikit-learn's `make_classification`. */
 export interface MakeClassificationOptions {
@@ -115,64 +115,6 @@ export function makeClassification(options: MakeClassificationOptions = {}): Dat
   return {
     X: rows.map((i) => columns.map((j) => X[i]![j]!)),
     y: rows.map((i) => y[i]!),
-  };
-}
-
-/** A train/test split with the original row indices of each part. */
-export interface Split {
-  xTrain: number[][];
-  yTrain: number[];
-  xTest: number[][];
-  yTest: number[];
-  trainIndex: number[];
-  testIndex: number[];
-}
-
-/**
- * Split rows into train and test so each class keeps its proportion (sklearn's
- * `train_test_split(..., stratify=y)`): the test part has `ceil(testSize * n)` rows, allotted to the
- * classes by largest remainder, drawn at random per class; both parts come out in random order.
- */
-export function stratifiedSplit(X: number[][], y: number[], testSize = 0.2, seed = 0): Split {
-  if (X.length !== y.length) throw new RangeError('X and y must have the same length');
-  if (!(testSize > 0 && testSize < 1)) throw new RangeError('testSize must be in (0, 1)');
-  const rng = createRng(seed);
-  const n = y.length;
-  const nTest = Math.ceil(testSize * n);
-
-  const byClass = new Map<number, number[]>();
-  y.forEach((label, i) => {
-    const list = byClass.get(label) ?? [];
-    list.push(i);
-    byClass.set(label, list);
-  });
-  const classes = [...byClass.keys()].sort((a, b) => a - b);
-  const exact = classes.map((c) => (nTest * byClass.get(c)!.length) / n);
-  const take = exact.map(Math.floor);
-  let left = nTest - take.reduce((a, b) => a + b, 0);
-  const byRemainder = classes.map((_, i) => i).sort((a, b) => exact[b]! - take[b]! - (exact[a]! - take[a]!) || a - b);
-  for (const i of byRemainder) {
-    if (left === 0) break;
-    take[i]! += 1;
-    left--;
-  }
-
-  const testIndex: number[] = [];
-  const trainIndex: number[] = [];
-  classes.forEach((c, i) => {
-    const members = shuffleInPlace([...byClass.get(c)!], rng);
-    testIndex.push(...members.slice(0, take[i]));
-    trainIndex.push(...members.slice(take[i]));
-  });
-  shuffleInPlace(testIndex, rng);
-  shuffleInPlace(trainIndex, rng);
-  return {
-    xTrain: trainIndex.map((i) => X[i]!),
-    yTrain: trainIndex.map((i) => y[i]!),
-    xTest: testIndex.map((i) => X[i]!),
-    yTest: testIndex.map((i) => y[i]!),
-    trainIndex,
-    testIndex,
   };
 }
 

@@ -1,9 +1,10 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { buildReferenceProfile, REFERENCE_FILE, type ReferenceProfile, type Signature } from '../../contracts/index.ts';
-import { DEMO_DATASET, makeClassification, stratifiedSplit } from './make-classification.ts';
+import { DEMO_DATASET, makeClassification } from './make-classification.ts';
 import { type BinaryMetrics, binaryMetrics } from './metrics.ts';
 import { buildMlp, type EpochLogs, predictProbabilities, trainMlp } from './mlp.ts';
 import { buildSignature, type ModelFiles, modelToFiles } from './model-files.ts';
+import { stratifiedSplit } from './split.ts';
 import { applyStandardizer, fitStandardizer } from './standardize.ts';
 import { initBackend, type NodeBackend } from './tf-backend.ts';
 
@@ -75,7 +76,7 @@ export async function trainDemoModel(
     seed: config.seed,
   });
   const started = performance.now();
-  const history = await trainMlp(
+  const { history } = await trainMlp(
     model,
     { X: applyStandardizer(fit.xTrain, standardizer), y: fit.yTrain },
     { X: applyStandardizer(fit.xTest, standardizer), y: fit.yTest },

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { MODEL_JSON_FILE, SIGNATURE_FILE, Signature } from '../../contracts/index.ts';
-import { applyStandardizer, type Standardizer } from './standardize.ts';
+import { buildInputSpec, preprocess } from '../../worker/src/input-spec.ts';
+import type { Standardizer } from './standardize.ts';
 
 /** A model version's files by name: `model.json`, its weight shard(s), `signature.json`. */
 export type ModelFiles = Record<string, Uint8Array>;
@@ -122,21 +123,22 @@ export async function loadModelFromFiles(files: ModelFiles): Promise<tfl.LayersM
 }
 
 /**
- * Node-side inference as the worker does it: standardize raw rows with the signature's mean/std,
- * run the model, return one output (probability for a binary model) per row.
+ * Node-side inference as the worker does it (its own `preprocess`): standardize raw rows with the
+ * signature's mean/std, one-hot its categorical inputs, run the model, return its outputs row after row
+ * (the probability for a binary model).
  */
 export async function predictWithSignature(
   model: tfl.LayersModel,
   signature: Signature,
-  rows: number[][],
+  rows: readonly (readonly (number | string | null)[])[],
 ): Promise<number[]> {
+  const spec = buildInputSpec(signature);
   const width = signature.inputs.length;
   for (const row of rows) {
     if (row.length !== width) throw new RangeError(`expected ${width} features, got ${row.length}`);
   }
-  const standardize = signature.preprocess?.standardize;
-  const input = standardize ? applyStandardizer(rows, standardize) : rows;
-  const out = tf.tidy(() => model.predict(tf.tensor2d(input, [input.length, width], 'float32')) as tf.Tensor);
+  const input = rows.map((row) => Array.from(preprocess(spec, row)));
+  const out = tf.tidy(() => model.predict(tf.tensor2d(input, [input.length, spec.width], 'float32')) as tf.Tensor);
   try {
     return Array.from(await out.data());
   } finally {

@@ -92,7 +92,7 @@ describe('trainFromCsv', () => {
 
     const text = describeTraining(result).join('\n');
     expect(text).toMatch(/^600 rows \(17 without a label, dropped\), 6 columns:/);
-    expect(text).toMatch(/\n  amount +numeric +53 +507 +feature\n/);
+    expect(text).toMatch(/\n {2}amount +numeric +53 +507 +feature\n/);
     expect(text).toMatch(/task: binary \(negative "no", positive "yes"; --positive to choose\)/);
     expect(text).toMatch(/missing values: a numeric cell takes the training median/);
   });

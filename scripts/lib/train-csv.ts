@@ -108,7 +108,7 @@ export async function trainFromCsv(
   options: Partial<CsvTrainConfig> & { label: string },
   onEpochEnd?: (epoch: number, logs: EpochLogs, ms: number) => void | Promise<void>,
 ): Promise<CsvTrainingResult> {
-  const config: CsvTrainConfig = { ...CSV_DEFAULTS, ...dropUndefined(options) };
+  const config: CsvTrainConfig = { ...CSV_DEFAULTS, ...dropUndefined(options), label: options.label };
   const { header } = table;
   const column = (name: string, flag: string) => {
     const at = header.indexOf(name);

@@ -15,7 +15,10 @@ export interface DemoConfig {
   batchSize: number;
   learningRate: number;
   hiddenUnits: number[];
+  /** Seeds the weights and the per-epoch shuffle. */
   seed: number;
+  /** Seeds the data set and its split (`--demo-seed`): another value is another problem. */
+  dataSeed: number;
   testSize: number;
   /** Fraction of the training rows held out (stratified) for the per-epoch validation metrics. */
   validationSize: number;
@@ -30,6 +33,7 @@ export const DEMO_CONFIG: DemoConfig = {
   learningRate: 0.001,
   hiddenUnits: [64, 32],
   seed: DEMO_DATASET.seed,
+  dataSeed: DEMO_DATASET.seed,
   testSize: 0.2,
   validationSize: 0.1,
   backend: 'wasm',
@@ -53,7 +57,7 @@ export interface DemoTrainingResult {
 }
 
 /**
- * The seed's train.py in TFJS: generate the demo data set, split 80/20 stratified, fit the
+ * The seed's train.py in TFJS: generate the demo data set (seeded by `dataSeed`), split 80/20 stratified, fit the
  * standardizer on the training rows, carve a validation part, train the MLP, evaluate on the test
  * rows, and serialize model + signature. Does not talk to the tracker.
  */
@@ -64,9 +68,9 @@ export async function trainDemoModel(
   const config = { ...DEMO_CONFIG, ...overrides };
   const backend = await initBackend(config.backend);
 
-  const { X, y } = makeClassification({ ...DEMO_DATASET, nSamples: config.nSamples, seed: config.seed });
-  const split = stratifiedSplit(X, y, config.testSize, config.seed);
-  const fit = stratifiedSplit(split.xTrain, split.yTrain, config.validationSize, config.seed + 1);
+  const { X, y } = makeClassification({ ...DEMO_DATASET, nSamples: config.nSamples, seed: config.dataSeed });
+  const split = stratifiedSplit(X, y, config.testSize, config.dataSeed);
+  const fit = stratifiedSplit(split.xTrain, split.yTrain, config.validationSize, config.dataSeed + 1);
   const standardizer = fitStandardizer(split.xTrain);
 
   const model = buildMlp({
@@ -109,6 +113,7 @@ export async function trainDemoModel(
     epochs: config.epochs,
     batch_size: config.batchSize,
     random_state: config.seed,
+    data_seed: config.dataSeed,
     test_size: config.testSize,
     validation_size: config.validationSize,
     n_samples: config.nSamples,

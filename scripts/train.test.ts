@@ -1,10 +1,14 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type ServerType, serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TrackerClient } from '../tracker/client/index.ts';
 import { openTrackerFixture, type TrackerFixture } from '../tracker/src/testing/tracker-fixture.ts';
+import { demoCsv } from './demo-csv.ts';
 import { loadModelFromFiles, type ModelFiles, predictWithSignature, readSignature } from './lib/model-files.ts';
-import { trainAndLog } from './train.ts';
+import { modelNameOf, parseTrainArgs, trainAndLog, USAGE } from './train.ts';
 
 describe('trainAndLog against a real tracker over HTTP', () => {
   let fixture: TrackerFixture;
@@ -114,5 +118,129 @@ describe('trainAndLog against a real tracker over HTTP', () => {
     expect(run.info.status).toBe('FAILED');
     expect(run.info.end_time).toBeGreaterThan(0);
     expect(await client.getRegisteredModel('never-registered')).toBeNull();
+  });
+
+  it("trains on a CSV, logs the file as the run's dataset and registers the model for the edge", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'edgeflow-train-csv-'));
+    try {
+      const path = join(dir, 'Demo Data.csv');
+      await writeFile(path, demoCsv(500));
+      const lines: string[] = [];
+      const result = await trainAndLog(client, {
+        csv: { path, label: 'is_fraud', datasetDigest: 'd41d8cd98f00b204e9800998ecf8427e' },
+        epochs: 4,
+        backend: 'cpu',
+        register: true,
+        log: (line) => lines.push(line),
+      });
+      expect(result.version).toBe('1');
+      expect(lines).toContain(
+        'task: binary (negative "0", positive "1"; --positive to choose); --task binary|multiclass|regression to override',
+      );
+      expect(lines.some((l) => /^ {2}f0 +numeric +0 +500 +feature$/.test(l))).toBe(true);
+      expect(lines.some((l) => /^kept epoch \d of 4 \(best val_auc 0\.\d{4}\)$/.test(l))).toBe(true);
+      const { run } = (await fixture.get('/api/2.0/mlflow/runs/get', { run_id: result.runId })).body;
+      expect(run.info.run_name).toBe('mlp-64x32-is_fraud-s42');
+      const [input] = run.inputs.dataset_inputs;
+      expect(input.tags).toEqual([{ key: 'mlflow.data.context', value: 'training' }]);
+      expect(input.dataset).toMatchObject({ name: 'Demo Data.csv', source_type: 'local' });
+      expect(JSON.parse(input.dataset.source)).toMatchObject({ dataset_digest: 'd41d8cd98f00b204e9800998ecf8427e' });
+      expect(JSON.parse(input.dataset.profile)).toEqual({ num_rows: 500, num_elements: 10_500, missing_cells: 0 });
+      const latest = Object.fromEntries(run.data.metrics.map((m: { key: string; value: number }) => [m.key, m.value]));
+      expect(Object.keys(latest)).toEqual(
+        expect.arrayContaining(['test_roc_auc', 'best_epoch', 'epochs_trained', 'val_auc']),
+      );
+      // named after the file, in an experiment of its name, opted in to the edge
+      expect((await client.getRegisteredModel('demo-data'))?.tags).toEqual([{ key: 'edgeflow.edge', value: 'true' }]);
+      expect(run.info.experiment_id).toBe(await client.getOrCreateExperiment('demo-data'));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('parseTrainArgs', () => {
+  it('reads the CSV options', () => {
+    expect(
+      parseTrainArgs([
+        '--',
+        '--csv',
+        'tx.csv',
+        '--label',
+        'is_fraud',
+        '--id',
+        'txn_id',
+        '--drop',
+        'a, b',
+        '--categorical',
+        'zip',
+        '--task',
+        'binary',
+        '--name',
+        'fraud',
+        '--epochs',
+        '50',
+        '--seed',
+        '3',
+        '--hidden',
+        '32,16',
+        '--promote',
+      ]),
+    ).toMatchObject({
+      csv: { path: 'tx.csv', label: 'is_fraud', id: 'txn_id', drop: ['a', 'b'], categorical: ['zip'], task: 'binary' },
+      model: 'fraud',
+      epochs: 50,
+      seed: 3,
+      hiddenUnits: [32, 16],
+      promote: true,
+    });
+    expect(parseTrainArgs(['--seed', '3', '--demo-seed', '7'])).toMatchObject({ seed: 3, dataSeed: 7 });
+    expect(parseTrainArgs(['--help'])).toBe('help');
+    expect(parseTrainArgs(['-h'])).toBe('help');
+  });
+
+  it('lists every option in --help', () => {
+    for (const flag of [
+      '--csv',
+      '--label',
+      '--id',
+      '--drop',
+      '--categorical',
+      '--task',
+      '--name',
+      '--epochs',
+      '--seed',
+      '--demo-seed',
+      '--register',
+      '--promote',
+      '--dataset-digest',
+      '--help',
+    ]) {
+      expect(USAGE).toContain(flag);
+    }
+  });
+
+  it.each([
+    [['--sed', '3'], 'unknown option --sed'],
+    [['data.csv'], 'unexpected argument data.csv (options start with --)'],
+    [['--label', 'y'], '--label needs --csv FILE'],
+    [['--csv', 'x.csv'], '--csv needs --label COLUMN (the column to predict)'],
+    [['--csv', 'x.csv', '--label', 'y', '--demo-seed', '3'], '--demo-seed is for the demo data set, not --csv'],
+    [
+      ['--csv', 'x.csv', '--label', 'y', '--task', 'ranking'],
+      '--task must be binary or multiclass or regression, got ranking',
+    ],
+    [['--epochs', '0'], '--epochs must be an integer ≥ 1, got 0'],
+    [['--name', 'a', '--model', 'b'], 'give --name or --model, not both'],
+  ])('refuses %j', (argv, message) => {
+    expect(() => parseTrainArgs(argv)).toThrow(message);
+  });
+
+  it('names a model after its CSV file', () => {
+    expect([modelNameOf('data/Card Fraud.csv'), modelNameOf('/x/tx_2024.v2.csv'), modelNameOf('---.csv')]).toEqual([
+      'card-fraud',
+      'tx_2024.v2',
+      'csv-model',
+    ]);
   });
 });

@@ -533,6 +533,21 @@ describe('dashboard in Chromium', () => {
         run_id: id,
       });
     }
+    // beta's run logged its dataset; alpha's did not
+    await tracker.api('POST', '/api/2.0/mlflow/runs/log-inputs', {
+      run_id: runIds.beta,
+      datasets: [
+        {
+          tags: [{ key: 'mlflow.data.context', value: 'training' }],
+          dataset: {
+            name: 'tx.csv',
+            digest: '3f2a9c01d4e5b6a7',
+            source_type: 'local',
+            source: '{"uri":"file:///data/tx.csv"}',
+          },
+        },
+      ],
+    });
     await workerReady;
     const features = model.signature.sample as number[];
     expect(await servedVersion(features)).toBe('HTTP 503'); // registered is not live: nothing promoted yet
@@ -555,6 +570,13 @@ describe('dashboard in Chromium', () => {
       await page.$$eval('#versions-table tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-version'))),
     ).toEqual(['2', '1']);
     expect(await page.textContent('#versions-table tr[data-version="1"]')).toContain('alpha');
+    // Lineage: run → dataset → version → deployments
+    expect(await page.textContent('#versions-table tr[data-version="2"] td.lineage')).toBe(
+      'beta → tx.csv (3f2a9c01) → v2 → never deployed',
+    );
+    expect(await page.textContent('#versions-table tr[data-version="1"] td.lineage')).toBe(
+      'alpha → no dataset → v1 → never deployed',
+    );
 
     // Cancel changes nothing.
     await page.click('button[data-version="1"]');
@@ -566,6 +588,11 @@ describe('dashboard in Chromium', () => {
     expect(await page.inputValue('#acting-as')).toBe('');
     await page.click('button[data-version="1"]');
     expect(await page.textContent('#confirm-note')).toContain('done by “dashboard”');
+    // Its run logged no dataset: the dialog says so and why, and asks to promote anyway.
+    expect(await page.textContent('#confirm-warning')).toBe(
+      'Its run “alpha” logged no dataset: nothing records which data version 1 was trained on, so what it learnt cannot be traced or reproduced (npm run train logs its CSV with log-inputs).',
+    );
+    expect(await page.textContent('dialog.confirm [data-action=confirm]')).toBe('Promote version 1 anyway');
     await page.click('dialog.confirm [data-action=confirm]');
     await poll(() => page.textContent('#live-version')).toBe('1');
     expect(await livePointerVersion()).toBe('1');
@@ -578,6 +605,7 @@ describe('dashboard in Chromium', () => {
     expect(await page.inputValue('#acting-as')).toBe(ACTOR_NAME);
     await page.click('button[data-version="2"]');
     expect(await page.textContent('dialog.confirm')).toContain('switches from version 1 to version 2');
+    expect(await page.locator('#confirm-warning').count()).toBe(0);
     expect(await page.textContent('#confirm-note')).toBe(
       `The deployment history will record this as done by “${ACTOR_NAME}”.`,
     );
@@ -607,6 +635,9 @@ describe('dashboard in Chromium', () => {
     const recorded = await tracker.api('GET', `/api/2.0/edgeflow/deployments/get?name=${MODEL}`);
     expect(recorded.history.map((d: { actor: string }) => d.actor)).toEqual([ACTOR_NAME, ACTOR_NAME, 'dashboard']);
     expect(await page.textContent('#action-status')).toContain('now serves version 1');
+    expect(await page.textContent('#versions-table tr[data-version="1"] td.lineage')).toBe(
+      'alpha → no dataset → v1 → deployed 2×',
+    );
     await shot('model-rolled-back');
 
     // The run page lists the version registered from it.

@@ -140,8 +140,8 @@ export const modelPage: Page<Extract<Route, { page: 'model' }>> = async (ctx, ro
   if (!ctx.alive()) return;
 
   let pointer: Pointer | null = null;
+  let history: Deployment[] = [];
   async function refresh(): Promise<void> {
-    let history: Deployment[] = [];
     try {
       const [dep, fresh] = await Promise.all([api.getDeployment(name), api.getRegisteredModel(name)]);
       model = fresh.registered_model;
@@ -273,7 +273,7 @@ export const modelPage: Page<Extract<Route, { page: 'model' }>> = async (ctx, ro
           h(
             'tr',
             null,
-            ...['Version', 'Registered', 'Source run', ...metricKeys, 'Stage', 'Aliases', 'Edge', ''].map((t) =>
+            ...['Version', 'Registered', 'Lineage', ...metricKeys, 'Stage', 'Aliases', 'Edge', ''].map((t) =>
               h('th', { scope: 'col' }, t),
             ),
           ),
@@ -290,13 +290,15 @@ export const modelPage: Page<Extract<Route, { page: 'model' }>> = async (ctx, ro
               { type: 'button', class: 'primary', 'data-version': v.version },
               `Promote v${v.version}`,
             );
+            const dataset = run?.inputs?.dataset_inputs?.[0]?.dataset;
             promote.addEventListener('click', async () => {
               const from = pointer ? `from version ${pointer.version} ` : '';
               const ok = await confirmDialog(
                 `Promote ${name} version ${v.version}?`,
                 `Sets alias “${PRODUCTION}” on version ${v.version}: the edge switches ${from}to version ${v.version}.`,
-                `Promote version ${v.version}`,
+                dataset ? `Promote version ${v.version}` : `Promote version ${v.version} anyway`,
                 recordedAs(),
+                dataset ? undefined : noDatasetWarning(v, run),
               );
               if (ok)
                 await act(`Promoted ${name} version ${v.version}.`, () => api.setAlias(name, PRODUCTION, v.version));
@@ -306,13 +308,7 @@ export const modelPage: Page<Extract<Route, { page: 'model' }>> = async (ctx, ro
               { 'data-version': v.version, class: isLive ? 'is-live' : undefined },
               h('td', null, v.version),
               h('td', null, formatTime(v.creation_timestamp)),
-              h(
-                'td',
-                null,
-                v.run_id
-                  ? h('a', { href: href.run(v.run_id) }, run?.info.run_name || v.run_id.slice(0, 8))
-                  : (v.source ?? ''),
-              ),
+              h('td', { class: 'lineage' }, ...lineage(v, run, history)),
               ...metricKeys.map((k) =>
                 h('td', { class: 'num' }, formatNumber(run?.data.metrics?.find((m) => m.key === k)?.value)),
               ),
@@ -374,6 +370,29 @@ export const modelPage: Page<Extract<Route, { page: 'model' }>> = async (ctx, ro
 
   await refresh();
 };
+
+/** A version's lineage: its run → the dataset the run logged → the version → its deployments. */
+function lineage(v: ModelVersion, run: Run | undefined, history: Deployment[]): (Node | string)[] {
+  const dataset = run?.inputs?.dataset_inputs?.[0]?.dataset;
+  const deployments = history.filter((d) => d.to_version === v.version).length;
+  return [
+    v.run_id ? h('a', { href: href.run(v.run_id) }, run?.info.run_name || v.run_id.slice(0, 8)) : (v.source ?? ''),
+    ' → ',
+    dataset
+      ? h('span', { class: 'dataset', title: dataset.source }, `${dataset.name} (${dataset.digest.slice(0, 8)})`)
+      : h('span', { class: 'hint no-dataset' }, 'no dataset'),
+    ' → ',
+    `v${v.version}`,
+    ' → ',
+    deployments ? `deployed ${deployments}×` : 'never deployed',
+  ];
+}
+
+/** Why promoting a version whose run logged no dataset deserves a second thought. */
+function noDatasetWarning(v: ModelVersion, run: Run | undefined): string {
+  const from = run ? `Its run “${run.info.run_name || run.info.run_id}” logged no dataset` : 'It has no run here';
+  return `${from}: nothing records which data version ${v.version} was trained on, so what it learnt cannot be traced or reproduced (npm run train logs its CSV with log-inputs).`;
+}
 
 /**
  * "Acting as": the name this browser records with promotions and rollbacks (there are no accounts),

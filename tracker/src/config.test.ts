@@ -90,7 +90,7 @@ describe('trackerHost', () => {
       '127.1',
     ]) {
       expect(() => trackerHost({ EDGEFLOW_TRACKER_HOST: host }), host).toThrow(
-        `EDGEFLOW_TRACKER_HOST=${host} would let other machines reach the tracker, which has no authentication yet: keep it on loopback (127.0.0.1) behind a reverse proxy on the same host that does TLS and authentication, and list the public host name in EDGEFLOW_ALLOWED_HOSTS`,
+        `EDGEFLOW_TRACKER_HOST=${host} would let other machines reach the tracker while auth is off (every request acts as the local admin): set EDGEFLOW_AUTH=on, or keep it on loopback (127.0.0.1) behind a reverse proxy on the same host that does TLS and authentication, and list the public host name in EDGEFLOW_ALLOWED_HOSTS`,
       );
     }
     expect(() => trackerConfig({ EDGEFLOW_TRACKER_HOST: '0.0.0.0' })).toThrow(/^EDGEFLOW_TRACKER_HOST=0\.0\.0\.0 /);

@@ -144,7 +144,7 @@ describe('tracker process (main.ts)', () => {
       expect(lines, main.output()).toHaveLength(1);
       expect(lines[0]).toMatch(
         new RegExp(
-          `^edgeflow tracker failed to start: EDGEFLOW_TRACKER_HOST=${host.replaceAll('.', '\\.')} .*no authentication`,
+          `^edgeflow tracker failed to start: EDGEFLOW_TRACKER_HOST=${host.replaceAll('.', '\\.')} .*while auth is off.*set EDGEFLOW_AUTH=on`,
         ),
       );
       expect(lines[0]).toContain('keep it on loopback (127.0.0.1) behind a reverse proxy on the same host');

@@ -96,6 +96,9 @@ describe('tracker process (main.ts)', () => {
     main.child.kill('SIGTERM');
     expect(await main.exited).toBe(0);
     expect(main.output()).toContain('SIGTERM, shutting down');
+    expect(main.output()).toContain(
+      'auth off: every request acts as the local admin "local" — allowed only while bound to loopback',
+    );
     expect(existsSync(join(dir, 'data', 'tracker.db'))).toBe(true);
     const store = await openStore({ url: `file:${join(dir, 'data', 'tracker.db')}` });
     try {

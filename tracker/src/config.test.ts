@@ -111,11 +111,11 @@ describe('trackerHost', () => {
 });
 
 describe('authConfig', () => {
-  it('is off by default, READ as MLflow’s default permission, 1000 requests a second per token, no admin password', () => {
+  it('is off by default, READ as MLflow’s default permission, 5000 requests a second per token, no admin password', () => {
     expect(authConfig({})).toEqual({
       enabled: false,
       defaultPermission: 'READ',
-      tokenRatePerSecond: 1000,
+      tokenRatePerSecond: 5000,
       trustProxy: false,
       admin: { username: 'admin', password: undefined },
     });

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { startTrackerProcess, type TrackerProcess } from '../testing/tracker-process.ts';
 
 const API = '/api/2.0/mlflow';
@@ -14,7 +14,10 @@ describe('a tracker process with EDGEFLOW_AUTH=on, over real HTTP', () => {
       env: { EDGEFLOW_AUTH: 'on', EDGEFLOW_ADMIN_USERNAME: 'root', EDGEFLOW_ADMIN_PASSWORD: 'root-password' },
     });
     running.push(tracker);
-    expect(tracker.output()).toContain('auth on: created the admin "root" from EDGEFLOW_ADMIN_PASSWORD');
+    // The banner follows the listening line.
+    await vi.waitFor(() =>
+      expect(tracker.output()).toContain('auth on: created the admin "root" from EDGEFLOW_ADMIN_PASSWORD'),
+    );
     expect(tracker.output()).not.toContain('root-password');
     const anonymous = await fetch(`${tracker.url}${API}/experiments/search`);
     expect(anonymous.status).toBe(401);
@@ -45,8 +48,11 @@ describe('a tracker process with EDGEFLOW_AUTH=on, over real HTTP', () => {
   it('prints a one-time setup token at the first start with no user and no password; it makes the first admin once', async () => {
     const tracker = await startTrackerProcess({ env: { EDGEFLOW_AUTH: 'on' } });
     running.push(tracker);
-    const setupToken = /^ {4}(efs_[\w-]+)$/m.exec(tracker.output())?.[1];
-    expect(setupToken, tracker.output()).toBeDefined();
+    const setupToken = await vi.waitFor(() => {
+      const token = /^ {4}(efs_[\w-]+)$/m.exec(tracker.output())?.[1];
+      expect(token, tracker.output()).toBeDefined();
+      return token;
+    });
     const setup = (token: string) =>
       fetch(`${tracker.url}/api/2.0/edgeflow/auth/setup`, {
         method: 'POST',

@@ -13,7 +13,7 @@ export interface AuthSettings {
   defaultPermission?: PermissionName;
   /** The one-time token that may create the first admin (`POST auth/setup`), when there is no user yet. */
   setupToken?: string;
-  /** Requests a second one API token may make (`EDGEFLOW_TOKEN_RATE_LIMIT`, default 1000; bursts of twice it). */
+  /** Requests a second one API token may make (`EDGEFLOW_TOKEN_RATE_LIMIT`, default 5000; bursts of twice it). */
   tokenRatePerSecond?: number;
   /** Take the client address from `X-Forwarded-For` (`EDGEFLOW_TRUST_PROXY=on`). */
   trustProxy?: boolean;
@@ -24,7 +24,7 @@ export interface AuthSettings {
 }
 
 /** The default token rate: high enough that one client's bench load is never refused. */
-export const DEFAULT_TOKEN_RATE = 1000;
+export const DEFAULT_TOKEN_RATE = 5000;
 
 const BASIC_CACHE_SIZE = 1000;
 

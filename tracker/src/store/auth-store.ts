@@ -75,6 +75,13 @@ function userOf(row: Row, prefix = ''): UserRecord {
   };
 }
 
+/** Sets `key` in a map used as a bounded cache: past `CACHE_SIZE` entries the oldest goes. */
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > CACHE_SIZE) map.delete(map.keys().next().value!);
+}
+
 function tokenOf(row: Row): TokenJson {
   return {
     id: String(row.id),
@@ -87,16 +94,29 @@ function tokenOf(row: Row): TokenJson {
   };
 }
 
+/** How long a token or permission row read is reused, in ms: writes through this store drop them at once. */
+const ACCESS_CACHE_MS = 1000;
+const CACHE_SIZE = 10_000;
+
 const TABLE = { experiment: 'experiment_permissions', model: 'registered_model_permissions' } as const;
 const KEY = { experiment: 'experiment_id', model: 'name' } as const;
 
 /**
  * Users, API tokens, sessions and per-user permissions, in the tracker's database. Writes go through
- * the tracking store's write lock (one writer per process).
+ * the tracking store's write lock (one writer per process). A token found by its hash and the
+ * permission rows a request checks are reused for `ACCESS_CACHE_MS` (a query per request would cost
+ * the single log-metric request a tenth of its throughput): this store's own writes — a revocation, a
+ * permission or user change — drop them at once, so they are effective with the next request; a change
+ * made by another tracker process on the same database, or a cascade from deleting or renaming a
+ * resource, shows within that time. Expiry is checked on every request; sessions are read every time.
+ * A run's experiment, which never changes, is remembered.
  */
 export class AuthStore {
   readonly #client: Client;
   readonly #lock: WriteLock;
+  readonly #permissions = new Map<string, { permission: PermissionName | undefined; until: number }>();
+  readonly #tokens = new Map<string, { token: TokenRecord; until: number }>();
+  readonly #runExperiments = new Map<string, string>();
 
   constructor(client: Client, lock: WriteLock) {
     this.#client = client;
@@ -105,6 +125,14 @@ export class AuthStore {
 
   #write<T>(write: (client: Client) => Promise<T>): Promise<T> {
     return this.#lock.run(() => write(this.#client));
+  }
+
+  /** A write that changes who may do what: the cached tokens and permission rows are dropped once it is done. */
+  #writeAccess<T>(write: (client: Client) => Promise<T>): Promise<T> {
+    return this.#write(write).finally(() => {
+      this.#permissions.clear();
+      this.#tokens.clear();
+    });
   }
 
   // ---- users -------------------------------------------------------------------------------------
@@ -174,7 +202,7 @@ export class AuthStore {
   /** Sets a user's password hash and ends their sessions. */
   async updatePassword(username: string, passwordHash: string): Promise<void> {
     const user = await this.getUser(username);
-    await this.#write((c) =>
+    await this.#writeAccess((c) =>
       c.batch(
         [
           { sql: 'UPDATE users SET password_hash = ? WHERE id = ?', args: [passwordHash, user.id] },
@@ -187,7 +215,7 @@ export class AuthStore {
 
   async updateAdmin(username: string, isAdmin: boolean): Promise<void> {
     const user = await this.getUser(username);
-    await this.#write((c) =>
+    await this.#writeAccess((c) =>
       c.execute({ sql: 'UPDATE users SET is_admin = ? WHERE id = ?', args: [isAdmin ? 1 : 0, user.id] }),
     );
   }
@@ -195,7 +223,7 @@ export class AuthStore {
   /** Deletes a user, and with them their tokens, sessions and permissions. */
   async deleteUser(username: string): Promise<void> {
     const user = await this.getUser(username);
-    await this.#write((c) => c.execute({ sql: 'DELETE FROM users WHERE id = ?', args: [user.id] }));
+    await this.#writeAccess((c) => c.execute({ sql: 'DELETE FROM users WHERE id = ?', args: [user.id] }));
   }
 
   // ---- permissions -------------------------------------------------------------------------------
@@ -204,11 +232,17 @@ export class AuthStore {
   async permissionOf(kind: ResourceKind, key: string, userId: number): Promise<PermissionName | undefined> {
     const stored = this.#storedKey(kind, key);
     if (stored === undefined) return undefined;
+    const cacheKey = `${kind}\0${userId}\0${stored}`;
+    const now = performance.now();
+    const cached = this.#permissions.get(cacheKey);
+    if (cached && cached.until > now) return cached.permission;
     const { rows } = await this.#client.execute({
       sql: `SELECT permission FROM ${TABLE[kind]} WHERE ${KEY[kind]} = ? AND user_id = ?`,
       args: [stored, userId],
     });
-    return rows[0] ? (rows[0].permission as PermissionName) : undefined;
+    const permission = rows[0] ? (rows[0].permission as PermissionName) : undefined;
+    remember(this.#permissions, cacheKey, { permission, until: now + ACCESS_CACHE_MS });
+    return permission;
   }
 
   /** Every permission row of `userId` on experiments or models, keyed by experiment id or model name. */
@@ -227,7 +261,7 @@ export class AuthStore {
   async createPermission(kind: ResourceKind, key: string, username: string, permission: PermissionName) {
     const user = await this.getUser(username);
     const stored = await this.#existingKey(kind, key);
-    return this.#write(async (c) => {
+    return this.#writeAccess(async (c) => {
       const { rowsAffected } = await c.execute({
         sql: `INSERT INTO ${TABLE[kind]} (${KEY[kind]}, user_id, permission) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
         args: [stored, user.id, permission],
@@ -247,7 +281,7 @@ export class AuthStore {
   async grant(kind: ResourceKind, key: string, userId: number, permission: PermissionName): Promise<void> {
     const stored = this.#storedKey(kind, key);
     if (stored === undefined) return;
-    await this.#write((c) =>
+    await this.#writeAccess((c) =>
       c.execute({
         sql: `INSERT INTO ${TABLE[kind]} (${KEY[kind]}, user_id, permission) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET permission = excluded.permission`,
         args: [stored, userId, permission],
@@ -265,7 +299,7 @@ export class AuthStore {
 
   async updatePermission(kind: ResourceKind, key: string, username: string, permission: PermissionName): Promise<void> {
     const { userId } = await this.getPermission(kind, key, username);
-    await this.#write((c) =>
+    await this.#writeAccess((c) =>
       c.execute({
         sql: `UPDATE ${TABLE[kind]} SET permission = ? WHERE ${KEY[kind]} = ? AND user_id = ?`,
         args: [permission, this.#storedKey(kind, key)!, userId],
@@ -275,7 +309,7 @@ export class AuthStore {
 
   async deletePermission(kind: ResourceKind, key: string, username: string): Promise<void> {
     const { userId } = await this.getPermission(kind, key, username);
-    await this.#write((c) =>
+    await this.#writeAccess((c) =>
       c.execute({
         sql: `DELETE FROM ${TABLE[kind]} WHERE ${KEY[kind]} = ? AND user_id = ?`,
         args: [this.#storedKey(kind, key)!, userId],
@@ -310,11 +344,16 @@ export class AuthStore {
 
   /** The experiment of a run, or undefined when there is no such run. */
   async experimentOfRun(runId: string): Promise<string | undefined> {
+    const known = this.#runExperiments.get(runId);
+    if (known !== undefined) return known;
     const { rows } = await this.#client.execute({
       sql: 'SELECT experiment_id FROM runs WHERE run_uuid = ?',
       args: [runId],
     });
-    return rows[0] ? String(rows[0].experiment_id) : undefined;
+    if (!rows[0]) return undefined;
+    const id = String(rows[0].experiment_id);
+    remember(this.#runExperiments, runId, id);
+    return id;
   }
 
   /** The id of the experiment named `name`, or undefined. */
@@ -347,6 +386,9 @@ export class AuthStore {
 
   /** The token with this hash and its owner, whatever its state, or undefined. */
   async tokenByHash(tokenHash: string): Promise<TokenRecord | undefined> {
+    const now = performance.now();
+    const cached = this.#tokens.get(tokenHash);
+    if (cached && cached.until > now) return cached.token;
     const { rows } = await this.#client.execute({
       sql: `SELECT t.id, t.name, t.scope, t.creation_time, t.expiry_time, t.revoked_time,
                    u.id AS u_id, u.username AS u_username, u.password_hash AS u_password_hash, u.is_admin AS u_is_admin,
@@ -354,7 +396,10 @@ export class AuthStore {
             FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`,
       args: [tokenHash],
     });
-    return rows[0] ? { ...tokenOf(rows[0]), user: userOf(rows[0], 'u_') } : undefined;
+    if (!rows[0]) return undefined;
+    const token = { ...tokenOf(rows[0]), user: userOf(rows[0], 'u_') };
+    remember(this.#tokens, tokenHash, { token, until: now + ACCESS_CACHE_MS });
+    return token;
   }
 
   /** One token by id (its owner's name in `username`), or undefined. */
@@ -379,7 +424,7 @@ export class AuthStore {
 
   /** Marks a token revoked (it stops working with the next request); a revoked one stays as it was. */
   async revokeToken(id: string, now: number): Promise<void> {
-    await this.#write((c) =>
+    await this.#writeAccess((c) =>
       c.execute({
         sql: 'UPDATE api_tokens SET revoked_time = ? WHERE id = ? AND revoked_time IS NULL',
         args: [now, Number(id)],

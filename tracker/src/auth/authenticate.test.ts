@@ -101,6 +101,14 @@ describe('authentication (auth on)', () => {
         token: { id: string };
       };
     const rootToken = await make(basic('root', 'alice-password'));
+    const { tokens } = (await (
+      await request('/api/2.0/edgeflow/tokens/list', { headers: { authorization: basic('root', 'alice-password') } })
+    ).json()) as {
+      tokens: { id: string; creation_time: number; expiry_time: number }[];
+    };
+    const listed = tokens.find((x) => x.id === rootToken.token.id)!;
+    // 90 days unless the request says otherwise.
+    expect(listed.expiry_time - listed.creation_time).toBe(90 * 86_400_000);
     const aliceToken = await make(basic('root', 'alice-password'), { username: 'alice' });
     const asAlice = { authorization: basic('alice', 'alice-password') };
     expect((await request(`${EDGEFLOW}/tokens/revoke`, json('POST', { id: rootToken.token.id }, asAlice))).status).toBe(

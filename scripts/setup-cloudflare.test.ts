@@ -107,7 +107,11 @@ describe('npm run setup:cloudflare', () => {
     const script = cf.scripts.get('edgeflow')!;
     expect(script.metadata).toEqual({ main_module: 'placeholder.mjs', bindings: [], compatibility_date: '2026-11-17' });
     expect(script.modules['placeholder.mjs']!.type).toBe('application/javascript+module');
-    expect(script.modules['placeholder.mjs']!.text).toContain('status: 503');
+    const placeholder = await import(
+      `data:text/javascript,${encodeURIComponent(script.modules['placeholder.mjs']!.text)}`
+    );
+    const answer = (await placeholder.default.fetch()) as Response;
+    expect([answer.status, await answer.text()]).toEqual([503, 'not deployed yet: run wrangler deploy']);
 
     // what the account holds now, and what wrangler.toml says
     const [namespace] = cf.namespaces;
@@ -198,6 +202,22 @@ describe('npm run setup:cloudflare', () => {
       '',
     ]);
     expect(out.join('\n')).not.toContain('SECRETS');
+  });
+
+  it('after the token and the secret are deleted, a run issues new ones and prints them', async () => {
+    const first = await run();
+    cf.tokens.length = 0;
+    cf.scripts.get('edgeflow')!.secrets.clear();
+    const { result } = await run();
+    const [token] = cf.tokens;
+    expect(result!.secrets).toEqual({
+      CLOUDFLARE_API_TOKEN: token!.value,
+      R2_ACCESS_KEY_ID: token!.id,
+      R2_SECRET_ACCESS_KEY: createHash('sha256').update(token!.value).digest('hex'),
+      EDGEFLOW_INGEST_TOKEN: cf.scripts.get('edgeflow')!.secrets.get('INGEST_TOKEN'),
+    });
+    expect(result!.secrets.R2_ACCESS_KEY_ID).not.toBe(first.result!.secrets.R2_ACCESS_KEY_ID);
+    expect(result!.secrets.EDGEFLOW_INGEST_TOKEN).not.toBe(first.result!.secrets.EDGEFLOW_INGEST_TOKEN);
   });
 
   it('the printed settings open the tracker edge: KV through the REST API and R2 with the derived S3 keys', async () => {

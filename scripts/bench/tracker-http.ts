@@ -43,11 +43,16 @@ export class BenchClient {
     return r.body;
   }
 
+  /** Sends a prebuilt body to any path of the tracker (from the root, query string included) with extra headers. */
+  send(method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<JsonReply> {
+    return this.#send(method, path, body, headers);
+  }
+
   close(): void {
     this.#agent.destroy();
   }
 
-  #send(method: string, path: string, body?: string): Promise<JsonReply> {
+  #send(method: string, path: string, body?: string, extra: Record<string, string> = {}): Promise<JsonReply> {
     return new Promise((resolve, reject) => {
       const req = request(
         {
@@ -58,6 +63,7 @@ export class BenchClient {
           agent: this.#agent,
           headers: {
             ...this.#headers,
+            ...extra,
             ...(body === undefined
               ? {}
               : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }),

@@ -42,7 +42,10 @@ export const ModelInfoSchema = z.object({
   signature: Signature,
 });
 
-/** The body of `GET /health`. */
+/** The body of `GET /health` (public). */
+export const PublicHealthSchema = z.object({ status: z.enum(['ok', 'degraded', 'unavailable']) });
+
+/** The body of `GET /health/details`. */
 export const HealthSchema = z.object({
   status: z.enum(['ok', 'degraded', 'unavailable']),
   model: z.string(),

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { EDGE_TAG } from '../../../contracts/index.ts';
 import { mountDashboard } from '../../ui/mount.ts';
 import type { TokenScope } from '../store/auth-store.ts';
 import { useTrackerFixture } from '../testing/tracker-fixture.ts';
@@ -19,8 +20,8 @@ const ROWS: Partial<Record<Role, PermissionName>> = {
 
 /**
  * What each route needs, restated from MLflow's basic-auth app (`BEFORE_REQUEST_HANDLERS`: read,
- * update = EDIT, delete = MANAGE, manage) and edgeflow's additions (promotion, rollback, deleting a
- * version: MANAGE), independently of `ROUTE_PERMISSIONS`: the least role that passes.
+ * update = EDIT, delete = MANAGE, manage) and edgeflow's additions (promotion, edge opt-in and opt-out,
+ * rollback, deleting a version: MANAGE), independently of `ROUTE_PERMISSIONS`: the least role that passes.
  */
 type Least = 'public' | 'signed-in' | 'read' | 'edit' | 'manage' | 'admin';
 
@@ -84,6 +85,18 @@ const CASES: Record<string, Case> = {
   'POST /mlflow/runs/log-metric': { least: 'edit', params: run({ key: 'm', value: 1, timestamp: 1 }) },
   'POST /mlflow/runs/log-parameter': { least: 'edit', params: run({ key: 'p', value: '1' }) },
   'POST /mlflow/runs/log-inputs': { least: 'edit', params: run({ datasets: [] }) },
+  'POST /mlflow/runs/log-model': {
+    least: 'edit',
+    params: (w) => ({
+      run_id: w.runId,
+      model_json: JSON.stringify({
+        artifact_path: 'model',
+        flavors: {},
+        utc_time_created: '2026-01-01',
+        run_id: w.runId,
+      }),
+    }),
+  },
   'POST /mlflow/runs/set-tag': { least: 'edit', params: run({ key: 't', value: '1' }) },
   'POST /mlflow/runs/delete-tag': { least: 'edit', params: run({ key: 't' }) },
   'POST /mlflow/runs/delete': { least: 'manage', params: run() },
@@ -133,6 +146,8 @@ const CASES: Record<string, Case> = {
 
   'POST /edgeflow/predictions/log-batch': { least: 'admin', params: () => ({ events: [] }) },
   'GET /edgeflow/predictions/search': { least: 'signed-in' },
+  'GET /edgeflow/monitoring/drift': { least: 'read', params: model() },
+  'GET /edgeflow/monitoring/traffic': { least: 'read', params: model() },
 
   'POST /mlflow/users/create': {
     least: 'admin',
@@ -296,4 +311,24 @@ describe('role × route matrix (auth on, a real libSQL file)', () => {
     expect(cells).toBe(seen.size * ROLES.length);
     console.log(`role × route matrix: ${seen.size} routes × ${ROLES.length} roles = ${cells} requests`);
   }, 120_000);
+
+  it('opting a model in to the edge or out (its edgeflow.edge tag) needs MANAGE, other tags EDIT', async () => {
+    const setTag = '/api/2.0/mlflow/registered-models/set-tag';
+    const cases: [string, string, Least, Record<string, string>][] = [
+      ['POST', setTag, 'manage', { key: EDGE_TAG, value: 'true' }],
+      ['POST', setTag, 'manage', { key: EDGE_TAG, value: 'false' }],
+      ['DELETE', '/api/2.0/mlflow/registered-models/delete-tag', 'manage', { key: EDGE_TAG }],
+      ['POST', setTag, 'edit', { key: `${EDGE_TAG}.note`, value: 'true' }],
+    ];
+    const wrong: string[] = [];
+    for (const [method, path, least, tag] of cases) {
+      for (const role of ROLES) {
+        const res = await send(method, path, { least, params: model(tag) }, role);
+        const got = res.status === 401 || res.status === 403 ? res.status : 'allowed';
+        if (got !== expected(least, role))
+          wrong.push(`${method} ${path} ${JSON.stringify(tag)} as ${role}: ${res.status}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
 });

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { PRODUCTION_ALIAS } from '../../../contracts/index.ts';
+import { EDGE_TAG, PRODUCTION_ALIAS } from '../../../contracts/index.ts';
 import { SHELL_PATHS } from '../../ui/app/router.ts';
 import type { ResourceKind } from '../store/auth-store.ts';
 import { canonicalStage } from '../store/guards.ts';
@@ -49,18 +49,23 @@ const Stage = z.object({
     .transform((s) => canonicalStage(s)),
 });
 const Alias = z.object({ alias: z.string() });
+const TagKey = z.object({ key: z.string() });
 
-/** A promotion (to Production, or the `production` alias) is a deployment: MANAGE, not EDIT. */
-const promoting = {
+/**
+ * A deployment change needs MANAGE, not EDIT: a promotion (to Production, or the `production` alias), and
+ * opting a model in to the edge or out (setting or deleting its `EDGE_TAG` tag).
+ */
+const deploying = {
   stage: onModel(Stage, ({ stage }) => (stage === 'Production' ? 'manage' : 'update')),
   alias: onModel(Alias, ({ alias }) => (alias === PRODUCTION_ALIAS ? 'manage' : 'update')),
+  edgeTag: onModel(TagKey, ({ key }) => (key === EDGE_TAG ? 'manage' : 'update')),
 };
 
 /**
  * Every route of the tracker and what it needs, keyed `METHOD path` as hono registers it (`/ajax-api/2.0`
  * routes share their `/api/2.0` twin's entry). MLflow's basic-auth app's `BEFORE_REQUEST_HANDLERS`,
- * with edgeflow's additions: promotion, rollback and deleting a version need MANAGE; searching runs and
- * the other reads of several experiments need READ on each.
+ * with edgeflow's additions: promotion, edge opt-in and opt-out, rollback and deleting a version need
+ * MANAGE; searching runs and the other reads of several experiments need READ on each.
  */
 export const ROUTE_PERMISSIONS: Readonly<Record<string, Rule>> = {
   'GET /health': PUBLIC,
@@ -99,6 +104,7 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, Rule>> = {
   'POST /api/2.0/mlflow/runs/log-metric': need(onRun('update')),
   'POST /api/2.0/mlflow/runs/log-parameter': need(onRun('update')),
   'POST /api/2.0/mlflow/runs/log-inputs': need(onRun('update')),
+  'POST /api/2.0/mlflow/runs/log-model': need(onRun('update')),
   'POST /api/2.0/mlflow/runs/set-tag': need(onRun('update')),
   'POST /api/2.0/mlflow/runs/delete-tag': need(onRun('update')),
   'POST /api/2.0/mlflow/runs/delete': need(onRun('delete')),
@@ -130,9 +136,9 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, Rule>> = {
   'DELETE /api/2.0/mlflow/registered-models/delete': need(onModel('delete')),
   'GET /api/2.0/mlflow/registered-models/get-latest-versions': need(onModel('read')),
   'POST /api/2.0/mlflow/registered-models/get-latest-versions': need(onModel('read')),
-  'POST /api/2.0/mlflow/registered-models/set-tag': need(onModel('update')),
-  'DELETE /api/2.0/mlflow/registered-models/delete-tag': need(onModel('update')),
-  'POST /api/2.0/mlflow/registered-models/alias': need(promoting.alias),
+  'POST /api/2.0/mlflow/registered-models/set-tag': need(deploying.edgeTag),
+  'DELETE /api/2.0/mlflow/registered-models/delete-tag': need(deploying.edgeTag),
+  'POST /api/2.0/mlflow/registered-models/alias': need(deploying.alias),
   'GET /api/2.0/mlflow/registered-models/alias': need(onModel('read')),
   'DELETE /api/2.0/mlflow/registered-models/alias': need(onModel('delete')),
   'POST /api/2.0/mlflow/model-versions/create': need(onModel('update')),
@@ -145,7 +151,7 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, Rule>> = {
     list: 'model_versions',
     key: 'name',
   },
-  'POST /api/2.0/mlflow/model-versions/transition-stage': need(promoting.stage),
+  'POST /api/2.0/mlflow/model-versions/transition-stage': need(deploying.stage),
   'GET /api/2.0/mlflow/model-versions/get-download-uri': need(onModel('read')),
   'POST /api/2.0/mlflow/model-versions/set-tag': need(onModel('update')),
   'DELETE /api/2.0/mlflow/model-versions/delete-tag': need(onModel('delete')),
@@ -155,6 +161,10 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, Rule>> = {
   // prediction events
   'POST /api/2.0/edgeflow/predictions/log-batch': { access: 'ingest' },
   'GET /api/2.0/edgeflow/predictions/search': { access: 'filtered', kind: 'model', list: 'events', key: 'model' },
+
+  // monitoring (the model's permission)
+  'GET /api/2.0/edgeflow/monitoring/drift': need(onModel('read')),
+  'GET /api/2.0/edgeflow/monitoring/traffic': need(onModel('read')),
 
   // MLflow's basic-auth API
   'POST /api/2.0/mlflow/users/create': ADMIN,

@@ -1,5 +1,6 @@
 export * from './actor.ts';
 export * from './api-key.ts';
+export * from './feedback.ts';
 export * from './model-name.ts';
 export * from './model-version.ts';
 export * from './naming.ts';

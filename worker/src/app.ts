@@ -4,6 +4,7 @@ import type { EdgeError } from '../../contracts/index.ts';
 import { corsFromEnv } from './cors-from-env.ts';
 import { docsPage } from './docs-page.ts';
 import { EdgeHttpError } from './edge-error.ts';
+import { handleFeedback } from './feedback-handler.ts';
 import { handleHealth } from './health-handler.ts';
 import { handleMetrics } from './metrics-handler.ts';
 import { handleModelInfo } from './model-info-handler.ts';
@@ -15,9 +16,10 @@ import { requireApiKey } from './require-api-key.ts';
 
 /**
  * The edge worker: `POST /predict` (DEFAULT_MODEL), `POST /v1/models/:name/predict`,
- * `POST /v1/models/:name/versions/:version/predict`, `GET /v1/models/:name`, `GET /health`, `GET /metrics`,
- * `GET /openapi.json`, `GET /docs`, `GET /ping`, serving the models of `registry`. CORS from `CORS_ORIGINS`;
- * on predict, a declared body over `MAX_BODY_BYTES` is refused first, then API keys when `REQUIRE_API_KEY` is on.
+ * `POST /v1/models/:name/versions/:version/predict`, `POST /feedback`, `GET /v1/models/:name`, `GET /health`,
+ * `GET /metrics`, `GET /openapi.json`, `GET /docs`, `GET /ping`, serving the models of `registry`. CORS from
+ * `CORS_ORIGINS`; on predict and feedback, a declared body over `MAX_BODY_BYTES` is refused first, then API keys
+ * when `REQUIRE_API_KEY` is on.
  *
  * @example
  * ```ts
@@ -36,6 +38,7 @@ export function createApp(registry: ModelRegistry): Hono<{ Bindings: Env }> {
   // an oversize body is refused before the API key is looked up
   const guards = [refuseOversizeBody(), requireApiKey()] as const;
   app.post('/predict', ...guards, (c) => handlePredict(c, registry, c.env.DEFAULT_MODEL));
+  app.post('/feedback', ...guards, (c) => handleFeedback(c));
   app.get('/v1/models/:name', (c) => handleModelInfo(c, registry));
   app.post('/v1/models/:name/predict', ...guards, (c) => handlePredict(c, registry, c.req.param('name')));
   app.post('/v1/models/:name/versions/:version/predict', ...guards, (c) =>

@@ -13,6 +13,7 @@ import { proxiedArtifactRoutes, runArtifactRoutes } from './routes/artifacts.ts'
 import { deploymentRoutes } from './routes/deployments.ts';
 import { experimentStatsRoutes } from './routes/experiment-stats.ts';
 import { experimentRoutes } from './routes/experiments.ts';
+import { feedbackRoutes } from './routes/feedback.ts';
 import { metricBulkIntervalRoutes } from './routes/metric-bulk-interval.ts';
 import { metricRoutes } from './routes/metrics.ts';
 import { modelVersionRoutes } from './routes/model-versions.ts';
@@ -63,6 +64,7 @@ export function createApp(deps: AppDeps): Hono {
   edgeflow.route('/', deploymentRoutes(deps));
   edgeflow.route('/', experimentStatsRoutes(deps));
   edgeflow.route('/', predictionRoutes(deps));
+  edgeflow.route('/', feedbackRoutes(deps));
   app.route('/api/2.0/edgeflow', edgeflow);
 
   app.get('/health', (c) => reply(c, { status: 'ok' }));

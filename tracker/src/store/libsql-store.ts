@@ -22,6 +22,7 @@ import type {
   Stage,
 } from './entities.ts';
 import * as experiments from './experiments.ts';
+import * as feedback from './feedback.ts';
 import { GroupCommit } from './group-commit.ts';
 import { requireActiveRun, runNotFound } from './guards.ts';
 import { metricBulkInterval, metricBulkIntervalJson } from './metric-bulk-interval.ts';
@@ -39,7 +40,9 @@ import type {
   CreateModelVersionInput,
   CreateRegisteredModelInput,
   CreateRunInput,
+  LabeledPredictionsInput,
   LogBatchInput,
+  LogFeedbackInput,
   LogPredictionsInput,
   SearchInput,
   SearchPredictionsInput,
@@ -353,6 +356,20 @@ export class LibsqlStore implements TrackingStore {
 
   searchPredictions(input: SearchPredictionsInput): Promise<SearchPage<PredictionEvent>> {
     return predictions.searchPredictions(this.#client, input);
+  }
+
+  // ---- feedback ----------------------------------------------------------------------------------
+
+  findPredictions(ids: readonly string[]): Promise<Map<string, feedback.PredictionRef>> {
+    return feedback.findPredictions(this.#client, ids);
+  }
+
+  logFeedback(input: LogFeedbackInput): Promise<feedback.FeedbackResult> {
+    return this.#write((c) => feedback.logFeedback(c, input));
+  }
+
+  labeledPredictions(input: LabeledPredictionsInput): Promise<feedback.LabeledPrediction[]> {
+    return feedback.labeledPredictions(this.#client, input);
   }
 
   // ---- deployments -------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ import type {
   Stage,
   Tag,
 } from './entities.ts';
+import type { FeedbackResult, LabeledPrediction, PredictionRef } from './feedback.ts';
 
 export type { ViewType };
 
@@ -111,6 +112,21 @@ export interface SearchPredictionsInput {
   version?: string;
   max_results: number;
   page_token?: string;
+}
+
+/** Input of `logFeedback`: labels resolved to numbers (class index or value), and the retention's cutoff. */
+export interface LogFeedbackInput {
+  labels: ReadonlyArray<{ prediction_id: string; label: number; time: number }>;
+  /** Labels older than this go (a bounded chunk per ingest), as their predictions do. */
+  deleteBefore: number;
+}
+
+/** Input of `labeledPredictions`: a model's (and version's) predictions made in [`start`, `end`) (epoch ms). */
+export interface LabeledPredictionsInput {
+  model: string;
+  version?: string;
+  start: number;
+  end: number;
 }
 
 /** The tracker's persistent state. */
@@ -223,6 +239,12 @@ export interface TrackingStore {
   logPredictions(input: LogPredictionsInput): Promise<number>;
   /** Stored prediction events, newest ingested first. */
   searchPredictions(input: SearchPredictionsInput): Promise<SearchPage<PredictionEvent>>;
+  /** The stored predictions among `ids`, by id. */
+  findPredictions(ids: readonly string[]): Promise<Map<string, PredictionRef>>;
+  /** Stores labels of predictions, one per id (the later label wins); answers how many were new and changed. */
+  logFeedback(input: LogFeedbackInput): Promise<FeedbackResult>;
+  /** Predictions of a window joined to their labels. */
+  labeledPredictions(input: LabeledPredictionsInput): Promise<LabeledPrediction[]>;
 
   close(): Promise<void>;
 }

@@ -1,37 +1,11 @@
 import type { Client, InArgs } from '@libsql/client';
-import type { PredictionArm } from '../../../contracts/index.ts';
+import type { FeedbackResult, LabeledPrediction, PredictionRef } from './entities.ts';
 import type { LabeledPredictionsInput, LogFeedbackInput } from './tracking-store.ts';
 
 /** Ids one `IN (…)` list holds. */
 const ID_CHUNK = 500;
 /** Most expired labels one feedback ingest deletes. */
 export const EXPIRE_CHUNK = 5000;
-
-/** What a label is joined to: the stored prediction of its id. */
-export interface PredictionRef {
-  model: string;
-  version: string;
-  /** When the prediction was made (epoch ms). */
-  time: number;
-}
-
-/** A prediction of a window with its label (if any). */
-export interface LabeledPrediction {
-  version: string;
-  arm: PredictionArm;
-  status: number;
-  latency_ms: number;
-  /** The output's class index or value; null for a failed request. */
-  prediction: number | null;
-  probability: number | null;
-  label: number | null;
-}
-
-/** What a feedback ingest did: labels new to the store, and labels that changed a stored one. */
-export interface FeedbackResult {
-  stored: number;
-  updated: number;
-}
 
 const placeholders = (n: number) => Array(n).fill('?').join(', ');
 
@@ -122,7 +96,7 @@ export async function labeledPredictions(client: Client, input: LabeledPredictio
   const num = (v: unknown) => (v === null ? null : Number(v));
   return rows.map((row) => ({
     version: String(row.version),
-    arm: row.arm as PredictionArm,
+    arm: row.arm as LabeledPrediction['arm'],
     status: Number(row.status),
     latency_ms: Number(row.latency_ms),
     prediction: num(row.output_prediction),

@@ -11,10 +11,13 @@ import type {
   Deployment,
   Experiment,
   ExperimentStats,
+  FeedbackResult,
+  LabeledPrediction,
   MetricHistoryPage,
   MetricWithRunId,
   ModelVersion,
   PendingFlip,
+  PredictionRef,
   RegisteredModel,
   Run,
   RunInfo,
@@ -360,15 +363,15 @@ export class LibsqlStore implements TrackingStore {
 
   // ---- feedback ----------------------------------------------------------------------------------
 
-  findPredictions(ids: readonly string[]): Promise<Map<string, feedback.PredictionRef>> {
+  findPredictions(ids: readonly string[]): Promise<Map<string, PredictionRef>> {
     return feedback.findPredictions(this.#client, ids);
   }
 
-  logFeedback(input: LogFeedbackInput): Promise<feedback.FeedbackResult> {
+  logFeedback(input: LogFeedbackInput): Promise<FeedbackResult> {
     return this.#write((c) => feedback.logFeedback(c, input));
   }
 
-  labeledPredictions(input: LabeledPredictionsInput): Promise<feedback.LabeledPrediction[]> {
+  labeledPredictions(input: LabeledPredictionsInput): Promise<LabeledPrediction[]> {
     return feedback.labeledPredictions(this.#client, input);
   }
 

@@ -11,12 +11,15 @@ import type {
   Deployment,
   Experiment,
   ExperimentStats,
+  FeedbackResult,
+  LabeledPrediction,
   Metric,
   MetricHistoryPage,
   MetricWithRunId,
   ModelVersion,
   Param,
   PendingFlip,
+  PredictionRef,
   RegisteredModel,
   Run,
   RunInfo,
@@ -25,7 +28,6 @@ import type {
   Stage,
   Tag,
 } from './entities.ts';
-import type { FeedbackResult, LabeledPrediction, PredictionRef } from './feedback.ts';
 
 export type { ViewType };
 

@@ -17,6 +17,7 @@ import { feedbackRoutes } from './routes/feedback.ts';
 import { metricBulkIntervalRoutes } from './routes/metric-bulk-interval.ts';
 import { metricRoutes } from './routes/metrics.ts';
 import { modelVersionRoutes } from './routes/model-versions.ts';
+import { monitoringRoutes } from './routes/monitoring.ts';
 import { predictionRoutes } from './routes/predictions.ts';
 import { registeredModelRoutes } from './routes/registered-models.ts';
 import { runRoutes } from './routes/runs.ts';
@@ -65,6 +66,7 @@ export function createApp(deps: AppDeps): Hono {
   edgeflow.route('/', experimentStatsRoutes(deps));
   edgeflow.route('/', predictionRoutes(deps));
   edgeflow.route('/', feedbackRoutes(deps));
+  edgeflow.route('/', monitoringRoutes(deps));
   app.route('/api/2.0/edgeflow', edgeflow);
 
   app.get('/health', (c) => reply(c, { status: 'ok' }));

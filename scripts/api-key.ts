@@ -1,6 +1,6 @@
 /**
- * `npm run api-key -- create <name>` makes an API key for the worker's predict routes (used when the
- * worker var `REQUIRE_API_KEY` is on) and stores only its sha256 in the pointers KV namespace, through
+ * `npm run api-key -- create <name>` makes an API key for the worker's routes (used when the worker
+ * var `REQUIRE_API_KEY` is on) and stores only its sha256 in the pointers KV namespace, through
  * the edge `EDGEFLOW_EDGE` names (local wrangler state or Cloudflare). The key is printed once.
  * `npm run api-key -- revoke <key>` deletes it.
  */

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const all = ['loop', 'tracker', 'edge', 'ui', 'flood'];
+const all = ['loop', 'tracker', 'edge', 'ui', 'flood', 'monitor'];
 const wanted = process.argv.slice(2).filter((a) => a !== '--');
 const names = wanted.length ? wanted : all;
 

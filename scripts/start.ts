@@ -89,6 +89,8 @@ async function ensureDemoModelLive(
     log(`registered ${DEMO_MODEL} version ${result.version} and promoted it`);
     return;
   }
+  // opted in to the edge (a registry from before the opt-in tag gets it; its production version deploys)
+  await client.ensureRegisteredModel(DEMO_MODEL, { edge: true });
   const { pointer } = await client.getDeployment(DEMO_MODEL);
   if (!pointer) {
     log(`${DEMO_MODEL} has versions but none is live: promoting version ${latest}`);

@@ -74,10 +74,14 @@ describe('trainAndLog against a real tracker over HTTP', () => {
     });
     const { pointer } = await client.getDeployment('fraud-detector-test');
     expect(pointer?.version).toBe('1');
+    // registered opted in to the edge: that is what makes alias production deploy it
+    expect((await client.getRegisteredModel('fraud-detector-test'))?.tags).toEqual([
+      { key: 'edgeflow.edge', value: 'true' },
+    ]);
 
     // the uploaded files are the trained model: downloaded back, they predict what it predicts
     const files: ModelFiles = {};
-    for (const name of ['model.json', 'group1-shard1of1.bin', 'signature.json']) {
+    for (const name of ['model.json', 'group1-shard1of1.bin', 'signature.json', 'reference.json']) {
       const res = await fetch(
         `${baseUrl}/api/2.0/mlflow-artifacts/artifacts/${run.info.experiment_id}/${result.runId}/artifacts/model/${name}`,
       );

@@ -24,7 +24,7 @@ export interface TrainAndLogOptions extends Partial<DemoConfig> {
   /** Experiment name (default `fraud-detection`). */
   experiment?: string;
   runName?: string;
-  /** Create a model version from the run's `model/` artifacts. */
+  /** Create a model version from the run's `model/` artifacts (the model opted in to the edge). */
   register?: boolean;
   /** Set alias `production` on the new version (implies `register`). */
   promote?: boolean;
@@ -121,7 +121,7 @@ export async function trainAndLog(client: TrackerClient, opts: TrainAndLogOption
 
   let version: string | undefined;
   if (register || promote) {
-    await client.ensureRegisteredModel(model);
+    await client.ensureRegisteredModel(model, { edge: true });
     const created = await client.createModelVersion({
       name: model,
       source: `runs:/${runId}/${MODEL_ARTIFACT_DIR}`,

@@ -1,9 +1,3 @@
-/** `.wasm` imports: wrangler (and vitest-pool-workers) hand them over as compiled modules. */
-declare module '*.wasm' {
-  const module: WebAssembly.Module;
-  export default module;
-}
-
 declare module '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm.js' {
   /** The emscripten factory of tfjs's single-threaded WASM backend (plain and SIMD builds). */
   const factory: (config: Record<string, unknown>) => Promise<Record<string, unknown>>;

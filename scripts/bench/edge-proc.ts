@@ -1,7 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { convertV4MiniflareOptions, type MiniflareOptions } from 'miniflare';
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** The pids of the processes named `name` whose parent is `parent` (default: this process). */
 export function childPids(name: string, parent = process.pid): number[] {
@@ -36,20 +39,29 @@ export function rssMiB(pid: number): number {
 }
 
 /**
- * Miniflare options for the worker bundle built by `buildWorker(outdir)` (its WASM as compiled modules),
- * with the worker's KV and R2 bindings and `bindings` as vars, on a free loopback port.
+ * Miniflare options for the worker bundle built by `buildWorker(outdir)` (`index.js` and its WASM as compiled
+ * modules), on `wrangler.toml`'s compatibility date and flags, with the worker's KV and R2 bindings and
+ * `bindings` as vars, on a free loopback port. Written in Miniflare 4's flat shape, which
+ * `convertV4MiniflareOptions` turns into Miniflare 5's (as wrangler does); it takes the modules listed.
  */
-export function bundleOptions(outdir: string, bindings: Record<string, string>) {
-  return {
-    modules: true,
-    scriptPath: join(outdir, 'index.js'),
+export function bundleOptions(outdir: string, bindings: Record<string, string>): MiniflareOptions {
+  const toml = readFileSync(join(ROOT, 'wrangler.toml'), 'utf8');
+  const date = toml.match(/^compatibility_date = "(.+)"$/m)?.[1];
+  if (!date) throw new Error('wrangler.toml has no compatibility_date');
+  const flags = toml.match(/^compatibility_flags = (\[.*\])$/m)?.[1];
+  const wasm = readdirSync(outdir).filter((f) => f.endsWith('.wasm'));
+  return convertV4MiniflareOptions({
+    modules: [
+      { type: 'ESModule', path: join(outdir, 'index.js') },
+      ...wasm.map((f) => ({ type: 'CompiledWasm' as const, path: join(outdir, f) })),
+    ],
     modulesRoot: outdir,
-    modulesRules: [{ type: 'CompiledWasm' as const, include: ['**/*.wasm'] }],
-    compatibilityDate: '2026-04-20',
+    compatibilityDate: date,
+    compatibilityFlags: flags ? (JSON.parse(flags) as string[]) : [],
     kvNamespaces: ['POINTERS'],
     r2Buckets: ['MODELS'],
     bindings,
     host: '127.0.0.1',
     port: 0,
-  };
+  });
 }

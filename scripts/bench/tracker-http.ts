@@ -40,11 +40,16 @@ export class BenchClient {
     return r.body;
   }
 
+  /** Sends a prebuilt body to any path of the tracker (from the root, query string included) with extra headers. */
+  send(method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<JsonReply> {
+    return this.#send(method, path, body, headers);
+  }
+
   close(): void {
     this.#agent.destroy();
   }
 
-  #send(method: string, path: string, body?: string): Promise<JsonReply> {
+  #send(method: string, path: string, body?: string, extra: Record<string, string> = {}): Promise<JsonReply> {
     return new Promise((resolve, reject) => {
       const req = request(
         {
@@ -53,8 +58,12 @@ export class BenchClient {
           method,
           path,
           agent: this.#agent,
-          headers:
-            body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+          headers: {
+            ...extra,
+            ...(body === undefined
+              ? {}
+              : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }),
+          },
         },
         (res) => {
           const chunks: Buffer[] = [];

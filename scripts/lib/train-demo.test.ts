@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { REFERENCE_FILE, ReferenceProfile } from '../../contracts/index.ts';
 import { loadModelFromFiles, predictWithSignature, readSignature } from './model-files.ts';
 import { trainDemoModel } from './train-demo.ts';
 
@@ -35,6 +36,21 @@ describe('trainDemoModel (reduced data set)', () => {
     expect(await predictWithSignature(loaded, signature, sample)).toEqual(
       await predictWithSignature(result.model, result.signature, sample),
     );
+
+    // reference.json: the 800 raw training rows of every input, the validation part's probabilities
+    const reference = ReferenceProfile.parse(JSON.parse(new TextDecoder().decode(result.files[REFERENCE_FILE])));
+    expect(reference).toEqual(result.reference);
+    expect(reference.source).toBe('training');
+    expect(reference.features.map((f) => f.name)).toEqual(signature.inputs.map((i) => i.name));
+    for (const [f, column] of reference.features.entries()) {
+      if (column.kind !== 'numeric') throw new Error(`${column.name} is not numeric`);
+      expect(column.count).toBe(800);
+      expect(column.edges).toHaveLength(9);
+      expect(column.sample).toHaveLength(800);
+      expect(column.mean).toBeCloseTo(signature.preprocess!.standardize!.mean[f]!, 9);
+    }
+    expect(reference.output.field).toBe('probability');
+    expect(reference.output.column.count).toBe(80);
   });
 
   it('is deterministic for a seed and does not leak tensors across epochs', async () => {

@@ -1,5 +1,5 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { Signature } from '../../contracts/index.ts';
+import { buildReferenceProfile, REFERENCE_FILE, type ReferenceProfile, type Signature } from '../../contracts/index.ts';
 import { DEMO_DATASET, makeClassification, stratifiedSplit } from './make-classification.ts';
 import { type BinaryMetrics, binaryMetrics } from './metrics.ts';
 import { buildMlp, type EpochLogs, predictProbabilities, trainMlp } from './mlp.ts';
@@ -38,7 +38,9 @@ export const DEMO_CONFIG: DemoConfig = {
 export interface DemoTrainingResult {
   model: tfl.LayersModel;
   signature: Signature;
-  /** model.json, group1-shard1of1.bin, signature.json. */
+  /** The training rows' and validation outputs' distributions (`reference.json` in `files`). */
+  reference: ReferenceProfile;
+  /** model.json, group1-shard1of1.bin, signature.json, reference.json. */
   files: ModelFiles;
   /** The run's params, in the seed's CONFIG style (snake_case). */
   params: Record<string, string | number>;
@@ -84,7 +86,18 @@ export async function trainDemoModel(
   const probabilities = await predictProbabilities(model, applyStandardizer(split.xTest, standardizer));
   const testMetrics = binaryMetrics(split.yTest, probabilities);
   const signature = buildSignature({ standardizer, sample: split.xTest[0]! });
-  const files = await modelToFiles(model, signature);
+  const validation = await predictProbabilities(model, applyStandardizer(fit.xTest, standardizer));
+  const reference = buildReferenceProfile({
+    source: 'training',
+    names: signature.inputs.map((i) => i.name),
+    rows: split.xTrain,
+    output: { field: 'probability', values: validation },
+    seed: config.seed,
+  });
+  const files = {
+    ...(await modelToFiles(model, signature)),
+    [REFERENCE_FILE]: new TextEncoder().encode(JSON.stringify(reference)),
+  };
 
   const params = {
     model_type: 'mlp',
@@ -106,5 +119,5 @@ export async function trainDemoModel(
     test_samples: split.yTest.length,
     tfjs_backend: backend,
   };
-  return { model, signature, files, params, history, testMetrics, backend, trainMs };
+  return { model, signature, reference, files, params, history, testMetrics, backend, trainMs };
 }

@@ -99,9 +99,9 @@ describe('TrackerClient against the real tracker: search, lifecycle, stages', ()
     expect((await client.searchExperiments({ maxResults: 1 })).nextPageToken).toBeTypeOf('string');
   });
 
-  it('searches the registry and moves versions through stages, Production promoting to the edge', async () => {
+  it('searches the registry and moves versions through stages, Production promoting a model opted in to the edge', async () => {
     const runId = await logModelRun(t, modelFiles('c'));
-    const v1 = await registerVersion(t, 'client-model', runId);
+    const v1 = await registerVersion(t, 'client-model', runId, { edge: true });
     const v2 = await registerVersion(t, 'client-model', runId);
     expect((await client.searchRegisteredModels({ filter: "name LIKE 'client-%'" })).items.map((m) => m.name)).toEqual([
       'client-model',

@@ -276,6 +276,15 @@ describe('TrackerClient', () => {
       expect(del.query).toEqual({ name, alias: 'champion' });
       expect(del.json).toEqual({ name, alias: 'champion' });
       expect(await client.getModelVersionByAlias(name, 'champion')).toBeNull();
+
+      // opting a model that exists in to the edge sets its tag
+      await client.ensureRegisteredModel(name, { edge: true });
+      expect(rec.to('mlflow/registered-models/set-tag').at(-1)!.json).toEqual({
+        name,
+        key: 'edgeflow.edge',
+        value: 'true',
+      });
+      expect((await client.getRegisteredModel(name))!.tags).toEqual([{ key: 'edgeflow.edge', value: 'true' }]);
     });
 
     it('promotes with the production alias, reads the deployment, rolls back', async () => {
@@ -296,7 +305,11 @@ describe('TrackerClient', () => {
       await client.logArtifact(run.run_id, 'model/model.json', JSON.stringify(modelJson), 'application/json');
       await client.logArtifact(run.run_id, 'model/group1-shard1of1.bin', new Uint8Array(4));
       await client.logArtifact(run.run_id, 'model/signature.json', JSON.stringify(signature), 'application/json');
-      await client.ensureRegisteredModel(name);
+      await client.ensureRegisteredModel(name, { edge: true });
+      expect(rec.to('mlflow/registered-models/create').at(-1)!.json).toEqual({
+        name,
+        tags: [{ key: 'edgeflow.edge', value: 'true' }],
+      });
       expect(await client.getDeployment(name)).toEqual({ pointer: null, history: [] });
       for (let i = 0; i < 2; i++)
         await client.createModelVersion({ name, source: `runs:/${run.run_id}/model`, runId: run.run_id });

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { ACTOR_HEADER, encodeActorHeader } from '../../contracts/actor.ts';
+import { EDGE_TAG, EDGE_TAG_ON } from '../../contracts/naming.ts';
 import { MetricLogger, type MetricLoggerOptions } from './metric-logger.ts';
 import {
   Deployment,
@@ -329,18 +330,36 @@ export class TrackerClient {
 
   // --- model registry -------------------------------------------------------------------------
 
-  /** Creates a registered model; RESOURCE_ALREADY_EXISTS if it exists (see `ensureRegisteredModel`). */
-  async createRegisteredModel(name: string): Promise<void> {
-    await this.#post('mlflow/registered-models/create', { name }, z.object({ registered_model: RegisteredModel }));
+  /**
+   * Creates a registered model; RESOURCE_ALREADY_EXISTS if it exists (see `ensureRegisteredModel`).
+   * With `edge`, the model is opted in to the edge (tag `edgeflow.edge=true`): alias `production` and
+   * stage Production then deploy its versions.
+   */
+  async createRegisteredModel(name: string, opts: { edge?: boolean } = {}): Promise<void> {
+    const tags = opts.edge ? [{ key: EDGE_TAG, value: EDGE_TAG_ON }] : undefined;
+    await this.#post(
+      'mlflow/registered-models/create',
+      { name, tags },
+      z.object({ registered_model: RegisteredModel }),
+    );
   }
 
-  /** Creates a registered model unless it exists already. */
-  async ensureRegisteredModel(name: string): Promise<void> {
+  /**
+   * Creates a registered model unless it exists already; with `edge`, makes sure it is opted in to the
+   * edge (opting in a model that exists deploys the version its `production` alias names).
+   */
+  async ensureRegisteredModel(name: string, opts: { edge?: boolean } = {}): Promise<void> {
     try {
-      await this.createRegisteredModel(name);
+      await this.createRegisteredModel(name, opts);
     } catch (err) {
       if (!isTrackerError(err, 'RESOURCE_ALREADY_EXISTS')) throw err;
+      if (opts.edge) await this.setRegisteredModelTag(name, EDGE_TAG, EDGE_TAG_ON);
     }
+  }
+
+  /** Sets a tag of a registered model (`edgeflow.edge`: see `ensureRegisteredModel`). */
+  async setRegisteredModelTag(name: string, key: string, value: string): Promise<void> {
+    await this.#post('mlflow/registered-models/set-tag', { name, key, value }, Empty);
   }
 
   /** A registered model with its latest versions and aliases, or null when there is none. */
@@ -403,8 +422,8 @@ export class TrackerClient {
   }
 
   /**
-   * Moves a version to a stage. Production promotes it to the edge (the files are checked first);
-   * the live version cannot leave Production unless another version takes its place.
+   * Moves a version to a stage. For a model opted in to the edge, Production deploys it (the files
+   * are checked first) and the served version cannot leave Production unless another takes its place.
    */
   async transitionModelVersionStage(
     name: string,
@@ -429,12 +448,12 @@ export class TrackerClient {
     ).model_version;
   }
 
-  /** Deletes a model version and its files (refused while it is live at the edge). */
+  /** Deletes a model version and its files (refused while the edge serves it). */
   async deleteModelVersion(name: string, version: string): Promise<void> {
     await this.#call('DELETE', this.#url('mlflow/model-versions/delete'), jsonBody({ name, version }, Empty));
   }
 
-  /** Points an alias at a version; alias `production` promotes the version to the edge. */
+  /** Points an alias at a version; alias `production` of a model opted in to the edge deploys the version. */
   async setAlias(name: string, alias: string, version: string): Promise<void> {
     await this.#post('mlflow/registered-models/alias', { name, alias, version }, Empty);
   }
@@ -459,7 +478,8 @@ export class TrackerClient {
       );
       return model_version;
     } catch (err) {
-      if (isTrackerError(err, 'RESOURCE_DOES_NOT_EXIST')) return null;
+      // MLflow answers INVALID_PARAMETER_VALUE for an alias that does not exist
+      if (isTrackerError(err, 'INVALID_PARAMETER_VALUE') || isTrackerError(err, 'RESOURCE_DOES_NOT_EXIST')) return null;
       throw err;
     }
   }

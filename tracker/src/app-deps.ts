@@ -9,8 +9,11 @@ export interface AppDeps {
   edge: Edge;
   /** Caps on request bodies (`DEFAULT_BODY_LIMITS` when absent). */
   limits?: BodyLimits;
-  /** Prediction ingest: its token (none: the endpoint is off), retention (default 30 days) and clock. */
-  ingest?: { token?: string; retentionDays?: number; now?: () => number };
+  /**
+   * Prediction ingest: its token (none: the endpoint is off), retention (default 30 days), how many events
+   * make a live reference (default 1,000) and the clock (also monitoring's default windows).
+   */
+  ingest?: { token?: string; retentionDays?: number; referenceEvents?: number; now?: () => number };
   /** The host names requests may name (`LOOPBACK_HOSTS` when absent). */
   allowedHosts?: readonly AllowedHost[];
 }

@@ -328,8 +328,8 @@ describe('fuzz: every tracker route', () => {
       metrics: [{ key: 'loss', value: 0.5, timestamp: 1, step: 0 }],
       params: [{ key: 'lr', value: '0.1' }],
     });
-    expect(await registerVersion(t, MODEL, ids.run)).toBe('1');
-    expect(await registerVersion(t, MODEL, ids.otherRun)).toBe('2');
+    expect(await registerVersion(t, MODEL, ids.run, { edge: true })).toBe('1');
+    expect(await registerVersion(t, MODEL, ids.otherRun, { edge: true })).toBe('2');
     const promoted = await t.post(`${API}/registered-models/alias`, { name: MODEL, alias: 'production', version: '1' });
     expect(promoted.status).toBe(200);
   });

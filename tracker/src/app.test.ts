@@ -34,11 +34,17 @@ describe('tracker app', () => {
     const missing = await t.post(`${API}/experiments/create`, {});
     expect(missing).toEqual({
       status: 400,
-      body: { error_code: 'INVALID_PARAMETER_VALUE', message: "Missing value for required parameter 'name'." },
+      body: {
+        error_code: 'INVALID_PARAMETER_VALUE',
+        message:
+          "Missing value for required parameter 'name'. See the API docs for more information about request parameters.",
+      },
     });
     const wrongType = await t.post(`${API}/experiments/create`, { name: 42 });
     expect(wrongType.status).toBe(400);
-    expect(wrongType.body.message).toContain("'name'");
+    expect(wrongType.body.message).toBe(
+      "Invalid value 42 for parameter 'name' supplied. Hint: Value was of type 'int'. See the API docs for more information about request parameters.",
+    );
   });
 
   it('serves the same API under /ajax-api/2.0/mlflow, as MLflow does', async () => {

@@ -18,6 +18,7 @@ import { metricBulkIntervalRoutes } from './routes/metric-bulk-interval.ts';
 import { metricRoutes } from './routes/metrics.ts';
 import { modelVersionRoutes } from './routes/model-versions.ts';
 import { monitoringRoutes } from './routes/monitoring.ts';
+import { monitoringQualityRoutes } from './routes/monitoring-quality.ts';
 import { predictionRoutes } from './routes/predictions.ts';
 import { registeredModelRoutes } from './routes/registered-models.ts';
 import { runRoutes } from './routes/runs.ts';
@@ -25,7 +26,7 @@ import { runRoutes } from './routes/runs.ts';
 /**
  * The tracker's HTTP app: MLflow's REST API under `/api/2.0/mlflow` (and `/ajax-api/2.0/mlflow`, as
  * MLflow's server also answers), MLflow's proxied artifact store under `/api/2.0/mlflow-artifacts`,
- * edgeflow's deployment and prediction-event endpoints under `/api/2.0/edgeflow`, and `GET /health`. Errors are MLflow's
+ * edgeflow's deployment, prediction-event and monitoring endpoints under `/api/2.0/edgeflow`, and `GET /health`. Errors are MLflow's
  * `{error_code, message}`. A request naming a host not in `allowedHosts` is refused, and so is a
  * cross-site state change (see `hostCheck`, `sameOrigin`). A path with `.` or `..` segments is
  * refused; JSON bodies are capped at `limits.maxJsonBytes`, artifact uploads at
@@ -67,6 +68,7 @@ export function createApp(deps: AppDeps): Hono {
   edgeflow.route('/', predictionRoutes(deps));
   edgeflow.route('/', feedbackRoutes(deps));
   edgeflow.route('/', monitoringRoutes(deps));
+  edgeflow.route('/', monitoringQualityRoutes(deps));
   app.route('/api/2.0/edgeflow', edgeflow);
 
   app.get('/health', (c) => reply(c, { status: 'ok' }));

@@ -12,15 +12,22 @@ describe('trackerConfig', () => {
       dbUrl: `file:${join('data', 'tracker.db')}`,
       dbAuthToken: undefined,
       limits: { maxJsonBytes: 4 * 1024 ** 2, maxArtifactBytes: 5 * 1024 ** 3 },
-      ingest: { token: undefined, retentionDays: 30 },
+      ingest: { token: undefined, retentionDays: 30, referenceEvents: 1000 },
     });
     expect(trackerConfig({}).limits).toEqual(DEFAULT_BODY_LIMITS);
   });
 
-  it('reads the ingest token and the prediction retention in days', () => {
+  it('reads the ingest token, the prediction retention in days and the live reference size', () => {
     expect(
-      trackerConfig({ EDGEFLOW_INGEST_TOKEN: 's3cret', EDGEFLOW_PREDICTION_RETENTION_DAYS: ' 7 ' }).ingest,
-    ).toEqual({ token: 's3cret', retentionDays: 7 });
+      trackerConfig({
+        EDGEFLOW_INGEST_TOKEN: 's3cret',
+        EDGEFLOW_PREDICTION_RETENTION_DAYS: ' 7 ',
+        EDGEFLOW_REFERENCE_EVENTS: '500',
+      }).ingest,
+    ).toEqual({ token: 's3cret', retentionDays: 7, referenceEvents: 500 });
+    for (const bad of ['0', '9', '1e3', 'many']) {
+      expect(() => trackerConfig({ EDGEFLOW_REFERENCE_EVENTS: bad }), bad).toThrow(/EDGEFLOW_REFERENCE_EVENTS/);
+    }
     for (const bad of ['0', '-1', '1.5', 'week']) {
       expect(() => trackerConfig({ EDGEFLOW_PREDICTION_RETENTION_DAYS: bad }), bad).toThrow(
         /EDGEFLOW_PREDICTION_RETENTION_DAYS/,

@@ -26,8 +26,11 @@ export interface TrackerConfig {
   dbUrl: string;
   dbAuthToken?: string;
   limits: BodyLimits;
-  /** Prediction ingest: `EDGEFLOW_INGEST_TOKEN` (none: off) and `EDGEFLOW_PREDICTION_RETENTION_DAYS` (default 30). */
-  ingest: { token?: string; retentionDays: number };
+  /**
+   * Prediction ingest: `EDGEFLOW_INGEST_TOKEN` (none: off), `EDGEFLOW_PREDICTION_RETENTION_DAYS` (default 30)
+   * and `EDGEFLOW_REFERENCE_EVENTS` (how many first events make a live reference, default 1,000).
+   */
+  ingest: { token?: string; retentionDays: number; referenceEvents: number };
 }
 
 /** Reads the tracker's settings from env, with the documented defaults. */
@@ -47,7 +50,11 @@ export function trackerConfig(env: Record<string, string | undefined>): TrackerC
       maxJsonBytes: byteCount(env, 'EDGEFLOW_MAX_JSON_BYTES', DEFAULT_BODY_LIMITS.maxJsonBytes),
       maxArtifactBytes: byteCount(env, 'EDGEFLOW_MAX_ARTIFACT_BYTES', DEFAULT_BODY_LIMITS.maxArtifactBytes),
     },
-    ingest: { token: env.EDGEFLOW_INGEST_TOKEN || undefined, retentionDays: retentionDays(env) },
+    ingest: {
+      token: env.EDGEFLOW_INGEST_TOKEN || undefined,
+      retentionDays: retentionDays(env),
+      referenceEvents: referenceEvents(env),
+    },
   };
 }
 
@@ -84,6 +91,16 @@ function byteCount(env: Record<string, string | undefined>, name: string, fallba
     throw new Error(`${name} must be a positive whole number of bytes, got "${env[name]}"`);
   }
   return bytes;
+}
+
+function referenceEvents(env: Record<string, string | undefined>): number {
+  const text = env.EDGEFLOW_REFERENCE_EVENTS?.trim();
+  if (!text) return 1000;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 10 || n > 100_000) {
+    throw new Error(`EDGEFLOW_REFERENCE_EVENTS must be a whole number from 10 to 100000, got "${text}"`);
+  }
+  return n;
 }
 
 function retentionDays(env: Record<string, string | undefined>): number {

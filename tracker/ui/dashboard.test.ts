@@ -541,6 +541,15 @@ describe('dashboard in Chromium', () => {
     await page.getByRole('link', { name: MODEL }).click();
     await page.waitForSelector('#versions-table');
     await poll(() => page.textContent('#live-version')).toContain('Nothing is live');
+    // Not opted in to the edge: no Promote button until "Serve at the edge" is turned on.
+    expect(await page.locator('button[data-version="1"]').count()).toBe(0);
+    await page.click('#edge-opt-in');
+    await poll(() => page.textContent('dialog.confirm')).toContain(`Serve ${MODEL} at the edge?`);
+    await page.click('dialog.confirm [data-action=confirm]');
+    await poll(() => page.isChecked('#edge-opt-in')).toBe(true);
+    expect(
+      (await tracker.api('GET', `/api/2.0/mlflow/registered-models/get?name=${MODEL}`)).registered_model.tags,
+    ).toEqual([{ key: 'edgeflow.edge', value: 'true' }]);
     // Versions come from model-versions/search, with their source runs.
     expect(
       await page.$$eval('#versions-table tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-version'))),

@@ -13,7 +13,7 @@ import {
   TRICK_STRINGS,
 } from '../../contracts/testing/hostile.ts';
 import { REFUSED_MODEL_NAMES, SERVABLE_MODEL_NAMES } from '../../contracts/testing/model-names.ts';
-import { BatchPredictionSchema, HealthSchema, ModelInfoSchema } from './openapi-schemas.ts';
+import { BatchPredictionSchema, HealthSchema, ModelInfoSchema, PublicHealthSchema } from './openapi-schemas.ts';
 import { FLOAT32_MAX, MAX_BATCH } from './parse-instances.ts';
 import { MAX_BODY_BYTES } from './read-json-body.ts';
 import { type FixtureActivation, type FixtureLayer, randomLayers } from './testing/graph-model-fixture.ts';
@@ -124,8 +124,8 @@ interface Case {
  * `{error: {code, message}}` body; never a 5xx except these, which the seeding makes legitimate:
  * - 503 `no_version_promoted`: the model has files but no pointer (`UNPROMOTED`);
  * - 503 `model_unavailable`: the pinned version's files do not load (`MULTI` version `BROKEN_VERSION`);
- * - 503 from `/health` (a `Health` body saying `unavailable`): the `DEFAULT_MODEL` var names a model that
- *   serves nothing;
+ * - 503 from `/health` and `/health/details` (a `PublicHealth` / `Health` body saying `unavailable`): the
+ *   `DEFAULT_MODEL` var names a model that serves nothing;
  * - 500 `invalid_output`: from `NAN`, or from another model only when the request's standardized inputs times the
  *   model's weights can pass float32's range (`mayOverflow`): the model really cannot compute a finite answer.
  * After every request a known-good prediction still answers 200, and nothing was written to R2 or KV.
@@ -534,7 +534,7 @@ describe('fuzz: every worker route', () => {
         vars,
       })),
     ...Object.fromEntries(
-      ['/health', '/metrics', '/openapi.json', '/docs', '/ping'].map((path) => [
+      ['/health', '/health/details', '/metrics', '/openapi.json', '/docs', '/ping'].map((path) => [
         `GET ${path}`,
         () =>
           fc
@@ -626,6 +626,8 @@ describe('fuzz: every worker route', () => {
   /** Why an answer breaks the property, or undefined when it holds. */
   function problem(route: string, req: Case, res: Response, text: string): string | undefined {
     const status = res.status;
+    const healthSchema =
+      route === 'GET /health' ? PublicHealthSchema : route === 'GET /health/details' ? HealthSchema : undefined;
     const parsed = () => {
       try {
         return { ok: true as const, value: JSON.parse(text) as unknown };
@@ -635,8 +637,8 @@ describe('fuzz: every worker route', () => {
     };
     if (status >= 400) {
       const body = parsed();
-      if (route === 'GET /health' && status === 503) {
-        const health = body.ok ? HealthSchema.safeParse(body.value) : undefined;
+      if (healthSchema && status === 503) {
+        const health = body.ok ? healthSchema.safeParse(body.value) : undefined;
         if (!health?.success || health.data.status !== 'unavailable') return 'a /health 503 without a Health body';
         const unserved = req.vars.DEFAULT_MODEL === UNPROMOTED || req.vars.DEFAULT_MODEL === '';
         return unserved ? undefined : 'a /health 503 although DEFAULT_MODEL serves';
@@ -673,9 +675,9 @@ describe('fuzz: every worker route', () => {
       const body = parsed();
       return body.ok && ModelInfoSchema.safeParse(body.value).success ? undefined : 'a model info that does not parse';
     }
-    if (route === 'GET /health' && req.method === 'GET') {
+    if (healthSchema && req.method === 'GET') {
       const body = parsed();
-      return body.ok && HealthSchema.safeParse(body.value).success ? undefined : 'a health body that does not parse';
+      return body.ok && healthSchema.safeParse(body.value).success ? undefined : 'a health body that does not parse';
     }
     return undefined;
   }

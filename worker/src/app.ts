@@ -5,7 +5,7 @@ import { corsFromEnv } from './cors-from-env.ts';
 import { docsPage } from './docs-page.ts';
 import { EdgeHttpError } from './edge-error.ts';
 import { handleFeedback } from './feedback-handler.ts';
-import { handleHealth } from './health-handler.ts';
+import { handleHealth, handleHealthDetails } from './health-handler.ts';
 import { handleMetrics } from './metrics-handler.ts';
 import { handleModelInfo } from './model-info-handler.ts';
 import type { ModelRegistry } from './model-registry.ts';
@@ -14,34 +14,45 @@ import { handlePredict } from './predict-handler.ts';
 import { refuseOversizeBody } from './refuse-oversize-body.ts';
 import { requireApiKey } from './require-api-key.ts';
 
+/** What `createApp` takes besides the registry. */
+export interface AppOptions {
+  /** The clock (milliseconds) of the API-key caches and failed-attempt counts (default `Date.now`). */
+  now?: () => number;
+}
+
 /**
  * The edge worker: `POST /predict` (DEFAULT_MODEL), `POST /v1/models/:name/predict`,
  * `POST /v1/models/:name/versions/:version/predict`, `POST /feedback`, `GET /v1/models/:name`, `GET /health`,
- * `GET /metrics`, `GET /openapi.json`, `GET /docs`, `GET /ping`, serving the models of `registry`. CORS from
- * `CORS_ORIGINS`; on predict and feedback, a declared body over `MAX_BODY_BYTES` is refused first, then API keys
- * when `REQUIRE_API_KEY` is on.
+ * `GET /health/details`, `GET /metrics`, `GET /openapi.json`, `GET /docs`, `GET /ping`, serving the models of
+ * `registry`. CORS from `CORS_ORIGINS`. `/ping`, `/health`, `/openapi.json` and `/docs` are public; every other
+ * route, and any unknown path, first refuses a declared body over `MAX_BODY_BYTES`, then needs an API key when
+ * `REQUIRE_API_KEY` is on.
  *
  * @example
  * ```ts
  * export default createApp(new ModelRegistry()); // one registry per isolate
  * ```
  */
-export function createApp(registry: ModelRegistry): Hono<{ Bindings: Env }> {
+export function createApp(registry: ModelRegistry, options: AppOptions = {}): Hono<{ Bindings: Env }> {
   const app = new Hono<{ Bindings: Env }>();
 
   app.use(corsFromEnv());
+  // public: these answer before the guards below run, and say nothing internal
   app.get('/ping', (c) => c.text('pong'));
   app.get('/health', (c) => handleHealth(c, registry));
-  app.get('/metrics', (c) => handleMetrics(c, registry));
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
   app.get('/docs', (c) => c.html(docsPage()));
-  // an oversize body is refused before the API key is looked up
-  const guards = [refuseOversizeBody(), requireApiKey()] as const;
-  app.post('/predict', ...guards, (c) => handlePredict(c, registry, c.env.DEFAULT_MODEL));
-  app.post('/feedback', ...guards, (c) => handleFeedback(c));
+
+  // every route registered below, and any unknown path, goes through these (an oversize body is refused
+  // before the API key is looked up)
+  app.use(refuseOversizeBody(), requireApiKey(options.now));
+  app.get('/health/details', (c) => handleHealthDetails(c, registry));
+  app.get('/metrics', (c) => handleMetrics(c, registry));
+  app.post('/predict', (c) => handlePredict(c, registry, c.env.DEFAULT_MODEL));
+  app.post('/feedback', (c) => handleFeedback(c));
   app.get('/v1/models/:name', (c) => handleModelInfo(c, registry));
-  app.post('/v1/models/:name/predict', ...guards, (c) => handlePredict(c, registry, c.req.param('name')));
-  app.post('/v1/models/:name/versions/:version/predict', ...guards, (c) =>
+  app.post('/v1/models/:name/predict', (c) => handlePredict(c, registry, c.req.param('name')));
+  app.post('/v1/models/:name/versions/:version/predict', (c) =>
     handlePredict(c, registry, c.req.param('name'), c.req.param('version')),
   );
 

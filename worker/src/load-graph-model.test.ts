@@ -268,7 +268,7 @@ describe('a bad graph version promoted while a good one serves', () => {
       false,
     ],
     ['a missing weight shard', `${SHARD} is missing`, (m: string) => env.MODELS.delete(`models/${m}/2/${SHARD}`)],
-  ])('keeps serving v1 through %s and says why in /health', async (_, reason, corrupt, promotedAfter = true) => {
+  ])('keeps serving v1 through %s and says why', async (_, reason, corrupt, promotedAfter = true) => {
     const model = uniqueModel('g');
     const v1 = await seedGraphVersion({ model, version: '1', layers });
     const v2 = await seedGraphVersion({ model, version: '2', layers: randomLayers([4, 8, 1], ['relu', 'sigmoid'], 6) });
@@ -286,7 +286,7 @@ describe('a bad graph version promoted while a good one serves', () => {
       expect(answer.body.version).toBe('1');
       expect(Math.abs(answer.body.probability! - v1.expected(features)[0]!)).toBeLessThan(1e-5);
     }
-    const res = await edge.sendWith({ POINTER_TTL_MS: String(TTL), DEFAULT_MODEL: model }, '/health');
+    const res = await edge.sendWith({ POINTER_TTL_MS: String(TTL), DEFAULT_MODEL: model }, '/health/details');
     const health = (await res.json()) as Health;
     expect(health).toMatchObject({ status: 'degraded', version: '1', live: '2' });
     expect(health.lastError).toContain('version 2 failed to load');

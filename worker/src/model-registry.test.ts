@@ -22,7 +22,7 @@ async function predict(edge: EdgeUnderTest, model: string): Promise<{ status: nu
 }
 
 async function health(edge: EdgeUnderTest, model: string): Promise<{ status: number; body: Health }> {
-  const res = await edge.sendWith({ POINTER_TTL_MS: String(TTL), DEFAULT_MODEL: model }, '/health');
+  const res = await edge.sendWith({ POINTER_TTL_MS: String(TTL), DEFAULT_MODEL: model }, '/health/details');
   return { status: res.status, body: (await res.json()) as Health };
 }
 
@@ -128,7 +128,7 @@ describe('a bad version promoted while a good one serves', () => {
       },
     ],
   ])(
-    'keeps serving v1 through %s, reports it in /health and does not retry it per request',
+    'keeps serving v1 through %s, reports it in /health/details and does not retry it per request',
     async (_, reason, corrupt) => {
       const edge = edgeUnderTest();
       const model = uniqueModel();
@@ -195,7 +195,7 @@ describe('a bad version promoted while a good one serves', () => {
     expect(h.body.lastError).toMatch(/pointer is invalid: version: version must be a positive integer string/);
   });
 
-  it('answers 503 (not 500) when the only promoted version does not load, and /health says why', async () => {
+  it('answers 503 (not 500) when the only promoted version does not load, and /health/details says why', async () => {
     const edge = edgeUnderTest();
     const model = uniqueModel();
     const v1 = await seedVersion({ model, version: '1' });

@@ -45,7 +45,10 @@ export const ModelInfoSchema = z.object({
 /** The answer of `POST /feedback` (see `FeedbackAccepted`). */
 export const FeedbackAcceptedSchema = z.object({ accepted: z.number(), queued: z.number() });
 
-/** The body of `GET /health`. */
+/** The body of `GET /health` (public). */
+export const PublicHealthSchema = z.object({ status: z.enum(['ok', 'degraded', 'unavailable']) });
+
+/** The body of `GET /health/details`. */
 export const HealthSchema = z.object({
   status: z.enum(['ok', 'degraded', 'unavailable']),
   model: z.string(),

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { EdgeError } from '../../contracts/index.ts';
-import { BatchPredictionSchema, HealthSchema, ModelInfoSchema, Prediction, PredictRequest } from './openapi-schemas.ts';
+import {
+  BatchPredictionSchema,
+  HealthSchema,
+  ModelInfoSchema,
+  Prediction,
+  PredictRequest,
+  PublicHealthSchema,
+} from './openapi-schemas.ts';
 import { putPointer, seedVersion, uniqueModel } from './testing/seed-version.ts';
 import { json, send, sendWith } from './testing/send.ts';
 
@@ -21,6 +28,7 @@ describe('GET /openapi.json', () => {
       [
         '/feedback',
         '/health',
+        '/health/details',
         '/metrics',
         '/ping',
         '/predict',
@@ -55,7 +63,8 @@ describe('GET /openapi.json', () => {
       expect(schema.safeParse(answer).error).toBeUndefined();
     }
     expect(ModelInfoSchema.safeParse(await (await send(`/v1/models/${model}`)).json()).error).toBeUndefined();
-    expect(HealthSchema.safeParse(await (await send('/health')).json()).error).toBeUndefined();
+    expect(PublicHealthSchema.safeParse(await (await send('/health')).json()).error).toBeUndefined();
+    expect(HealthSchema.safeParse(await (await send('/health/details')).json()).error).toBeUndefined();
     const bad = await send(`/v1/models/${model}/predict`, json({ features: [1] }));
     expect(EdgeError.safeParse(await bad.json()).error).toBeUndefined();
     expect(PredictRequest.safeParse({ instances: [] }).success).toBe(false);

@@ -7,6 +7,7 @@ import {
   ModelInfoSchema,
   Prediction,
   PredictRequest,
+  PublicHealthSchema,
 } from './openapi-schemas.ts';
 import { CLIENT_KEY_HEADER } from './pick-canary.ts';
 
@@ -23,6 +24,8 @@ const jsonBody = (name: string, description: string) => ({
   description,
   content: { 'application/json': { schema: ref(name) } },
 });
+/** The API key a keyed route takes (needed only when REQUIRE_API_KEY is on). */
+const keyed = { security: [{}, { bearer: [] }, { apiKey: [] }] };
 const errors = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((s) => [String(s), jsonBody('EdgeError', ERROR_TEXT[s] ?? 'error')]));
 
@@ -31,6 +34,7 @@ const ERROR_TEXT: Record<number, string> = {
   401: 'API key missing or invalid (when REQUIRE_API_KEY is on)',
   404: 'unknown model or version',
   413: 'body over 1 MiB',
+  429: 'too_many_attempts: too many wrong API keys from this address (header retry-after: seconds to wait)',
   500: 'invalid_output: the model gave a non-finite number, so no answer is given (or an internal error)',
   503: 'nothing promoted or nothing loadable',
 };
@@ -66,7 +70,7 @@ export function openApiDocument(): Json {
     post: {
       summary,
       parameters,
-      security: [{}, { bearer: [] }, { apiKey: [] }],
+      ...keyed,
       requestBody: { required: true, content: { 'application/json': { schema: ref('PredictRequest') } } },
       responses: {
         200: {
@@ -78,7 +82,7 @@ export function openApiDocument(): Json {
           },
           content: { 'application/json': { schema: { oneOf: [ref('Prediction'), ref('BatchPrediction')] } } },
         },
-        ...errors(400, 401, 404, 413, 500, 503),
+        ...errors(400, 401, 404, 413, 429, 500, 503),
       },
     },
   });
@@ -100,11 +104,11 @@ export function openApiDocument(): Json {
       '/feedback': {
         post: {
           summary: 'Labels (ground truth) of earlier predictions, by prediction_id, queued for the tracker',
-          security: [{}, { bearer: [] }, { apiKey: [] }],
+          ...keyed,
           requestBody: { required: true, content: { 'application/json': { schema: ref('FeedbackRequest') } } },
           responses: {
             202: jsonBody('FeedbackAccepted', 'the labels of recorded predictions are on the events queue'),
-            ...errors(400, 401, 413),
+            ...errors(400, 401, 413, 429),
             503: jsonBody('EdgeError', 'queue_unavailable: the queue refused the labels; send them again'),
           },
         },
@@ -113,19 +117,36 @@ export function openApiDocument(): Json {
         get: {
           summary: 'The live version, canary, shadow and signature of a model',
           parameters: [name],
-          responses: { 200: jsonBody('ModelInfo', 'the model'), ...errors(404, 503) },
+          ...keyed,
+          responses: { 200: jsonBody('ModelInfo', 'the model'), ...errors(401, 404, 413, 429, 503) },
         },
       },
       '/health': {
         get: {
-          summary: 'Health of the default model in this isolate',
-          responses: { 200: jsonBody('Health', 'a version serves'), 503: jsonBody('Health', 'nothing serves') },
+          summary: 'Status of the default model in this isolate (public, nothing else)',
+          responses: {
+            200: jsonBody('PublicHealth', 'a version serves'),
+            503: jsonBody('PublicHealth', 'nothing serves'),
+          },
+        },
+      },
+      '/health/details': {
+        get: {
+          summary: 'What serves the default model in this isolate, what the pointer names, and why they differ',
+          ...keyed,
+          responses: {
+            200: jsonBody('Health', 'a version serves'),
+            503: jsonBody('Health', 'nothing serves'),
+            ...errors(401, 413, 429),
+          },
         },
       },
       '/metrics': {
         get: {
           summary: 'Prometheus metrics of this isolate',
+          ...keyed,
           responses: {
+            ...errors(401, 413, 429),
             200: {
               description: 'text exposition format 0.0.4',
               content: { 'text/plain': { schema: { type: 'string' } } },
@@ -146,6 +167,7 @@ export function openApiDocument(): Json {
         Prediction: schema(Prediction),
         BatchPrediction: schema(BatchPredictionSchema),
         ModelInfo: schema(ModelInfoSchema),
+        PublicHealth: schema(PublicHealthSchema),
         Health: schema(HealthSchema),
         FeedbackRequest: schema(FeedbackRequest),
         FeedbackAccepted: schema(FeedbackAcceptedSchema),

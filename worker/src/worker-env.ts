@@ -29,7 +29,7 @@ export function waitUntilOf(c: Context): (promise: Promise<unknown>) => void {
 /**
  * Optional worker vars (not in the generated `Env` until `wrangler.toml` declares them):
  * `CORS_ORIGINS` — `*` or a comma-separated list of origins allowed to call the API from a browser
- * (unset/empty: no CORS headers); `REQUIRE_API_KEY` — `true` to require an API key on predict routes;
+ * (unset/empty: no CORS headers); `REQUIRE_API_KEY` — `true` to require an API key on every route but the public ones (see `createApp`);
  * `EDGEFLOW_BACKEND` — what runs models (bench and troubleshooting; `auto` is right otherwise);
  * `TRACKER_URL` and the secret `INGEST_TOKEN` — where the events queue's consumer posts prediction events.
  */

@@ -164,11 +164,12 @@ describe('MLflow 2.x Python client, replayed', () => {
       z.object({ run_info: SentRunInfo }),
     );
 
-    // mlflow.register_model(f"runs:/{run_id}/model", "fraud-detector")
+    // MlflowClient().create_registered_model("fraud-detector", tags={"edgeflow.edge": "true"}): opted in to the edge,
+    // then mlflow.register_model(f"runs:/{run_id}/model", "fraud-detector")
     await call(
       'POST',
       'registered-models/create',
-      { name: 'fraud-detector' },
+      { name: 'fraud-detector', tags: [{ key: 'edgeflow.edge', value: 'true' }] },
       z.object({ registered_model: SentRegisteredModel }),
     );
     const again = await call('POST', 'registered-models/create', { name: 'fraud-detector' }, ErrorBody, 400);

@@ -13,7 +13,7 @@ describe('flip intents', () => {
   /** A model with versions 1 and 2, version 1 live. */
   async function model(): Promise<string> {
     const name = `flip-${++n}`;
-    for (const tag of ['a', 'b']) await registerVersion(t, name, await logModelRun(t, modelFiles(tag)));
+    for (const tag of ['a', 'b']) await registerVersion(t, name, await logModelRun(t, modelFiles(tag)), { edge: true });
     expect((await t.post(`${API}/registered-models/alias`, { name, alias: 'production', version: '1' })).status).toBe(
       200,
     );

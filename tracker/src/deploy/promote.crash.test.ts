@@ -39,7 +39,8 @@ describe('promotion survives kill -9 at every step', () => {
 
   beforeAll(async () => {
     const t = await start();
-    for (const tag of ['a', 'b', 'c']) await registerVersion(t, MODEL, await logModelRun(t, modelFiles(tag)));
+    for (const tag of ['a', 'b', 'c'])
+      await registerVersion(t, MODEL, await logModelRun(t, modelFiles(tag)), { edge: true });
     const first = await t.post(`${API}/registered-models/alias`, { name: MODEL, alias: 'production', version: '1' });
     expect(first.status).toBe(200);
     await stop();

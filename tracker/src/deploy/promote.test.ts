@@ -28,10 +28,10 @@ describe('promotion, rollback and the production alias', () => {
     const noSignature = modelFiles();
     delete noSignature['signature.json'];
 
-    const v1 = await registerVersion(t, 'broken', await logModelRun(t, noShard));
-    const v2 = await registerVersion(t, 'broken', await logModelRun(t, badSignature));
-    const v3 = await registerVersion(t, 'broken', await logModelRun(t, notJson));
-    const v4 = await registerVersion(t, 'broken', await logModelRun(t, noSignature));
+    const v1 = await registerVersion(t, 'broken', await logModelRun(t, noShard), { edge: true });
+    const v2 = await registerVersion(t, 'broken', await logModelRun(t, badSignature), { edge: true });
+    const v3 = await registerVersion(t, 'broken', await logModelRun(t, notJson), { edge: true });
+    const v4 = await registerVersion(t, 'broken', await logModelRun(t, noSignature), { edge: true });
     await t.post(`${API}/model-versions/create`, { name: 'broken', source: 's3://elsewhere/model' });
 
     const expectations: [string, string][] = [
@@ -55,8 +55,8 @@ describe('promotion, rollback and the production alias', () => {
   it('promotes v1, then v2, then rolls back to v1, with previous and history right', async () => {
     const run1 = await logModelRun(t, modelFiles('one'));
     const run2 = await logModelRun(t, modelFiles('two'));
-    expect(await registerVersion(t, 'fraud', run1)).toBe('1');
-    expect(await registerVersion(t, 'fraud', run2)).toBe('2');
+    expect(await registerVersion(t, 'fraud', run1, { edge: true })).toBe('1');
+    expect(await registerVersion(t, 'fraud', run2, { edge: true })).toBe('2');
     const sha = async (v: string) =>
       createHash('sha256')
         .update((await t.edge.blobs.get(`models/fraud/${v}/model.json`))!)
@@ -117,7 +117,7 @@ describe('promotion, rollback and the production alias', () => {
     const before = await pointerRaw('fraud');
     const broken = modelFiles();
     delete broken['group1-shard1of2.bin'];
-    const v3 = await registerVersion(t, 'fraud', await logModelRun(t, broken));
+    const v3 = await registerVersion(t, 'fraud', await logModelRun(t, broken), { edge: true });
     const res = await promoteVia('fraud', v3);
     expect(res.status).toBe(400);
     expect(res.body.message).toContain(`models/fraud/${v3}/group1-shard1of2.bin`);
@@ -142,7 +142,7 @@ describe('promotion, rollback and the production alias', () => {
 
   it('refuses a rollback with nothing to go back to', async () => {
     const runId = await logModelRun(t, modelFiles());
-    await registerVersion(t, 'solo', runId);
+    await registerVersion(t, 'solo', runId, { edge: true });
     const none = await t.post(`${EDGE_API}/deployments/rollback`, { name: 'solo' });
     expect(none.status).toBe(400);
     expect(none.body.error_code).toBe('INVALID_STATE');
@@ -156,7 +156,8 @@ describe('promotion, rollback and the production alias', () => {
   });
 
   it('rolls back through the history, skipping versions rolled back from; `to` picks one', async () => {
-    for (const tag of ['a', 'b', 'c']) await registerVersion(t, 'walk', await logModelRun(t, modelFiles(tag)));
+    for (const tag of ['a', 'b', 'c'])
+      await registerVersion(t, 'walk', await logModelRun(t, modelFiles(tag)), { edge: true });
     for (const v of ['1', '2', '3']) expect((await promoteVia('walk', v)).status).toBe(200);
     const back = async (body: Record<string, string> = {}) => {
       const res = await t.post(`${EDGE_API}/deployments/rollback`, { name: 'walk', ...body });
@@ -176,8 +177,8 @@ describe('promotion, rollback and the production alias', () => {
 
   it('promoting the live version again keeps its previous', async () => {
     const runId = await logModelRun(t, modelFiles());
-    await registerVersion(t, 'again', runId);
-    await registerVersion(t, 'again', runId);
+    await registerVersion(t, 'again', runId, { edge: true });
+    await registerVersion(t, 'again', runId, { edge: true });
     await promoteVia('again', '1');
     await promoteVia('again', '2');
     await promoteVia('again', '2');
@@ -186,7 +187,7 @@ describe('promotion, rollback and the production alias', () => {
 
   it('does not move the production alias when the pointer write fails', async () => {
     const runId = await logModelRun(t, modelFiles());
-    await registerVersion(t, 'kvdown', runId);
+    await registerVersion(t, 'kvdown', runId, { edge: true });
     // the real local edge, with KV writes failing (fault injection)
     const failing: Edge = {
       ...t.edge,
@@ -200,7 +201,7 @@ describe('promotion, rollback and the production alias', () => {
     });
     expect(res.status).toBe(500);
     expect(await res.json()).toEqual({ error_code: 'INTERNAL_ERROR', message: 'Internal error; see the tracker log.' });
-    expect((await t.get(`${API}/registered-models/alias`, { name: 'kvdown', alias: 'production' })).status).toBe(404);
+    expect((await t.get(`${API}/registered-models/alias`, { name: 'kvdown', alias: 'production' })).status).toBe(400);
     expect((await deployments('kvdown')).history).toEqual([]);
   });
 });
@@ -211,7 +212,7 @@ describe('model names: exactly the ones the edge serves', () => {
   it.each(
     SERVABLE_MODEL_NAMES.map((name) => [name.length > 40 ? `${name.slice(0, 12)}… (${name.length})` : name, name]),
   )('registers and promotes %s under its own keys', async (_, name) => {
-    const version = await registerVersion(t, name, await logModelRun(t, modelFiles(name)));
+    const version = await registerVersion(t, name, await logModelRun(t, modelFiles(name)), { edge: true });
     const res = await t.post(`${API}/registered-models/alias`, { name, alias: 'production', version });
     expect(res).toEqual({ status: 200, body: {} });
     const pointer = Pointer.parse(JSON.parse((await t.edge.kv.get(pointerKey(name)))!));
@@ -226,7 +227,10 @@ describe('model names: exactly the ones the edge serves', () => {
     expect(created.status).toBe(400);
     expect(created.body).toEqual({
       error_code: 'INVALID_PARAMETER_VALUE',
-      message: `Invalid value for parameter 'name': ${modelNameProblem(name)}.`,
+      message:
+        name === ''
+          ? "Missing value for required parameter 'name'. See the API docs for more information about request parameters."
+          : `Invalid value for parameter 'name': ${modelNameProblem(name)}.`,
     });
     await t.post(`${API}/registered-models/create`, { name: 'rename-me' });
     const renamed = await t.post(`${API}/registered-models/rename`, { name: 'rename-me', new_name: name });

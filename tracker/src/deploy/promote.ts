@@ -1,5 +1,8 @@
 import {
   decodePointer,
+  EDGE_TAG,
+  EDGE_TAG_ON,
+  edgeOptedIn,
   Pointer,
   PRODUCTION_ALIAS,
   pointerKey,
@@ -58,7 +61,7 @@ export function withPointerLock<T>(fn: () => Promise<T>): Promise<T> {
  * Puts back live the version live before the current one (kind `rollback`): the deployment history,
  * newest first, skipping versions that were rolled back from — so a second rollback goes further back
  * instead of returning to the version just rolled away from. `to` names the version instead. The new
- * pointer carries no canary or shadow.
+ * pointer carries no canary or shadow. Refused (INVALID_STATE) for a model not opted in to the edge.
  */
 export function rollback(
   edge: Edge,
@@ -66,7 +69,13 @@ export function rollback(
   input: { name: string; actor: string; to?: string },
 ): Promise<PromoteResult> {
   return flips.run(async () => {
-    await store.getRegisteredModel(input.name);
+    const model = await store.getRegisteredModel(input.name);
+    if (!edgeOptedIn(model.tags)) {
+      throw new MlflowError(
+        'INVALID_STATE',
+        `Model ${input.name} is not opted in to the edge (tag ${EDGE_TAG}=${EDGE_TAG_ON}); nothing to roll back.`,
+      );
+    }
     const current = await readPointer(edge.kv, input.name);
     if (!current) {
       throw new MlflowError(
@@ -103,27 +112,6 @@ export function rollbackTarget(current: Pointer, history: Deployment[]): string 
   }
   // a pointer written before its history was kept
   return history.length === 0 ? current.previous : undefined;
-}
-
-/**
- * Removes an alias; the `production` alias is refused (INVALID_STATE) while the version it names is
- * the one live at the edge — promote another version or roll back instead.
- */
-export function removeAlias(edge: Edge, store: TrackingStore, name: string, alias: string): Promise<void> {
-  return flips.run(async () => {
-    if (alias === PRODUCTION_ALIAS) {
-      const live = await readPointer(edge.kv, name);
-      const named = await store.getModelVersionByAlias(name, alias).catch(() => null);
-      if (live && named && named.version === live.version) {
-        throw new MlflowError(
-          'INVALID_STATE',
-          `Alias '${alias}' of model ${name} names version ${live.version}, which is live at the edge. ` +
-            'Promote another version or roll back instead of removing it.',
-        );
-      }
-    }
-    await store.deleteAlias(name, alias);
-  });
 }
 
 async function flip(edge: Edge, store: TrackingStore, input: PromoteInput): Promise<PromoteResult> {

@@ -53,8 +53,8 @@ describe('the actor in the deployment history', () => {
     t.post(`${API}/registered-models/alias`, { name: 'who', alias: 'production', version }, { headers });
 
   it('records the named actor, "dashboard" for the dashboard unnamed, "anonymous" for a plain client', async () => {
-    const v1 = await registerVersion(t, 'who', await logModelRun(t, modelFiles('a')));
-    const v2 = await registerVersion(t, 'who', await logModelRun(t, modelFiles('b')));
+    const v1 = await registerVersion(t, 'who', await logModelRun(t, modelFiles('a')), { edge: true });
+    const v2 = await registerVersion(t, 'who', await logModelRun(t, modelFiles('b')), { edge: true });
     expect((await promote(v1, {})).status).toBe(200);
     expect((await promote(v2, { 'sec-fetch-site': 'same-origin', origin: 'http://localhost' })).status).toBe(200);
     expect(
@@ -82,8 +82,8 @@ describe('the actor in the deployment history', () => {
   });
 
   it('records a rollback as done by the request’s actor, never by a name in its body', async () => {
-    const v1 = await registerVersion(t, 'body', await logModelRun(t, modelFiles('c')));
-    const v2 = await registerVersion(t, 'body', await logModelRun(t, modelFiles('d')));
+    const v1 = await registerVersion(t, 'body', await logModelRun(t, modelFiles('c')), { edge: true });
+    const v2 = await registerVersion(t, 'body', await logModelRun(t, modelFiles('d')), { edge: true });
     for (const version of [v1, v2, v1]) {
       await t.post(`${API}/registered-models/alias`, { name: 'body', alias: 'production', version });
     }

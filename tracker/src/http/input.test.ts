@@ -52,7 +52,11 @@ describe('readInput', () => {
   it('reads an empty body as {} and refuses a body that is not a JSON object', async () => {
     expect(await send('/echo', json('POST', ' '))).toEqual({
       status: 400,
-      body: { error_code: 'INVALID_PARAMETER_VALUE', message: "Missing value for required parameter 'name'." },
+      body: {
+        error_code: 'INVALID_PARAMETER_VALUE',
+        message:
+          "Missing value for required parameter 'name'. See the API docs for more information about request parameters.",
+      },
     });
     for (const body of ['{"name":', '[1]', '"x"', 'null']) {
       const res = await send('/echo', json('POST', body));
@@ -66,8 +70,17 @@ describe('readInput', () => {
     expect(res.status).toBe(400);
     expect(res.body).toEqual({
       error_code: 'INVALID_PARAMETER_VALUE',
-      message: "Invalid value for parameter 'n': Invalid input: expected number, received string.",
+      message:
+        "Invalid value x for parameter 'n' supplied. Hint: Value was of type 'str'. See the API docs for more information about request parameters.",
     });
+    // a top-level null is an absent field, as protobuf's JSON mapping reads it
+    expect(await send('/echo', json('POST', '{"name":"a","n":null}'))).toEqual({
+      status: 200,
+      body: { name: 'a', tags: [] },
+    });
+    expect((await send('/echo', json('POST', '{"name":null}'))).body.message).toBe(
+      "Missing value for required parameter 'name'. See the API docs for more information about request parameters.",
+    );
   });
 });
 

@@ -8,9 +8,10 @@ import { describeZodError } from './on-error.ts';
  * method alone: a GET's (or HEAD's) query string; a DELETE's query string and JSON body together
  * (MLflow's clients send either); any other method's JSON body. In a query string, a key the schema
  * takes as a list may repeat (`?run_ids=a&run_ids=b`, as MLflow's clients send lists); any other key
- * takes its first value. An empty body reads as `{}` (MLflow's clients send none for some calls); a
- * body that is not a JSON object is MALFORMED_REQUEST; a schema mismatch is INVALID_PARAMETER_VALUE
- * naming the parameter.
+ * takes its first value. An empty body reads as `{}` (MLflow's clients send none for some calls), and a
+ * top-level `null` as an absent field (as protobuf's JSON mapping reads it); a body that is not a JSON
+ * object is MALFORMED_REQUEST; a schema mismatch is INVALID_PARAMETER_VALUE in MLflow's words
+ * (`describeZodError`).
  *
  * @example
  * ```ts
@@ -52,7 +53,9 @@ async function readJsonObject(c: Context): Promise<Record<string, unknown>> {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new MlflowError('MALFORMED_REQUEST', 'Malformed request: the body must be a JSON object.');
   }
-  return data as Record<string, unknown>;
+  const fields = data as Record<string, unknown>;
+  for (const key of Object.keys(fields)) if (fields[key] === null) delete fields[key];
+  return fields;
 }
 
 const listKeysOf = new WeakMap<z.core.$ZodType, readonly string[]>();

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import * as z from 'zod';
 import { MlflowError } from '../errors.ts';
+import { pythonStr, pythonTypeName } from '../python-values.ts';
 import { reply } from './reply.ts';
 
 /**
@@ -27,23 +28,36 @@ export function notFoundHandler(c: Context): Response {
   return reply(c, new MlflowError('ENDPOINT_NOT_FOUND', `No endpoint ${c.req.method} ${c.req.path}.`).toJSON(), 404);
 }
 
+/** What MLflow's server adds to its messages about request parameters. */
+const SEE_DOCS = ' See the API docs for more information about request parameters.';
+
+/** Issues about a value's kind (MLflow's type assertions and `max_results` bound), worded as MLflow's. */
+const KIND_ISSUES = new Set(['invalid_type', 'invalid_union', 'invalid_value']);
+
 /**
- * One sentence per problem, as MLflow words them: `Missing value for required parameter 'x'.` or
- * `Invalid value for parameter 'x': …`. With the validated `input`, a missing value is recognised
- * whatever schema refused it.
+ * The first problem, in MLflow's server's words (`_validate_param_against_schema`): an absent, null or
+ * empty value is `Missing value for required parameter 'x'. See the API docs…`; a value of the wrong
+ * kind (or a number past its bound) is `Invalid value 31 for parameter 'run_id' supplied. Hint: Value
+ * was of type 'int'. See the API docs…`; a value that breaks one of the tracker's own rules (a length,
+ * a name's characters) is `Invalid value for parameter 'x': <the rule>.`. With the validated `input`,
+ * a missing value is recognised whatever schema refused it.
  */
 export function describeZodError(error: z.ZodError, input?: unknown): string {
-  return error.issues
-    .map((issue) => {
-      const name = issue.path.map(String).join('.') || 'body';
-      const absent = input !== undefined && valueAt(input, issue.path) === undefined;
-      if (absent || (issue.code === 'invalid_type' && issue.message.endsWith('received undefined'))) {
-        return `Missing value for required parameter '${name}'.`;
-      }
-      if (issue.message.startsWith('Missing value')) return `${issue.message}.`;
-      return `Invalid value for parameter '${name}': ${issue.message}.`;
-    })
-    .join(' ');
+  const issue = error.issues[0];
+  if (!issue) return 'Invalid request.';
+  const name = issue.path.map(String).join('.') || 'body';
+  const value = input === undefined ? undefined : valueAt(input, issue.path);
+  const absent = input !== undefined && (value === undefined || value === null);
+  const received = issue.code === 'invalid_type' && issue.message.endsWith('received undefined');
+  if (absent || received || value === '') {
+    return `Missing value for required parameter '${name}'.${SEE_DOCS}`;
+  }
+  if (issue.message.startsWith('Missing value')) return `${issue.message}.${SEE_DOCS}`;
+  const kind = KIND_ISSUES.has(issue.code) || (typeof value === 'number' && issue.code.startsWith('too_'));
+  if (kind && input !== undefined) {
+    return `Invalid value ${pythonStr(value)} for parameter '${name}' supplied. Hint: Value was of type '${pythonTypeName(value)}'.${SEE_DOCS}`;
+  }
+  return `Invalid value for parameter '${name}': ${issue.message}.`;
 }
 
 function valueAt(input: unknown, path: PropertyKey[]): unknown {

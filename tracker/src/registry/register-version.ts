@@ -4,18 +4,24 @@ import type { Edge } from '../edge/edge.ts';
 import type { ModelVersion } from '../store/entities.ts';
 import type { CreateModelVersionInput, TrackingStore } from '../store/tracking-store.ts';
 import { resolveSource } from './resolve-source.ts';
+import { validateSource } from './validate-source.ts';
+import { versionReference } from './version-reference.ts';
 
 /**
- * Creates a model version and copies its source's files to `models/<name>/<version>/`, so the version
- * stays what it was when registered whatever happens to the run's artifacts later. A source with no
- * files (or one the tracker does not hold) still gives a version, as MLflow does; promotion then
- * refuses it. If copying fails, the version and its copied files are removed: nothing is left.
+ * Creates a model version from any source MLflow's server accepts (`validateSource`); when the tracker
+ * holds the source's files (`resolveSource`) they are copied to `models/<name>/<version>/`, so the
+ * version stays what it was when registered whatever happens to the run's artifacts later. A source
+ * with no files here (a run on another tracker, s3://…) still gives a version, as in MLflow; promotion
+ * to the edge then refuses it. The version's reference profile is recorded from its `reference.json`
+ * (or, with a signature only, as one to build from its first events; see `versionReference`). If
+ * copying fails or `reference.json` is invalid, the version and its copied files are removed.
  */
 export async function registerModelVersion(
   store: TrackingStore,
   edge: Edge,
   input: CreateModelVersionInput,
 ): Promise<ModelVersion> {
+  await validateSource(store, input.source, input.run_id);
   const sourceKey = await resolveSource(store, input.source);
   const created = await store.createModelVersion(input);
   const prefix = versionPrefix(input.name, created.version);
@@ -23,6 +29,8 @@ export async function registerModelVersion(
     // Numbers are never reused (registered_models.last_version); clear anything a crash may have left.
     await clear(edge, prefix);
     const count = sourceKey === null ? 0 : await copyFiles(edge, sourceKey, prefix);
+    const reference = count ? await versionReference(edge, prefix) : null;
+    if (reference) await store.saveReferenceProfile(input.name, created.version, reference);
     return await store.completeModelVersion(input.name, created.version, count);
   } catch (error) {
     await clear(edge, prefix).catch(() => undefined);

@@ -5,13 +5,13 @@ import type { Edge } from '../edge/edge.ts';
 import { alreadyExists, MlflowError } from '../errors.ts';
 import type { RegisteredModel } from '../store/entities.ts';
 import type { TrackingStore } from '../store/tracking-store.ts';
-import { deletePrefix, liveError, liveVersion } from './live-version.ts';
+import { deletePrefix, servedError, servedVersion } from './served-version.ts';
 
 /**
  * registered-models/rename: copies the versions' files to `models/<new_name>/`, renames in the
  * database (versions, tags, aliases, deployments follow), then removes the old files. Refused
- * (INVALID_STATE) while a version is live: the edge pointer is keyed by the model's name. If the
- * rename fails the copies are removed and nothing changes.
+ * (INVALID_STATE) while the edge serves a version of it: the edge pointer is keyed by the model's name.
+ * If the rename fails the copies are removed and nothing changes.
  */
 export function renameRegisteredModel(
   store: TrackingStore,
@@ -30,8 +30,8 @@ async function rename(store: TrackingStore, edge: Edge, name: string, newName: s
     throw error;
   });
   if (clash) throw alreadyExists(`Registered Model (name=${newName}) already exists.`);
-  const live = await liveVersion(edge, name);
-  if (live !== null) throw liveError(name, live, `rename registered model ${name}`);
+  const served = await servedVersion(store, edge, name);
+  if (served !== null) throw servedError(name, served, `rename registered model ${name}`);
   const from = modelPrefix(name);
   const to = modelPrefix(newName);
   const blobs = await edge.blobs.list(from);

@@ -48,6 +48,34 @@ describe('experiments routes', () => {
     }
     const missing = await t.get(`${API}/experiments/get`);
     expect(missing.status).toBe(400);
-    expect(missing.body.message).toBe("Missing value for required parameter 'experiment_id'.");
+    expect(missing.body.message).toBe(
+      "Missing value for required parameter 'experiment_id'. See the API docs for more information about request parameters.",
+    );
+  });
+
+  it('makes a relative local artifact_location absolute, as MLflow does, and keeps any other as it is', async () => {
+    const cwd = process.cwd();
+    const cases: [string, string][] = [
+      ['relative/artifacts', `${cwd}/relative/artifacts`],
+      ['./here//there', `${cwd}/here/there`],
+      ['file:rel/dir?x=1', `file://${cwd}/rel/dir?x=1`],
+      ['/abs/artifacts', '/abs/artifacts'],
+      ['file:///abs/artifacts', 'file:///abs/artifacts'],
+      ['s3://bucket/path', 's3://bucket/path'],
+    ];
+    for (const [i, [given, stored]] of cases.entries()) {
+      const created = await t.post(`${API}/experiments/create`, { name: `located-${i}`, artifact_location: given });
+      expect(created.status, given).toBe(200);
+      const got = await t.get(`${API}/experiments/get`, { experiment_id: created.body.experiment_id });
+      expect(got.body.experiment.artifact_location, given).toBe(stored);
+    }
+    const traversal = await t.post(`${API}/experiments/create`, {
+      name: 'sneaky',
+      artifact_location: 's3://bucket/path?x=%252e%252e/',
+    });
+    expect(traversal).toEqual({
+      status: 400,
+      body: { error_code: 'INVALID_PARAMETER_VALUE', message: 'Invalid query string' },
+    });
   });
 });

@@ -59,7 +59,7 @@ export const int64 = z
   .pipe(z.number().int());
 
 /** An id MLflow types as a string, sometimes sent as a number. */
-export const idString = z.union([z.string(), z.number().int().transform(String)]);
+export const idString = z.union([z.string().min(1), z.number().int().transform(String)]);
 
 /** A double as protobuf's JSON mapping allows: a number, or "NaN", "Infinity", "-Infinity", a numeric string. */
 export const double = z.union([

@@ -28,7 +28,12 @@ export function predictionRoutes({ store, ingest }: AppDeps): Hono {
   app.post('/predictions/log-batch', requireIngestToken(ingest?.token), async (c) => {
     const { events } = await readInput(c, PredictionEventBatch);
     const deleteBefore = now() - (ingest?.retentionDays ?? 30) * DAY_MS;
-    const stored = await store.logPredictions({ events, deleteBefore });
+    const stored = await store.logPredictions({
+      events,
+      deleteBefore,
+      referenceEvents: ingest?.referenceEvents,
+      now: now(),
+    });
     return reply(c, { stored });
   });
 

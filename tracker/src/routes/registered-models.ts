@@ -1,8 +1,10 @@
 import { type Context, Hono } from 'hono';
 import * as z from 'zod';
 import type { AppDeps } from '../app-deps.ts';
+import { actorOf } from '../http/actor.ts';
 import { readInput } from '../http/input.ts';
 import { reply, replyPage } from '../http/reply.ts';
+import { deleteRegisteredModelTag, setRegisteredModelTag } from '../registry/edge-tag.ts';
 import { deleteRegisteredModel } from '../registry/remove-model.ts';
 import { renameRegisteredModel } from '../registry/rename-model.ts';
 import { LIMITS, LooseTagInput, looseKey, modelName } from './fields.ts';
@@ -29,7 +31,8 @@ const SearchRegisteredModels = z.object({ ...searchFields, max_results: maxResul
 
 /**
  * `registered-models/create|get|rename|update|delete|search|get-latest-versions|set-tag|delete-tag`.
- * Rename and delete move or remove the model's files in R2 and are refused while a version is live.
+ * Rename and delete move or remove the model's files in R2 and are refused while the edge serves a
+ * version; tag `edgeflow.edge` opts the model in to the edge or out (`registry/edge-tag.ts`).
  */
 export function registeredModelRoutes({ store, edge }: AppDeps): Hono {
   const app = new Hono();
@@ -73,14 +76,14 @@ export function registeredModelRoutes({ store, edge }: AppDeps): Hono {
   app.get('/registered-models/get-latest-versions', latest);
 
   app.post('/registered-models/set-tag', async (c) => {
-    const { name, key, value } = await readInput(c, SetRegisteredModelTag);
-    await store.setRegisteredModelTag(name, key, value);
+    const input = await readInput(c, SetRegisteredModelTag);
+    await setRegisteredModelTag(store, edge, { ...input, actor: actorOf(c) });
     return reply(c, {});
   });
 
   app.delete('/registered-models/delete-tag', async (c) => {
     const { name, key } = await readInput(c, RegisteredModelTagRef);
-    await store.deleteRegisteredModelTag(name, key);
+    await deleteRegisteredModelTag(store, edge, name, key);
     return reply(c, {});
   });
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { logModelRun, modelFiles, registerVersion } from '../testing/model-files.ts';
+import { EDGE_TAGS, logModelRun, modelFiles, registerVersion } from '../testing/model-files.ts';
 import { API, useTrackerFixture } from '../testing/tracker-fixture.ts';
 
 describe('registry: rename, update, delete, search, stages, tags', () => {
@@ -141,8 +141,9 @@ describe('registry: rename, update, delete, search, stages, tags', () => {
     }
   });
 
-  it('transition to Production promotes to the edge; archiving or deleting the live version is refused', async () => {
+  it('transition to Production promotes a model opted in to the edge; archiving or deleting the served version is refused', async () => {
     const name = 'fraud-b';
+    await t.post(`${API}/registered-models/set-tag`, { name, ...EDGE_TAGS[0] });
     const v1 = await registerVersion(t, name, runId);
     const v2 = await registerVersion(t, name, runId);
     const prod = await t.post(`${API}/model-versions/transition-stage`, {
@@ -193,7 +194,7 @@ describe('registry: rename, update, delete, search, stages, tags', () => {
 
   it('refuses a promotion whose files fail the check, changing nothing', async () => {
     const name = 'no-files';
-    await t.post(`${API}/registered-models/create`, { name });
+    await t.post(`${API}/registered-models/create`, { name, tags: EDGE_TAGS });
     const v = (await t.post(`${API}/model-versions/create`, { name, source: 's3://elsewhere/model' })).body
       .model_version.version;
     const res = await t.post(`${API}/model-versions/transition-stage`, { name, version: v, stage: 'Production' });

@@ -4,6 +4,7 @@ import type { AppDeps } from '../app-deps.ts';
 import { readInput } from '../http/input.ts';
 import { reply, replyPage } from '../http/reply.ts';
 import { RUN_STATUSES } from '../store/entities.ts';
+import { parseModelJson } from '../store/logged-models.ts';
 import {
   double,
   entityKey,
@@ -39,23 +40,21 @@ const Dataset = z.object({
   profile: z.string().max(16_384).optional(),
 });
 
-const LogInputs = z
-  .object({
-    ...runIdFields,
-    datasets: z
-      .array(
-        z.object({
-          tags: z
-            .array(z.object({ key: nameText(255), value: z.string().max(500) }))
-            .max(100)
-            .default([]),
-          dataset: Dataset,
-        }),
-      )
-      .max(1000)
-      .default([]),
-  })
-  .refine(...requireRunId);
+/** log-inputs: `run_id` and `datasets` both required, as MLflow's server has them (an empty list is a no-op). */
+const LogInputs = z.object({
+  run_id: z.string().min(1),
+  datasets: z
+    .array(
+      z.object({
+        tags: z
+          .array(z.object({ key: nameText(255), value: z.string().max(500) }))
+          .max(100)
+          .default([]),
+        dataset: Dataset,
+      }),
+    )
+    .max(1000),
+});
 
 const CreateRun = z.object({
   experiment_id: idString.default('0'),
@@ -107,9 +106,11 @@ const SetTag = z
   .object({ ...runIdFields, key: entityKey, value: z.string().max(LIMITS.tagValueLength) })
   .refine(...requireRunId);
 
+const LogModel = z.object({ run_id: z.string().min(1), model_json: z.string().min(1) });
+
 /**
  * `runs/create|get|update|delete|restore|search|log-batch|log-metric|log-parameter|set-tag|delete-tag|
- * log-inputs`. Nested runs are runs with an `mlflow.parentRunId` tag (search `tags.mlflow.parentRunId`).
+ * log-inputs|log-model` (log-model appends to the run's `mlflow.log-model.history` tag, as MLflow's server does). Nested runs are runs with an `mlflow.parentRunId` tag (search `tags.mlflow.parentRunId`).
  */
 export function runRoutes({ store }: AppDeps): Hono {
   const app = new Hono();
@@ -174,8 +175,14 @@ export function runRoutes({ store }: AppDeps): Hono {
   });
 
   app.post('/runs/log-inputs', async (c) => {
-    const { datasets, ...ref } = await readInput(c, LogInputs);
-    await store.logInputs(runIdOf(ref), datasets);
+    const { run_id, datasets } = await readInput(c, LogInputs);
+    await store.logInputs(run_id, datasets);
+    return reply(c, {});
+  });
+
+  app.post('/runs/log-model', async (c) => {
+    const { run_id, model_json } = await readInput(c, LogModel);
+    await store.recordLoggedModel(run_id, parseModelJson(model_json));
     return reply(c, {});
   });
 

@@ -1,6 +1,7 @@
 import type { Client, InStatement, Row } from '@libsql/client';
 import { encodePageToken } from '../../search/page-token.ts';
 import { EXPERIMENT_SEARCH } from '../../search/search-spec.ts';
+import { parseUrl, resolveUriIfLocal, unquote } from '../artifacts/uri-parts.ts';
 import { alreadyExists, invalid, notFound } from '../errors.ts';
 import type { Experiment, ExperimentStats, LifecycleStage, SearchPage, Tag } from './entities.ts';
 import { experimentIdNumber, experimentNotFound, experimentStage, notActive, parseExperimentId } from './guards.ts';
@@ -67,9 +68,14 @@ export async function ensureDefaultExperiment(client: Client): Promise<void> {
   });
 }
 
-/** experiments/create: the next id after the highest; the name must be free. Returns the id. */
+/**
+ * experiments/create: the next id after the highest; the name must be free. A relative local
+ * `artifact_location` is made absolute against the tracker's working directory, and one whose query
+ * string holds `..` is refused, as MLflow's server does. Returns the id.
+ */
 export async function createExperiment(client: Client, input: CreateExperimentInput): Promise<string> {
   if (!input.name.trim()) throw invalid("Missing value for required parameter 'name'.");
+  const location = input.artifact_location ? artifactLocation(input.artifact_location) : undefined;
   const { rows } = await client.execute({
     sql:
       'SELECT EXISTS (SELECT 1 FROM experiments WHERE name = ?) AS clash, ' +
@@ -84,7 +90,7 @@ export async function createExperiment(client: Client, input: CreateExperimentIn
       sql:
         'INSERT INTO experiments (experiment_id, name, artifact_location, creation_time, last_update_time) ' +
         'VALUES (?, ?, ?, ?, ?)',
-      args: [id, input.name, input.artifact_location || `mlflow-artifacts:/${id}`, now, now],
+      args: [id, input.name, location ?? `mlflow-artifacts:/${id}`, now, now],
     },
   ];
   const tags = uniqueTags(input.tags ?? []);
@@ -228,4 +234,12 @@ export async function experimentStats(client: Client, experimentIds: string[]): 
     if (row && row.last !== null) stats.last_run_start_time = Number(row.last);
     return stats;
   });
+}
+
+/** An experiment's artifact location as MLflow's server stores it (`validate_query_string`, `resolve_uri_if_local`). */
+function artifactLocation(uri: string): string {
+  let query = parseUrl(uri).query;
+  for (let i = 0; i < 10 && unquote(query) !== query; i++) query = unquote(query);
+  if (query.includes('..')) throw invalid('Invalid query string');
+  return resolveUriIfLocal(uri);
 }

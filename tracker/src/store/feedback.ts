@@ -1,11 +1,10 @@
 import type { Client, InArgs } from '@libsql/client';
 import type { FeedbackResult, LabeledPrediction, PredictionRef } from './entities.ts';
+import { EXPIRE_CHUNK } from './prediction-events.ts';
 import type { LabeledPredictionsInput, LogFeedbackInput } from './tracking-store.ts';
 
 /** Ids one `IN (…)` list holds. */
 const ID_CHUNK = 500;
-/** Most expired labels one feedback ingest deletes. */
-export const EXPIRE_CHUNK = 5000;
 
 const placeholders = (n: number) => Array(n).fill('?').join(', ');
 

@@ -28,11 +28,15 @@ import * as experiments from './experiments.ts';
 import * as feedback from './feedback.ts';
 import { GroupCommit } from './group-commit.ts';
 import { requireActiveRun, runNotFound } from './guards.ts';
+import { recordLoggedModel } from './logged-models.ts';
 import { metricBulkInterval, metricBulkIntervalJson } from './metric-bulk-interval.ts';
 import { metricHistoryJson, metricHistoryPage } from './metric-history.ts';
 import * as aliases from './model-aliases.ts';
 import * as versions from './model-versions.ts';
 import * as predictions from './prediction-events.ts';
+import { ingestPredictions } from './prediction-ingest.ts';
+import * as rollups from './prediction-rollups.ts';
+import * as references from './reference-profiles.ts';
 import * as models from './registered-models.ts';
 import { readRun } from './run-read.ts';
 import * as runs from './runs.ts';
@@ -103,7 +107,7 @@ export async function openStore(options: StoreOptions): Promise<LibsqlStore> {
 }
 
 /** The local file path of a `file:` URL ('' for none), undefined for remote URLs. */
-function localPath(url: string): string | undefined {
+export function localPath(url: string): string | undefined {
   if (!url.startsWith('file:')) return undefined;
   let rest = url.slice('file:'.length).split('?')[0]!;
   if (rest.startsWith('//')) {
@@ -122,6 +126,7 @@ export class LibsqlStore implements TrackingStore {
   readonly #client: Client;
   readonly #lock = new WriteLock();
   readonly #writes: GroupCommit;
+  readonly #layouts: references.LayoutCache = new Map();
 
   constructor(client: Client) {
     this.#client = client;
@@ -223,6 +228,10 @@ export class LibsqlStore implements TrackingStore {
 
   logInputs(runId: string, inputs: DatasetInput[]): Promise<void> {
     return this.#write((c) => runs.logInputs(c, runId, inputs));
+  }
+
+  recordLoggedModel(runId: string, model: Record<string, unknown>): Promise<void> {
+    return this.#write((c) => recordLoggedModel(c, runId, model));
   }
 
   // ---- metrics -----------------------------------------------------------------------------------
@@ -354,11 +363,23 @@ export class LibsqlStore implements TrackingStore {
   // ---- prediction events -------------------------------------------------------------------------
 
   logPredictions(input: LogPredictionsInput): Promise<number> {
-    return this.#write((c) => predictions.logPredictions(c, input));
+    return this.#write((c) => ingestPredictions(c, input, this.#layouts));
   }
 
   searchPredictions(input: SearchPredictionsInput): Promise<SearchPage<PredictionEvent>> {
     return predictions.searchPredictions(this.#client, input);
+  }
+
+  saveReferenceProfile(name: string, version: string, reference: references.NewReference): Promise<void> {
+    return this.#write((c) => references.saveReference(c, name, version, reference, Date.now()));
+  }
+
+  getReferenceProfile(name: string, version: string): Promise<references.StoredReference | null> {
+    return references.getReference(this.#client, name, version, this.#layouts);
+  }
+
+  readRollups(query: rollups.RollupQuery): Promise<rollups.RollupRow[]> {
+    return rollups.readRollups(this.#client, query);
   }
 
   // ---- feedback ----------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 import type { Client, InStatement } from '@libsql/client';
-import { notFound } from '../errors.ts';
+import { invalid } from '../errors.ts';
 import type { ModelVersion } from './entities.ts';
 import { parseVersion, requireModel, requireVersion } from './guards.ts';
 import { getModelVersion } from './model-versions.ts';
@@ -30,13 +30,15 @@ export async function deleteAlias(client: Client, name: string, alias: string): 
   });
 }
 
-/** registered-models/alias (GET): the version an alias names. */
+/**
+ * registered-models/alias (GET): the version an alias names; INVALID_PARAMETER_VALUE when there is no
+ * such alias (or model), as MLflow answers.
+ */
 export async function getModelVersionByAlias(client: Client, name: string, alias: string): Promise<ModelVersion> {
-  await requireModel(client, name);
   const { rows } = await client.execute({
     sql: 'SELECT version FROM registered_model_aliases WHERE name = ? AND alias = ?',
     args: [name, alias],
   });
-  if (!rows[0]) throw notFound(`Registered model alias ${alias} not found.`);
+  if (!rows[0]) throw invalid(`Registered model alias ${alias} not found.`);
   return getModelVersion(client, name, String(rows[0].version));
 }

@@ -1,9 +1,9 @@
 import type { Client, InStatement, Row } from '@libsql/client';
 import { encodePageToken } from '../../search/page-token.ts';
 import { MODEL_VERSION_SEARCH } from '../../search/search-spec.ts';
-import { MlflowError, notFound } from '../errors.ts';
+import { invalid, MlflowError, notFound } from '../errors.ts';
 import type { ModelVersion, ModelVersionStatus, SearchPage, Stage, Tag } from './entities.ts';
-import { modelNotFound, parseVersion, requireVersion, runNotFound, versionNotFound } from './guards.ts';
+import { modelNotFound, parseVersion, requireVersion, versionNotFound } from './guards.ts';
 import { rows as valueRows } from './placeholders.ts';
 import { direction, filterConditions, parseSearch, type SqlArg } from './search/sql-compare.ts';
 import { uniqueTags } from './tag-list.ts';
@@ -91,7 +91,8 @@ export async function getModelVersion(client: Client, name: string, version: str
 
 /**
  * model-versions/create in the database: the next number (never one a deleted version had), recorded as
- * PENDING_REGISTRATION until `completeModelVersion`. The model and the run (if given) must exist.
+ * PENDING_REGISTRATION until `completeModelVersion`. The model must exist; the run need not be on this
+ * tracker (MLflow's server does not look it up either).
  */
 export async function createModelVersion(client: Client, input: CreateModelVersionInput): Promise<ModelVersion> {
   const tags = uniqueTags(input.tags ?? []);
@@ -102,10 +103,6 @@ export async function createModelVersion(client: Client, input: CreateModelVersi
     args: [input.name],
   });
   if (!rows[0]) throw modelNotFound(input.name);
-  if (input.run_id) {
-    const run = await client.execute({ sql: 'SELECT 1 FROM runs WHERE run_uuid = ?', args: [input.run_id] });
-    if (!run.rows.length) throw runNotFound(input.run_id);
-  }
   const next = Number(rows[0].next);
   const now = Date.now();
   const stmts: InStatement[] = [
@@ -233,6 +230,11 @@ export async function transitionModelVersionStage(
   const v = parseVersion(version);
   await requireVersion(client, name, v);
   const archiving = archiveExisting && (stage === 'Staging' || stage === 'Production');
+  if (archiveExisting && !archiving) {
+    throw invalid(
+      `Model version transition cannot archive existing model versions because '${stage}' is not an Active stage. Valid stages are ['Staging', 'Production']`,
+    );
+  }
   if (archiving && protectedVersion !== undefined && protectedVersion !== version) {
     const { rows } = await client.execute({
       sql: 'SELECT 1 FROM model_versions WHERE name = ? AND version = ? AND current_stage = ?',

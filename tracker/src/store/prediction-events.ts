@@ -1,4 +1,4 @@
-import type { Client, InArgs, Row } from '@libsql/client';
+import type { Client, Row, Transaction } from '@libsql/client';
 import type { PredictionEvent } from '../../../contracts/index.ts';
 import { decodePageToken, encodePageToken, SearchSyntaxError } from '../../search/index.ts';
 import { invalid } from '../errors.ts';
@@ -13,21 +13,21 @@ const COLUMNS =
   'prediction_id, model, version, arm, time, inputs, output_prediction, output_probability, output_label, latency_ms, status';
 
 /**
- * Stores the events not stored yet (by `prediction_id`) and not older than `deleteBefore`, and deletes up
- * to `EXPIRE_CHUNK` events older than it, in one transaction. Answers how many events were new.
+ * Inside an ingest transaction: stores the events not stored yet (by `prediction_id`) and not older
+ * than `deleteBefore`, and deletes up to `EXPIRE_CHUNK` events older than it. Answers the events that
+ * were new (the first of any repeated id).
  */
-export async function logPredictions(client: Client, input: LogPredictionsInput): Promise<number> {
+export async function insertEvents(tx: Transaction, input: LogPredictionsInput): Promise<PredictionEvent[]> {
   const kept = input.events.filter((e) => e.time >= input.deleteBefore);
-  const statements: Array<{ sql: string; args: InArgs }> = [
-    {
-      sql: 'DELETE FROM prediction_events WHERE seq IN (SELECT seq FROM prediction_events WHERE time < ? LIMIT ?)',
-      args: [input.deleteBefore, EXPIRE_CHUNK],
-    },
-  ];
+  await tx.execute({
+    sql: 'DELETE FROM prediction_events WHERE seq IN (SELECT seq FROM prediction_events WHERE time < ? LIMIT ?)',
+    args: [input.deleteBefore, EXPIRE_CHUNK],
+  });
+  const fresh: PredictionEvent[] = [];
   for (let at = 0; at < kept.length; at += INSERT_CHUNK) {
     const chunk = kept.slice(at, at + INSERT_CHUNK);
-    statements.push({
-      sql: `INSERT INTO prediction_events (${COLUMNS}) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} ON CONFLICT (prediction_id) DO NOTHING`,
+    const { rows } = await tx.execute({
+      sql: `INSERT INTO prediction_events (${COLUMNS}) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} ON CONFLICT (prediction_id) DO NOTHING RETURNING prediction_id`,
       args: chunk.flatMap((e) => [
         e.prediction_id,
         e.model,
@@ -42,9 +42,15 @@ export async function logPredictions(client: Client, input: LogPredictionsInput)
         e.status,
       ]),
     });
+    if (rows.length === chunk.length) fresh.push(...chunk);
+    else {
+      const stored = new Set(rows.map((r) => String(r.prediction_id)));
+      for (const e of chunk) {
+        if (stored.delete(e.prediction_id)) fresh.push(e);
+      }
+    }
   }
-  const results = await client.batch(statements, 'write');
-  return results.slice(1).reduce((n, r) => n + r.rowsAffected, 0);
+  return fresh;
 }
 
 function eventOf(row: Row): PredictionEvent {

@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { foreignKey, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import {
+  blob,
+  foreignKey,
+  index,
+  integer,
+  primaryKey,
+  real,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core';
 
 /*
  * The tracker's tables. Times are epoch milliseconds (MLflow's unit). Ids MLflow exposes as strings
@@ -343,6 +353,62 @@ export const predictionEvents = sqliteTable(
     uniqueIndex('prediction_events_id_idx').on(t.predictionId),
     index('prediction_events_model_idx').on(t.model, t.version, t.seq),
     index('prediction_events_time_idx').on(t.time),
+  ],
+);
+
+/**
+ * A model version's reference profile: `reference.json` from its files (`training`), or its first
+ * served events (`live`: `profile` is null while they are collected; `spec` holds the signature's input
+ * names and output field to build it with). `id` is never reused, so a profile can be cached by it.
+ */
+export const referenceProfiles = sqliteTable(
+  'reference_profiles',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    version: integer('version').notNull(),
+    source: text('source', { enum: ['training', 'live'] }).notNull(),
+    profile: text('profile'),
+    spec: text('spec'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('reference_profiles_version_idx').on(t.name, t.version),
+    foreignKey({ columns: [t.name, t.version], foreignColumns: [modelVersions.name, modelVersions.version] })
+      .onDelete('cascade')
+      .onUpdate('cascade'),
+  ],
+);
+
+/**
+ * Prediction events summed per model, version, arm and minute (`minute`: epoch ms of its start), written
+ * in the transaction that stores the events. `latency` holds counts per latency bucket (Uint32 LE);
+ * `hist` counts per bin of the version's reference profile (`reference_id`) for every input and the
+ * output, over the `binned` events (successful, not part of the reference); `sample` a bounded sample of
+ * those events (Float64 LE rows: hash of the prediction id, input values, output value), the ones with
+ * the smallest hashes.
+ */
+export const predictionRollups = sqliteTable(
+  'prediction_rollups',
+  {
+    model: text('model').notNull(),
+    version: integer('version').notNull(),
+    arm: text('arm', { enum: ['live', 'canary', 'shadow', 'pinned'] }).notNull(),
+    minute: integer('minute').notNull(),
+    count: integer('count').notNull(),
+    errors: integer('errors').notNull(),
+    latency: blob('latency', { mode: 'buffer' }).notNull(),
+    latencySum: real('latency_sum').notNull(),
+    latencyMax: real('latency_max').notNull(),
+    referenceId: integer('reference_id'),
+    binned: integer('binned').notNull().default(0),
+    hist: blob('hist', { mode: 'buffer' }),
+    sample: blob('sample', { mode: 'buffer' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.model, t.version, t.arm, t.minute] }),
+    index('prediction_rollups_model_minute_idx').on(t.model, t.minute),
+    index('prediction_rollups_minute_idx').on(t.minute),
   ],
 );
 

@@ -28,6 +28,8 @@ import type {
   Stage,
   Tag,
 } from './entities.ts';
+import type { RollupQuery, RollupRow } from './prediction-rollups.ts';
+import type { NewReference, StoredReference } from './reference-profiles.ts';
 
 export type { ViewType };
 
@@ -104,8 +106,12 @@ export interface BeginFlipInput extends Omit<Deployment, 'id' | 'from_version'> 
 /** Input of `logPredictions`: events to store, and the retention's cutoff (epoch ms). */
 export interface LogPredictionsInput {
   events: readonly PredictionEvent[];
-  /** Events older than this are not stored, and a bounded chunk of the stored ones is deleted. */
+  /** Events older than this are not stored, and a bounded chunk of the stored ones (and of the rollups) is deleted. */
   deleteBefore: number;
+  /** How many successful events of a version without a training reference become its live reference (default 1,000). */
+  referenceEvents?: number;
+  /** The time a live reference is recorded as made at (default: now). */
+  now?: number;
 }
 
 /** Input of `searchPredictions`. */
@@ -166,7 +172,7 @@ export interface TrackingStore {
 
   setAlias(name: string, alias: string, version: string): Promise<void>;
   deleteAlias(name: string, alias: string): Promise<void>;
-  /** The version an alias names, or RESOURCE_DOES_NOT_EXIST. */
+  /** The version an alias names, or INVALID_PARAMETER_VALUE (as MLflow) when the alias does not exist. */
   getModelVersionByAlias(name: string, alias: string): Promise<ModelVersion>;
 
   /**
@@ -204,6 +210,8 @@ export interface TrackingStore {
   deleteTag(runId: string, key: string): Promise<void>;
   /** Records datasets a run used (deduplicated per experiment by name and digest). */
   logInputs(runId: string, inputs: DatasetInput[]): Promise<void>;
+  /** Appends a logged model (MLflow's model info) to the run's `mlflow.log-model.history` tag. */
+  recordLoggedModel(runId: string, model: Record<string, unknown>): Promise<void>;
   /** Sampled history of one metric of several runs (MLflow's get-history-bulk-interval). */
   getMetricHistoryBulkInterval(input: BulkIntervalInput): Promise<MetricWithRunId[]>;
   /** `getMetricHistoryBulkInterval` as the JSON body get-history-bulk-interval replies with (built by SQLite, exact values). */
@@ -237,10 +245,19 @@ export interface TrackingStore {
   setModelVersionTag(name: string, version: string, key: string, value: string): Promise<void>;
   deleteModelVersionTag(name: string, version: string, key: string): Promise<void>;
 
-  /** Stores prediction events once each (by `prediction_id`); answers how many were new. */
+  /**
+   * Stores prediction events once each (by `prediction_id`) and adds the new ones to the per-minute
+   * rollups in the same transaction; answers how many were new.
+   */
   logPredictions(input: LogPredictionsInput): Promise<number>;
   /** Stored prediction events, newest ingested first. */
   searchPredictions(input: SearchPredictionsInput): Promise<SearchPage<PredictionEvent>>;
+  /** Records a version's reference profile, or that one is to be built from its first events. */
+  saveReferenceProfile(name: string, version: string, reference: NewReference): Promise<void>;
+  /** A version's reference profile (null: none, not even one being collected). */
+  getReferenceProfile(name: string, version: string): Promise<StoredReference | null>;
+  /** Per-minute rollups of a model's prediction events. */
+  readRollups(query: RollupQuery): Promise<RollupRow[]>;
   /** The stored predictions among `ids`, by id. */
   findPredictions(ids: readonly string[]): Promise<Map<string, PredictionRef>>;
   /** Stores labels of predictions, one per id (the later label wins); answers how many were new and changed. */

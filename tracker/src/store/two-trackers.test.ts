@@ -64,7 +64,8 @@ describe('two trackers, one database', () => {
 
   it('promotes through both at once and ends with pointer == alias == last history row', async () => {
     const MODEL = 'two-model';
-    for (const tag of ['a', 'b', 'c']) await registerVersion(a, MODEL, await logModelRun(a, modelFiles(tag)));
+    for (const tag of ['a', 'b', 'c'])
+      await registerVersion(a, MODEL, await logModelRun(a, modelFiles(tag)), { edge: true });
     const answers: { status: number; body: unknown }[] = [];
     for (let round = 0; round < 5; round++) {
       const [x, y] = await Promise.all([

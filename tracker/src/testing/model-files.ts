@@ -1,3 +1,4 @@
+import { EDGE_TAG, EDGE_TAG_ON } from '../../../contracts/index.ts';
 import { API, type TrackerFixture } from './tracker-fixture.ts';
 
 /** What these helpers use of a tracker under test: a fixture (`openTrackerFixture`, `useTrackerFixture`) or a `TrackerProcess`. */
@@ -52,10 +53,22 @@ export async function logModelRun(t: Tracker, files: Record<string, string | Uin
   return run_id;
 }
 
-/** Registers a version of `name` (creating the model if needed) from a run's `model/` folder. */
-export async function registerVersion(t: Tracker, name: string, runId: string): Promise<string> {
+/** The tag that opts a registered model in to the edge, as `registered-models/create` takes it. */
+export const EDGE_TAGS = [{ key: EDGE_TAG, value: EDGE_TAG_ON }];
+
+/**
+ * Registers a version of `name` from a run's `model/` folder, creating the model if needed — opted in
+ * to the edge with `edge` (so that alias `production` and stage Production deploy it).
+ */
+export async function registerVersion(
+  t: Tracker,
+  name: string,
+  runId: string,
+  { edge = false }: { edge?: boolean } = {},
+): Promise<string> {
   const model = await t.get(`${API}/registered-models/get`, { name });
-  if (model.status === 404) await t.post(`${API}/registered-models/create`, { name });
+  if (model.status === 404)
+    await t.post(`${API}/registered-models/create`, { name, ...(edge ? { tags: EDGE_TAGS } : {}) });
   const res = await t.post(`${API}/model-versions/create`, { name, source: `runs:/${runId}/model`, run_id: runId });
   if (res.status !== 200) throw new Error(`register: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.model_version.version as string;

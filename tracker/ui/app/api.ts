@@ -45,7 +45,7 @@ export function withQuery(path: string, query: Query = {}): string {
   return s ? `${path}?${s}` : path;
 }
 
-async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+async function call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
   let res: Response;
   try {
     res = await fetch(path, {
@@ -149,6 +149,10 @@ export const api = {
     }),
   setAlias: (name: string, alias: string, version: string) =>
     post<object>('registered-models/alias', { name, alias, version }),
+  setRegisteredModelTag: (name: string, key: string, value: string) =>
+    post<object>('registered-models/set-tag', { name, key, value }),
+  deleteRegisteredModelTag: (name: string, key: string) =>
+    call<object>('DELETE', `${MLFLOW}/registered-models/delete-tag`, { name, key }),
 
   experimentStats: (experiment_ids: string[]) =>
     call<ExperimentStatsList>('GET', withQuery('/api/2.0/edgeflow/experiments/stats', { experiment_ids })),

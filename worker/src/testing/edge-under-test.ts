@@ -9,16 +9,16 @@ export interface EdgeUnderTest {
   app: Hono<{ Bindings: Env }>;
   /** The app's registry: what it loaded, what serves, its load counts. */
   registry: ModelRegistry;
-  /** The registry's clock: pointer TTLs and load retries expire only when it is advanced. */
+  /** The registry's and the API-key check's clock: TTLs, load retries and attempt windows expire only when it is advanced. */
   clock: ManualClock;
-  /** Sends a request with some vars overridden and waits for its `waitUntil` work (see `sendWith`). */
-  sendWith(vars: Record<string, string>, path: string, init?: RequestInit): Promise<Response>;
+  /** Sends a request with some vars (or bindings) overridden and waits for its `waitUntil` work (see `sendWith`). */
+  sendWith(vars: Record<string, unknown>, path: string, init?: RequestInit): Promise<Response>;
 }
 
 /** A fresh app and registry (caches empty; `options` as given, the rest default) on a manual clock. */
 export function edgeUnderTest(options: Partial<Omit<RegistryOptions, 'now'>> = {}): EdgeUnderTest {
   const clock = manualClock();
   const registry = new ModelRegistry({ ...options, now: clock.now });
-  const app = createApp(registry);
+  const app = createApp(registry, { now: clock.now });
   return { app, registry, clock, sendWith: (vars, path, init) => sendTo(app, vars, path, init) };
 }

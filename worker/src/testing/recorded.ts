@@ -6,6 +6,11 @@ export async function recordedRequests(): Promise<RecordedRequest[]> {
   return (await fetch(`http://${RECORDING_TRACKER_HOST}/recorded`)).json();
 }
 
+/** Every prediction event posted to the recording tracker so far (a batch of labels adds none). */
+export function recordedEvents(): Promise<PredictionEvent[]> {
+  return posted<PredictionEvent>('events');
+}
+
 /**
  * Polls the recording tracker until the events with every id of `ids` were posted to it (at most
  * `timeoutMs`), and answers them in `ids` order, with the events of the same requests.
@@ -22,6 +27,12 @@ export function labelsArrived(ids: readonly string[], timeoutMs = 10_000): Promi
   return arrived<TimedLabel>('labels', ids, timeoutMs);
 }
 
+async function posted<T>(field: 'events' | 'labels'): Promise<T[]> {
+  return (await recordedRequests()).flatMap(
+    (r) => (JSON.parse(r.body || '{}') as Record<string, T[] | undefined>)[field] ?? [],
+  );
+}
+
 async function arrived<T extends { prediction_id: string }>(
   field: 'events' | 'labels',
   ids: readonly string[],
@@ -29,9 +40,7 @@ async function arrived<T extends { prediction_id: string }>(
 ): Promise<T[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const items = (await recordedRequests()).flatMap(
-      (r) => (JSON.parse(r.body || '{}') as Record<string, T[] | undefined>)[field] ?? [],
-    );
+    const items = await posted<T>(field);
     const byId = new Map(items.map((item) => [item.prediction_id, item]));
     const missing = ids.filter((id) => !byId.has(id));
     if (missing.length === 0) return ids.map((id) => byId.get(id)!);

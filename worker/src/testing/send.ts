@@ -9,18 +9,18 @@ export function send(path: string, init?: RequestInit): Promise<Response> {
 }
 
 /**
- * Sends a request to the isolate's app (the worker's default export) with some vars overridden (e.g.
- * `POINTER_TTL_MS`, `DEFAULT_MODEL`) and waits for its `waitUntil` work (background model loads) before
+ * Sends a request to the isolate's app (the worker's default export) with some vars (or bindings) overridden
+ * (e.g. `POINTER_TTL_MS`, `DEFAULT_MODEL`) and waits for its `waitUntil` work (background model loads) before
  * returning.
  */
-export function sendWith(vars: Record<string, string>, path: string, init?: RequestInit): Promise<Response> {
+export function sendWith(vars: Record<string, unknown>, path: string, init?: RequestInit): Promise<Response> {
   return sendTo(worker, vars, path, init);
 }
 
 /** `sendWith` to a given app. */
 export async function sendTo(
   app: Pick<Hono<{ Bindings: Env }>, 'fetch'>,
-  vars: Record<string, string>,
+  vars: Record<string, unknown>,
   path: string,
   init?: RequestInit,
 ): Promise<Response> {

@@ -1,4 +1,5 @@
 import { DASHBOARD_ACTOR, MAX_ACTOR_LENGTH } from '../../../../contracts/actor.ts';
+import { EDGE_TAG, EDGE_TAG_ON, edgeOptedIn } from '../../../../contracts/naming.ts';
 import type { Deployment, ModelVersion, Pointer, RegisteredModel, Run } from '../../../client/schemas.ts';
 import { getActor, setActor } from '../actor.ts';
 import { ApiError, api } from '../api.ts';
@@ -11,7 +12,7 @@ import { href, type Route } from '../router.ts';
 import { quoteString } from '../search-string.ts';
 import { codeBlock, pythonModelSnippet } from '../snippets.ts';
 
-/** The alias that puts a version live at the edge (contracts/naming.ts PRODUCTION_ALIAS). */
+/** The alias that puts a version live at the edge, for a model opted in (contracts/naming.ts PRODUCTION_ALIAS). */
 export const PRODUCTION = 'production';
 
 /** Registered models. */
@@ -164,6 +165,28 @@ export const modelPage: Page<Extract<Route, { page: 'model' }>> = async (ctx, ro
 
   function renderLive(): void {
     const p = pointer;
+    const optedIn = edgeOptedIn(model.tags);
+    const toggle = h('input', { type: 'checkbox', id: 'edge-opt-in', checked: optedIn });
+    toggle.addEventListener('change', async () => {
+      toggle.checked = optedIn; // the dialog decides
+      const ok = optedIn
+        ? await confirmDialog(
+            `Take ${name} off the edge?`,
+            `Deletes tag ${EDGE_TAG}: the edge stops serving ${name}. Versions, stages and aliases stay as they are.`,
+            'Take off the edge',
+            recordedAs(),
+          )
+        : await confirmDialog(
+            `Serve ${name} at the edge?`,
+            `Sets tag ${EDGE_TAG}=${EDGE_TAG_ON}: alias “${PRODUCTION}” and stage Production then deploy its versions, and the version “${PRODUCTION}” names now (if any) is deployed.`,
+            'Serve at the edge',
+            recordedAs(),
+          );
+      if (!ok) return;
+      await act(optedIn ? `Took ${name} off the edge.` : `${name} is served at the edge.`, () =>
+        optedIn ? api.deleteRegisteredModelTag(name, EDGE_TAG) : api.setRegisteredModelTag(name, EDGE_TAG, EDGE_TAG_ON),
+      );
+    });
     const rollback = h(
       'button',
       { type: 'button', class: 'danger', id: 'rollback', disabled: !p?.previous },
@@ -197,8 +220,14 @@ export const modelPage: Page<Extract<Route, { page: 'model' }>> = async (ctx, ro
             ),
             p.shadow ? h('div', null, h('dt', null, 'Shadow'), h('dd', null, `version ${p.shadow.version}`)) : null,
           )
-        : h('p', { id: 'live-version', class: 'msg' }, 'Nothing is live at the edge: no version has been promoted.'),
-      h('div', { class: 'actions' }, rollback),
+        : h(
+            'p',
+            { id: 'live-version', class: 'msg' },
+            optedIn
+              ? 'Nothing is live at the edge: no version has been promoted.'
+              : `Nothing is live at the edge: ${name} is not served there (tag ${EDGE_TAG}).`,
+          ),
+      h('div', { class: 'actions' }, h('label', null, toggle, ' Serve at the edge'), rollback),
     );
   }
 
@@ -301,7 +330,7 @@ export const modelPage: Page<Extract<Route, { page: 'model' }>> = async (ctx, ro
                 isLive ? h('strong', { class: 'badge live-badge' }, 'live') : null,
                 isCanary ? h('span', { class: 'badge' }, `canary ${Math.round(pointer!.canary!.weight * 100)}%`) : null,
               ),
-              h('td', null, isLive ? null : promote),
+              h('td', null, isLive || !edgeOptedIn(model.tags) ? null : promote),
             );
           }),
         ),

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { binaryCrossEntropy, rocAuc } from './metrics.ts';
+import { rocAuc } from '../../tracker/src/monitoring/roc-auc.ts';
+import { binaryCrossEntropy } from './metrics.ts';
 import { createRng, permutation } from './random.ts';
 
 /** Shape and optimizer of the demo MLP. */

@@ -16,10 +16,12 @@ import { proxiedArtifactRoutes, runArtifactRoutes } from './routes/artifacts.ts'
 import { deploymentRoutes } from './routes/deployments.ts';
 import { experimentStatsRoutes } from './routes/experiment-stats.ts';
 import { experimentRoutes } from './routes/experiments.ts';
+import { feedbackRoutes } from './routes/feedback.ts';
 import { metricBulkIntervalRoutes } from './routes/metric-bulk-interval.ts';
 import { metricRoutes } from './routes/metrics.ts';
 import { modelVersionRoutes } from './routes/model-versions.ts';
 import { monitoringRoutes } from './routes/monitoring.ts';
+import { monitoringQualityRoutes } from './routes/monitoring-quality.ts';
 import { permissionRoutes } from './routes/permissions.ts';
 import { predictionRoutes } from './routes/predictions.ts';
 import { registeredModelRoutes } from './routes/registered-models.ts';
@@ -75,9 +77,11 @@ export function createApp(deps: AppDeps): Hono {
   edgeflow.route('/', deploymentRoutes(deps));
   edgeflow.route('/', experimentStatsRoutes(deps));
   edgeflow.route('/', predictionRoutes(deps));
+  edgeflow.route('/', feedbackRoutes(deps));
   edgeflow.route('/', signInRoutes(auth));
   edgeflow.route('/', tokenRoutes(auth));
   edgeflow.route('/', monitoringRoutes(deps));
+  edgeflow.route('/', monitoringQualityRoutes(deps));
   app.route('/api/2.0/edgeflow', edgeflow);
   app.get('/health', (c) => reply(c, { status: 'ok' }));
 

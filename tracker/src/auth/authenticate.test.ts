@@ -140,37 +140,40 @@ describe('authentication (auth on)', () => {
     expect((await request(`${API}/experiments/search`, { headers: bearer })).status).toBe(200);
   });
 
-  it('lets prediction ingest use EDGEFLOW_INGEST_TOKEN, an ingest-scoped token or an admin’s token, and nothing else', async () => {
-    const log = (authorization?: string) =>
-      request(
-        `${EDGEFLOW}/predictions/log-batch`,
-        json('POST', { events: [] }, authorization ? { authorization } : {}),
-      );
-    const tokenOf = async (user: string, scope: string) =>
-      (
-        (await (
-          await request(
-            `${EDGEFLOW}/tokens/create`,
-            json('POST', { name: `w-${scope}`, scope }, { authorization: basic(user, 'alice-password') }),
-          )
-        ).json()) as { secret: string }
-      ).secret;
-    const ingestOnly = await tokenOf('alice', 'ingest');
-    // An empty batch is the handler's 400: past the auth check.
-    const passes = async (authorization: string) => expect([400, 200]).toContain((await log(authorization)).status);
-    await passes('Bearer the-ingest-token');
-    await passes(`Bearer ${ingestOnly}`);
-    await passes(`Bearer ${await tokenOf('root', 'all')}`);
-    expect((await log(`Bearer ${await tokenOf('alice', 'all')}`)).status).toBe(403);
-    expect((await log()).status).toBe(401);
-    // An ingest token can do nothing else.
-    const other = await request(`${API}/experiments/search`, { headers: { authorization: `Bearer ${ingestOnly}` } });
-    expect(other.status).toBe(403);
-    const ingest = await request(`${API}/experiments/search`, {
-      headers: { authorization: 'Bearer the-ingest-token' },
-    });
-    expect(ingest.status).toBe(403);
-  });
+  it.each([
+    ['predictions/log-batch', { events: [] }],
+    ['feedback', { labels: [] }],
+  ])(
+    'lets %s use EDGEFLOW_INGEST_TOKEN, an ingest-scoped token or an admin’s token, and nothing else',
+    async (path, body) => {
+      const log = (authorization?: string) =>
+        request(`${EDGEFLOW}/${path}`, json('POST', body, authorization ? { authorization } : {}));
+      const tokenOf = async (user: string, scope: string) =>
+        (
+          (await (
+            await request(
+              `${EDGEFLOW}/tokens/create`,
+              json('POST', { name: `w-${path}-${scope}`, scope }, { authorization: basic(user, 'alice-password') }),
+            )
+          ).json()) as { secret: string }
+        ).secret;
+      const ingestOnly = await tokenOf('alice', 'ingest');
+      // An empty batch is the handler's 400: past the auth check.
+      const passes = async (authorization: string) => expect([400, 200]).toContain((await log(authorization)).status);
+      await passes('Bearer the-ingest-token');
+      await passes(`Bearer ${ingestOnly}`);
+      await passes(`Bearer ${await tokenOf('root', 'all')}`);
+      expect((await log(`Bearer ${await tokenOf('alice', 'all')}`)).status).toBe(403);
+      expect((await log()).status).toBe(401);
+      // An ingest token can do nothing else.
+      const other = await request(`${API}/experiments/search`, { headers: { authorization: `Bearer ${ingestOnly}` } });
+      expect(other.status).toBe(403);
+      const ingest = await request(`${API}/experiments/search`, {
+        headers: { authorization: 'Bearer the-ingest-token' },
+      });
+      expect(ingest.status).toBe(403);
+    },
+  );
 });
 
 describe('dashboard sessions (auth on)', () => {

@@ -145,9 +145,11 @@ const CASES: Record<string, Case> = {
   'GET /edgeflow/deployments/get': { least: 'read', params: model() },
 
   'POST /edgeflow/predictions/log-batch': { least: 'admin', params: () => ({ events: [] }) },
+  'POST /edgeflow/feedback': { least: 'admin', params: () => ({ labels: [] }) },
   'GET /edgeflow/predictions/search': { least: 'signed-in' },
   'GET /edgeflow/monitoring/drift': { least: 'read', params: model() },
   'GET /edgeflow/monitoring/traffic': { least: 'read', params: model() },
+  'GET /edgeflow/monitoring/quality': { least: 'read', params: model() },
 
   'POST /mlflow/users/create': {
     least: 'admin',

@@ -120,7 +120,7 @@ async function grant(c: Context, auth: AuthState, grants: Grant, identity: Ident
 }
 
 /**
- * The prediction ingest: `EDGEFLOW_INGEST_TOKEN` as the bearer token; with auth on also an API token
+ * The prediction and feedback ingest: `EDGEFLOW_INGEST_TOKEN` as the bearer token; with auth on also an API token
  * scoped to ingest or owned by an admin. Auth off and no ingest token: the endpoint is off.
  */
 async function ingest(c: Context, auth: AuthState, next: Next): Promise<Response | undefined> {
@@ -141,7 +141,7 @@ async function ingest(c: Context, auth: AuthState, next: Next): Promise<Response
   if (auth.enabled && identity) {
     return permissionDenied(
       c,
-      'Logging prediction events needs EDGEFLOW_INGEST_TOKEN, an API token scoped to ingest, or an admin’s API token.',
+      'Logging prediction events or feedback needs EDGEFLOW_INGEST_TOKEN, an API token scoped to ingest, or an admin’s API token.',
     );
   }
   return unauthenticated(

@@ -160,11 +160,13 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, Rule>> = {
 
   // prediction events
   'POST /api/2.0/edgeflow/predictions/log-batch': { access: 'ingest' },
+  'POST /api/2.0/edgeflow/feedback': { access: 'ingest' },
   'GET /api/2.0/edgeflow/predictions/search': { access: 'filtered', kind: 'model', list: 'events', key: 'model' },
 
   // monitoring (the model's permission)
   'GET /api/2.0/edgeflow/monitoring/drift': need(onModel('read')),
   'GET /api/2.0/edgeflow/monitoring/traffic': need(onModel('read')),
+  'GET /api/2.0/edgeflow/monitoring/quality': need(onModel('read')),
 
   // MLflow's basic-auth API
   'POST /api/2.0/mlflow/users/create': ADMIN,

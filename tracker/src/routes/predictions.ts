@@ -16,8 +16,8 @@ const Search = z.object({
 
 /**
  * Prediction events from the edge (mounted at `/api/2.0/edgeflow`): `POST predictions/log-batch {events}`
- * stores a batch (the ingest token or an API token allowed to ingest required, see `authorize`; an event already stored is skipped,
- * so a retried batch stores nothing twice) and answers how many were new; `GET predictions/search?model=
+ * stores a batch (the ingest token or an API token allowed to ingest required, see `authorize`; an event
+ * already stored is skipped, so a retried batch stores nothing twice) and answers how many were new; `GET predictions/search?model=
  * &version=&max_results=&page_token=` pages through the stored events, newest first.
  */
 export function predictionRoutes({ store, ingest }: AppDeps): Hono {

@@ -12,10 +12,13 @@ import type {
   Deployment,
   Experiment,
   ExperimentStats,
+  FeedbackResult,
+  LabeledPrediction,
   MetricHistoryPage,
   MetricWithRunId,
   ModelVersion,
   PendingFlip,
+  PredictionRef,
   RegisteredModel,
   Run,
   RunInfo,
@@ -23,6 +26,7 @@ import type {
   Stage,
 } from './entities.ts';
 import * as experiments from './experiments.ts';
+import * as feedback from './feedback.ts';
 import { GroupCommit } from './group-commit.ts';
 import { requireActiveRun, runNotFound } from './guards.ts';
 import { recordLoggedModel } from './logged-models.ts';
@@ -44,7 +48,9 @@ import type {
   CreateModelVersionInput,
   CreateRegisteredModelInput,
   CreateRunInput,
+  LabeledPredictionsInput,
   LogBatchInput,
+  LogFeedbackInput,
   LogPredictionsInput,
   SearchInput,
   SearchPredictionsInput,
@@ -377,6 +383,20 @@ export class LibsqlStore implements TrackingStore {
 
   readRollups(query: rollups.RollupQuery): Promise<rollups.RollupRow[]> {
     return rollups.readRollups(this.#client, query);
+  }
+
+  // ---- feedback ----------------------------------------------------------------------------------
+
+  findPredictions(ids: readonly string[]): Promise<Map<string, PredictionRef>> {
+    return feedback.findPredictions(this.#client, ids);
+  }
+
+  logFeedback(input: LogFeedbackInput): Promise<FeedbackResult> {
+    return this.#write((c) => feedback.logFeedback(c, input));
+  }
+
+  labeledPredictions(input: LabeledPredictionsInput): Promise<LabeledPrediction[]> {
+    return feedback.labeledPredictions(this.#client, input);
   }
 
   // ---- deployments -------------------------------------------------------------------------------

@@ -412,6 +412,21 @@ export const predictionRollups = sqliteTable(
   ],
 );
 
+/**
+ * Ground truth of predictions, one label per `prediction_id` (joined to `prediction_events` by it): the label as
+ * a number (a regression's value, or a class index of the model's signature) and the time the edge received it
+ * (the later wins). Labels older than the predictions' retention are deleted at ingest, by `feedback_time_idx`.
+ */
+export const predictionFeedback = sqliteTable(
+  'prediction_feedback',
+  {
+    predictionId: text('prediction_id').primaryKey(),
+    label: real('label').notNull(),
+    time: integer('time').notNull(),
+  },
+  (t) => [index('feedback_time_idx').on(t.time)],
+);
+
 /*
  * Identities and permissions (used when auth is on). Users and the two permission tables are MLflow's
  * basic-auth app's; API tokens and sessions are edgeflow's. Secrets are never stored: a password as

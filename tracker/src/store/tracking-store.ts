@@ -12,12 +12,15 @@ import type {
   Deployment,
   Experiment,
   ExperimentStats,
+  FeedbackResult,
+  LabeledPrediction,
   Metric,
   MetricHistoryPage,
   MetricWithRunId,
   ModelVersion,
   Param,
   PendingFlip,
+  PredictionRef,
   RegisteredModel,
   Run,
   RunInfo,
@@ -118,6 +121,21 @@ export interface SearchPredictionsInput {
   version?: string;
   max_results: number;
   page_token?: string;
+}
+
+/** Input of `logFeedback`: labels resolved to numbers (class index or value), and the retention's cutoff. */
+export interface LogFeedbackInput {
+  labels: ReadonlyArray<{ prediction_id: string; label: number; time: number }>;
+  /** Labels older than this go (a bounded chunk per ingest), as their predictions do. */
+  deleteBefore: number;
+}
+
+/** Input of `labeledPredictions`: a model's (and version's) predictions made in [`start`, `end`) (epoch ms). */
+export interface LabeledPredictionsInput {
+  model: string;
+  version?: string;
+  start: number;
+  end: number;
 }
 
 /** The tracker's persistent state. */
@@ -244,6 +262,12 @@ export interface TrackingStore {
   getReferenceProfile(name: string, version: string): Promise<StoredReference | null>;
   /** Per-minute rollups of a model's prediction events. */
   readRollups(query: RollupQuery): Promise<RollupRow[]>;
+  /** The stored predictions among `ids`, by id. */
+  findPredictions(ids: readonly string[]): Promise<Map<string, PredictionRef>>;
+  /** Stores labels of predictions, one per id (the later label wins); answers how many were new and changed. */
+  logFeedback(input: LogFeedbackInput): Promise<FeedbackResult>;
+  /** Predictions of a window joined to their labels. */
+  labeledPredictions(input: LabeledPredictionsInput): Promise<LabeledPrediction[]>;
 
   close(): Promise<void>;
 }

@@ -115,8 +115,8 @@ describe('the actor with auth on', () => {
 
   it('is the authenticated user, whatever the request names', async () => {
     const ana = as('ana');
-    const v1 = await registerVersion(ana, 'auth', await logModelRun(ana, modelFiles('e')));
-    const v2 = await registerVersion(ana, 'auth', await logModelRun(ana, modelFiles('f')));
+    const v1 = await registerVersion(ana, 'auth', await logModelRun(ana, modelFiles('e')), { edge: true });
+    const v2 = await registerVersion(ana, 'auth', await logModelRun(ana, modelFiles('f')), { edge: true });
     for (const version of [v1, v2]) {
       const res = await ana.post(
         `${API}/registered-models/alias`,

@@ -72,6 +72,19 @@ describe('npm run build, run with production dependencies only', () => {
     return { child, exited, listening, output: () => output };
   }
 
+  /** The edge settings of the fake Cloudflare APIs. */
+  const cloudflareEnv = () => ({
+    EDGEFLOW_EDGE: 'cloudflare',
+    CLOUDFLARE_ACCOUNT_ID: credentials.accountId,
+    CLOUDFLARE_API_TOKEN: credentials.apiToken,
+    EDGEFLOW_KV_NAMESPACE_ID: credentials.namespaceId,
+    EDGEFLOW_R2_BUCKET: credentials.bucket,
+    R2_ACCESS_KEY_ID: credentials.accessKeyId,
+    R2_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    EDGEFLOW_CF_API_URL: cf.apiUrl,
+    EDGEFLOW_R2_ENDPOINT: cf.r2Endpoint,
+  });
+
   it('installs no development-only package, and the build imports only production dependencies', () => {
     const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as {
       packages: Record<string, { dev?: boolean }>;
@@ -89,17 +102,7 @@ describe('npm run build, run with production dependencies only', () => {
   });
 
   it('serves health, the MLflow API, artifacts into R2 and the dashboard, on a migrated database', async () => {
-    const tracker = startDist({
-      EDGEFLOW_EDGE: 'cloudflare',
-      CLOUDFLARE_ACCOUNT_ID: credentials.accountId,
-      CLOUDFLARE_API_TOKEN: credentials.apiToken,
-      EDGEFLOW_KV_NAMESPACE_ID: credentials.namespaceId,
-      EDGEFLOW_R2_BUCKET: credentials.bucket,
-      R2_ACCESS_KEY_ID: credentials.accessKeyId,
-      R2_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-      EDGEFLOW_CF_API_URL: cf.apiUrl,
-      EDGEFLOW_R2_ENDPOINT: cf.r2Endpoint,
-    });
+    const tracker = startDist(cloudflareEnv());
     const url = await tracker.listening;
     const post = async (path: string, body: unknown) => {
       const res = await fetch(`${url}/api/2.0/mlflow/${path}`, {
@@ -165,4 +168,62 @@ describe('npm run build, run with production dependencies only', () => {
     });
     expect(stdout).toMatch(/^applied \d+ migrations to file:.*tracker\.db: 0000_init, /);
   }, 30_000);
+
+  it('backs the database up with node dist/backup.js while the tracker writes to it', async () => {
+    const data = join(dir, 'backup-data');
+    const tracker = startDist({ ...cloudflareEnv(), EDGEFLOW_DATA_DIR: data });
+    const url = await tracker.listening;
+    const create = (name: string) =>
+      fetch(`${url}/api/2.0/mlflow/experiments/create`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name }),
+      }).then((r) => r.status);
+    for (let i = 0; i < 20; i++) expect(await create(`before-${i}`)).toBe(200);
+    let writing = true;
+    const writes = (async () => {
+      let n = 0;
+      while (writing) expect(await create(`during-${n++}`)).toBe(200);
+      return n;
+    })();
+    const target = join(dir, 'backup.db');
+    const { stdout } = await run(process.execPath, [join(dir, 'dist', 'backup.js'), target], {
+      cwd: dir,
+      env: { ...env, EDGEFLOW_DATA_DIR: data },
+    });
+    writing = false;
+    expect(await writes).toBeGreaterThan(0);
+    expect(stdout.trim()).toBe(`backed up ${join(data, 'tracker.db')} into ${target}`);
+    tracker.child.kill('SIGTERM');
+    expect(await tracker.exited).toBe(0);
+
+    const copy = createClient({ url: `file:${target}` });
+    try {
+      expect((await copy.execute('PRAGMA integrity_check')).rows[0]![0]).toBe('ok');
+      const { rows } = await copy.execute("SELECT count(*) AS n FROM experiments WHERE name LIKE 'before-%'");
+      expect(Number(rows[0]!.n)).toBe(20);
+    } finally {
+      copy.close();
+    }
+    const again = await run(process.execPath, [join(dir, 'dist', 'backup.js'), target], {
+      cwd: dir,
+      env: { ...env, EDGEFLOW_DATA_DIR: data },
+    }).catch((e: { code: number; stderr: string }) => e);
+    expect(again).toMatchObject({ code: 1, stderr: `backup failed: ${target} exists already: name a new file\n` });
+  }, 60_000);
+
+  it('has a systemd unit that runs dist/tracker.js with settings the tracker reads', async () => {
+    const unit = readFileSync(join(ROOT, 'deploy/edgeflow-tracker.service'), 'utf8');
+    expect(unit).toMatch(/^ExecStart=\S+\/node \/opt\/edgeflow\/dist\/tracker\.js$/m);
+    const source = ['tracker/src/config.ts', 'tracker/src/edge/open-edge.ts']
+      .map((f) => readFileSync(join(ROOT, f), 'utf8'))
+      .join('\n');
+    const names = [...unit.matchAll(/^Environment=(\w+)=/gm)].map((m) => m[1]!);
+    expect(names.length).toBeGreaterThan(0);
+    for (const name of names) expect(source, name).toContain(name);
+    const verify = await run('systemd-analyze', ['verify', join(ROOT, 'deploy/edgeflow-tracker.service')]).catch(
+      (e: NodeJS.ErrnoException & { stderr?: string }) => (e.code === 'ENOENT' ? null : e),
+    );
+    if (verify) expect(verify).toMatchObject({ stderr: '' });
+  });
 });

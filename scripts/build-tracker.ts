@@ -1,10 +1,11 @@
 /**
  * `npm run build [-- <outdir>]`: the tracker as plain JavaScript in `dist/` (or `<outdir>`), to run with
  * `node dist/tracker.js` where only the production dependencies are installed (`npm ci --omit=dev`):
- * `tracker.js` (the tracker, `tracker/src/main.ts`), `migrate.js` (`npm run migrate`), `migrations/`
+ * `tracker.js` (the tracker, `tracker/src/main.ts`), `migrate.js` (`npm run migrate`), `backup.js`
+ * (`npm run backup`), `migrations/`
  * (drizzle-kit's SQL, which both apply) — the dashboard built into `tracker.js`. Every package is bundled
- * in but `@libsql/client` (native code), which is loaded from `node_modules`; the build fails when
- * anything else would be, or when the bundles would import a package that is not a production dependency.
+ * in but `@libsql/client` (native code), which is loaded from `node_modules`; the build fails when the
+ * bundles would import at run time a package that is not a production dependency.
  */
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
@@ -23,8 +24,8 @@ export interface TrackerBuild {
   outdir: string;
   /** `<outdir>/tracker.js`, to run with node. */
   script: string;
-  /** Bytes of `tracker.js` and `migrate.js`. */
-  bytes: Record<'tracker' | 'migrate', number>;
+  /** Bytes of `tracker.js`, `migrate.js` and `backup.js`. */
+  bytes: Record<'tracker' | 'migrate' | 'backup', number>;
   /** The packages the bundles import at run time (each a production dependency). */
   imports: string[];
   ms: number;
@@ -38,7 +39,11 @@ export async function buildTracker(outdir: string): Promise<TrackerBuild> {
   const t0 = performance.now();
   const dashboard = await buildDashboard();
   const result = await build({
-    entryPoints: { tracker: join(ROOT, 'tracker/src/main.ts'), migrate: join(ROOT, 'scripts/migrate.ts') },
+    entryPoints: {
+      tracker: join(ROOT, 'tracker/src/main.ts'),
+      migrate: join(ROOT, 'scripts/migrate.ts'),
+      backup: join(ROOT, 'scripts/backup.ts'),
+    },
     outdir,
     write: false,
     bundle: true,
@@ -64,7 +69,7 @@ export async function buildTracker(outdir: string): Promise<TrackerBuild> {
   return {
     outdir,
     script: join(outdir, 'tracker.js'),
-    bytes: { tracker: size('tracker'), migrate: size('migrate') },
+    bytes: { tracker: size('tracker'), migrate: size('migrate'), backup: size('backup') },
     imports,
     ms: Math.round(performance.now() - t0),
   };
@@ -148,6 +153,6 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const b = await buildTracker(outdir);
   const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
   console.log(
-    `tracker built into ${outdir} in ${b.ms} ms: tracker.js ${kib(b.bytes.tracker)}, migrate.js ${kib(b.bytes.migrate)}, migrations/; it imports ${b.imports.join(', ')} (npm ci --omit=dev installs them); run: node ${join(outdir, 'tracker.js')}`,
+    `tracker built into ${outdir} in ${b.ms} ms: tracker.js ${kib(b.bytes.tracker)}, migrate.js ${kib(b.bytes.migrate)}, backup.js ${kib(b.bytes.backup)}, migrations/; it imports ${b.imports.join(', ')} (npm ci --omit=dev installs them); run: node ${join(outdir, 'tracker.js')}`,
   );
 }

@@ -23,12 +23,6 @@ async function main(): Promise<void> {
     await store.close();
     throw error;
   });
-  // wrangler and miniflare (the local edge) install SIGINT/SIGTERM handlers that exit at once, before
-  // the database is closed. Ours replace them: closing the edge disposes miniflare the proper way.
-  for (const signal of SIGNALS) {
-    process.removeAllListeners(signal);
-    process.on(signal, onSignal);
-  }
   const closeAll = (code: number) => {
     void Promise.allSettled([edge.close(), store.close()]).then(() => process.exit(code));
   };

@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type Client, createClient } from '@libsql/client';
 import { drizzle } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
@@ -32,6 +31,7 @@ import { requireActiveRun, runNotFound } from './guards.ts';
 import { recordLoggedModel } from './logged-models.ts';
 import { metricBulkInterval, metricBulkIntervalJson } from './metric-bulk-interval.ts';
 import { metricHistoryJson, metricHistoryPage } from './metric-history.ts';
+import { MIGRATIONS_FOLDER } from './migrations-folder.ts';
 import * as aliases from './model-aliases.ts';
 import * as versions from './model-versions.ts';
 import * as predictions from './prediction-events.ts';
@@ -71,8 +71,6 @@ export interface StoreOptions {
   busyTimeoutMs?: number;
 }
 
-const DEFAULT_MIGRATIONS = fileURLToPath(new URL('../../../migrations', import.meta.url));
-
 /**
  * Opens (creating if needed) the tracker's libSQL database and applies the migrations.
  *
@@ -98,7 +96,7 @@ export async function openStore(options: StoreOptions): Promise<LibsqlStore> {
       await client.execute(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
     }
     if (local !== undefined || options.url === ':memory:') await client.execute('PRAGMA foreign_keys = ON');
-    await migrate(drizzle({ client }), { migrationsFolder: options.migrationsFolder ?? DEFAULT_MIGRATIONS });
+    await migrate(drizzle({ client }), { migrationsFolder: options.migrationsFolder ?? MIGRATIONS_FOLDER });
     await experiments.ensureDefaultExperiment(client);
     return new LibsqlStore(client);
   } catch (error) {

@@ -5,7 +5,9 @@
  * median of several repeats against its target; the one-in-flight cases subtract the latency of a server
  * that answers `{}` at once, measured the same way, so what they give is the tracker's own share. Every write case counts the rows afterwards (no point lost) and
  * fails on any non-200 answer ("database is locked" included). `BENCH_REPEATS` (default 5) sets the
- * repeats; `BENCH_SEARCH_RUNS` (default 10000) the runs seeded for search. Exits 1 when a case fails.
+ * repeats; `BENCH_SEARCH_RUNS` (default 10000) the runs seeded for search. `BENCH_AUTH=on` runs the
+ * tracker with `EDGEFLOW_AUTH=on` and sends every request with the API token of a user who is not an
+ * admin (so each request pays the token lookup and the permission check). Exits 1 when a case fails.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -44,6 +46,8 @@ const REPEATS = Math.max(1, Number(process.env.BENCH_REPEATS ?? 5));
 const BATCH_SHARE_MS = 0.5;
 const START_REPEATS = Math.min(REPEATS, 3);
 const SEARCH_RUNS = Math.max(100, Number(process.env.BENCH_SEARCH_RUNS ?? 10_000));
+const AUTH = process.env.BENCH_AUTH === 'on';
+const ADMIN_PASSWORD = 'bench-admin-password';
 
 interface Row {
   name: string;
@@ -116,6 +120,7 @@ async function main(): Promise<void> {
     { label: 'dist', args: [built.script], cwd: ROOT },
   ]);
   const port = await freePort();
+  if (AUTH) Object.assign(process.env, { EDGEFLOW_AUTH: 'on', EDGEFLOW_ADMIN_PASSWORD: ADMIN_PASSWORD });
   const tracker = await startTracker({
     trackerHost: '127.0.0.1',
     trackerPort: port,
@@ -123,12 +128,16 @@ async function main(): Promise<void> {
     dataDir: join(dir, 'data'),
     stateDir: join(dir, 'state'),
   });
-  const http = new BenchClient(tracker.url);
+  const http = new BenchClient(
+    tracker.url,
+    64,
+    AUTH ? { authorization: `Bearer ${await benchToken(tracker.url)}` } : {},
+  );
   const db = createClient({ url: `file:${join(dir, 'data', 'tracker.db')}` });
   try {
     const exp = await http.ok('experiments/create', { name: 'bench' });
     const ctx: BenchContext = { http, db, experimentId: exp.experiment_id };
-    console.log(`tracker ${tracker.url}, data in ${dir}; ${REPEATS} repeats per case`);
+    console.log(`tracker ${tracker.url}, data in ${dir}; ${REPEATS} repeats per case; auth ${AUTH ? 'on' : 'off'}`);
 
     // Warm up the JIT and the HTTP connections.
     await logBatchOneRun(ctx, 20, 2);
@@ -234,6 +243,22 @@ async function main(): Promise<void> {
       .join(' ')}`,
   );
   if (printTable()) process.exitCode = 1;
+}
+
+/** With auth on: a user who is not an admin, and an API token of theirs (made with the admin's password). */
+async function benchToken(url: string): Promise<string> {
+  const admin = { authorization: `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64')}` };
+  const call = async (path: string, body: unknown) => {
+    const res = await fetch(url + path, {
+      method: 'POST',
+      headers: { ...admin, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
+    return res.json() as Promise<{ secret: string }>;
+  };
+  await call('/api/2.0/mlflow/users/create', { username: 'bench', password: 'bench-password' });
+  return (await call('/api/2.0/edgeflow/tokens/create', { name: 'bench', username: 'bench' })).secret;
 }
 
 /** Prints the table; returns whether any case failed. */

@@ -110,7 +110,9 @@ async function demoSample(trackerUrl: string, client: TrackerClient): Promise<nu
   if (!live?.run_id) throw new Error(`${DEMO_MODEL} has no production version with a source run`);
   const run = await client.getRun(live.run_id);
   const prefix = run.info.artifact_uri.replace(/^mlflow-artifacts:\//, '');
-  const res = await fetch(`${trackerUrl}/api/2.0/mlflow-artifacts/artifacts/${prefix}/model/signature.json`);
+  const res = await fetch(`${trackerUrl}/api/2.0/mlflow-artifacts/artifacts/${prefix}/model/signature.json`, {
+    headers: client.authHeaders,
+  });
   if (!res.ok) throw new Error(`could not read the live version's signature.json (${res.status})`);
   const signature = (await res.json()) as { sample: number[] };
   return signature.sample.map((x) => Math.round(x * 1e4) / 1e4);

@@ -4,6 +4,7 @@ import { type Client, createClient } from '@libsql/client';
 import { drizzle } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import type { PredictionEvent } from '../../../contracts/index.ts';
+import { AuthStore } from './auth-store.ts';
 import * as deployments from './deployments.ts';
 import type {
   DatasetInput,
@@ -125,10 +126,12 @@ export class LibsqlStore implements TrackingStore {
   readonly #lock = new WriteLock();
   readonly #writes: GroupCommit;
   readonly #layouts: references.LayoutCache = new Map();
+  readonly auth: AuthStore;
 
   constructor(client: Client) {
     this.#client = client;
     this.#writes = new GroupCommit(client, this.#lock);
+    this.auth = new AuthStore(client, this.#lock);
   }
 
   /** The raw client, for tests and benchmarks that inspect the database. */

@@ -6,6 +6,7 @@
 
 import type { PredictionEvent } from '../../../contracts/index.ts';
 import type { ViewType } from '../../client/schemas.ts';
+import type { AuthStore } from './auth-store.ts';
 import type {
   DatasetInput,
   Deployment,
@@ -139,6 +140,9 @@ export interface LabeledPredictionsInput {
 
 /** The tracker's persistent state. */
 export interface TrackingStore {
+  /** Users, API tokens, sessions and permissions (see `AuthStore`). */
+  readonly auth: AuthStore;
+
   createExperiment(input: CreateExperimentInput): Promise<string>;
   getExperiment(experimentId: string): Promise<Experiment>;
   getExperimentByName(name: string): Promise<Experiment>;

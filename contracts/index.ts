@@ -1,6 +1,7 @@
 export * from './actor.ts';
 export * from './api-key.ts';
 export * from './build-reference-profile.ts';
+export * from './feedback.ts';
 export * from './hash32.ts';
 export * from './model-name.ts';
 export * from './model-version.ts';

@@ -1,33 +1,53 @@
 /**
- * `npm run bench:tracker`: starts the real tracker (its own process, embedded libSQL file in a temp
- * folder), loads it over keep-alive HTTP from this process and prints, per case, the median of several
- * repeats against issue 3's targets. Every write case counts the rows afterwards (no point lost) and
+ * `npm run bench:tracker`: first times the tracker from its spawn to its first answer (from source under
+ * tsx, and built into dist/ by `npm run build`); then starts the real tracker (its own process, embedded
+ * libSQL file in a temp folder), loads it over keep-alive HTTP from this process and prints, per case, the
+ * median of several repeats against its target; the one-in-flight cases subtract the latency of a server
+ * that answers `{}` at once, measured the same way, so what they give is the tracker's own share. Every write case counts the rows afterwards (no point lost) and
  * fails on any non-200 answer ("database is locked" included). `BENCH_REPEATS` (default 5) sets the
- * repeats; `BENCH_SEARCH_RUNS` (default 10000) the runs seeded for search. Exits 1 when a case fails.
+ * repeats; `BENCH_SEARCH_RUNS` (default 10000) the runs seeded for search. `BENCH_AUTH=on` runs the
+ * tracker with `EDGEFLOW_AUTH=on` and sends every request with the API token of a user who is not an
+ * admin (so each request pays the token lookup and the permission check). Exits 1 when a case fails.
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createClient } from '@libsql/client';
+import { timeToFirstAnswer } from './bench/first-answer.ts';
 import { printColumns } from './bench/table.ts';
 import {
   type BenchContext,
+  createRun,
   hasSearch,
   logBatchManyRuns,
   logBatchOneRun,
   logMetricSingles,
+  metricBodies,
+  oneInFlightShare,
   readHistory,
   runLifecycle,
   type Sample,
   searchOnce,
   seedHistory,
   seedSearchRuns,
+  thousandPointBodies,
 } from './bench/tracker-cases.ts';
 import { BenchClient } from './bench/tracker-http.ts';
+import { buildTracker } from './build-tracker.ts';
 import { freePort, startTracker } from './services.ts';
 
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
 const REPEATS = Math.max(1, Number(process.env.BENCH_REPEATS ?? 5));
+/** The target of a 1,000-point log-batch's share, in ms. */
+const BATCH_SHARE_MS = 0.5;
+const START_REPEATS = Math.min(REPEATS, 3);
 const SEARCH_RUNS = Math.max(100, Number(process.env.BENCH_SEARCH_RUNS ?? 10_000));
+const AUTH = process.env.BENCH_AUTH === 'on';
+const ADMIN_PASSWORD = 'bench-admin-password';
 
 interface Row {
   name: string;
@@ -52,15 +72,55 @@ async function measure(
   const samples: Sample[] = [];
   for (let i = 0; i < repeats; i++) samples.push(await once());
   rows.push({ name, unit, target, higher, samples });
-  const values = samples.map((s) => fmt(s.value)).join(', ');
+  const values = samples.map((s) => (s.detail ? `${fmt(s.value)} (${s.detail})` : fmt(s.value))).join(', ');
   console.log(
     `  ${name}: ${values} ${unit}${samples.some((s) => s.error) ? ` — ${samples.find((s) => s.error)!.error}` : ''}`,
   );
 }
 
+/**
+ * From spawning the tracker to its first 200 on `/health`, on a new database (migrations applied) and
+ * again on the same one, for each way of running it.
+ */
+async function startCases(dir: string, commands: { label: string; args: string[]; cwd: string }[]): Promise<void> {
+  for (const { label, args, cwd } of commands) {
+    for (const db of ['new database', 'existing database'] as const) {
+      let n = 0;
+      await measure(
+        `start → first /health 200, ${label}, ${db}`,
+        'ms',
+        1000,
+        false,
+        async () => {
+          const data = join(dir, `start-${label.replace(/\W+/g, '-')}-${db === 'new database' ? n++ : 0}`);
+          const port = await freePort();
+          const env = {
+            EDGEFLOW_TRACKER_PORT: String(port),
+            EDGEFLOW_DATA_DIR: join(data, 'data'),
+            EDGEFLOW_STATE_DIR: join(data, 'state'),
+          };
+          return { value: await timeToFirstAnswer({ args, cwd, env }, `http://127.0.0.1:${port}`) };
+        },
+        START_REPEATS,
+      );
+    }
+  }
+}
+
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'edgeflow-bench-tracker-'));
+  console.log(
+    `load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  const built = await buildTracker(join(ROOT, 'dist'));
+  await startCases(dir, [
+    { label: 'tsx', args: ['--import', 'tsx', 'tracker/src/main.ts'], cwd: ROOT },
+    { label: 'dist', args: [built.script], cwd: ROOT },
+  ]);
   const port = await freePort();
+  if (AUTH) Object.assign(process.env, { EDGEFLOW_AUTH: 'on', EDGEFLOW_ADMIN_PASSWORD: ADMIN_PASSWORD });
   const tracker = await startTracker({
     trackerHost: '127.0.0.1',
     trackerPort: port,
@@ -68,18 +128,45 @@ async function main(): Promise<void> {
     dataDir: join(dir, 'data'),
     stateDir: join(dir, 'state'),
   });
-  const http = new BenchClient(tracker.url);
+  const http = new BenchClient(
+    tracker.url,
+    64,
+    AUTH ? { authorization: `Bearer ${await benchToken(tracker.url)}` } : {},
+  );
   const db = createClient({ url: `file:${join(dir, 'data', 'tracker.db')}` });
   try {
     const exp = await http.ok('experiments/create', { name: 'bench' });
     const ctx: BenchContext = { http, db, experimentId: exp.experiment_id };
-    console.log(`tracker ${tracker.url}, data in ${dir}; ${REPEATS} repeats per case`);
+    console.log(`tracker ${tracker.url}, data in ${dir}; ${REPEATS} repeats per case; auth ${AUTH ? 'on' : 'off'}`);
 
     // Warm up the JIT and the HTTP connections.
     await logBatchOneRun(ctx, 20, 2);
     await logMetricSingles(ctx, 500, 16);
     await runLifecycle(ctx, 100, 8);
 
+    const baseline = await startEmptyServer();
+    try {
+      const runId = await createRun(ctx);
+      let step = 0;
+      await measure("log-metric, 1 in flight: the tracker's share (ours − a `{}` server)", 'ms', 0.5, false, () => {
+        step += 500;
+        return oneInFlightShare(ctx, baseline.http, 'runs/log-metric', runId, metricBodies(runId, 500, step), 500);
+      });
+      const batchRun = await createRun(ctx);
+      await measure(
+        "log-batch 1,000 points, 1 in flight: the tracker's share (ours − a `{}` server)",
+        'ms',
+        BATCH_SHARE_MS,
+        false,
+        () => {
+          step += 10_000;
+          const bodies = thousandPointBodies(batchRun, 100, step);
+          return oneInFlightShare(ctx, baseline.http, 'runs/log-batch', batchRun, bodies, 100_000);
+        },
+      );
+    } finally {
+      baseline.stop();
+    }
     await measure('log-batch 1,000 points, 1 run, 1 in flight', 'points/s', 80_000, true, () =>
       logBatchOneRun(ctx, 100, 1),
     );
@@ -150,7 +237,28 @@ async function main(): Promise<void> {
     await tracker.stop();
     await rm(dir, { recursive: true, force: true });
   }
+  console.log(
+    `load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   if (printTable()) process.exitCode = 1;
+}
+
+/** With auth on: a user who is not an admin, and an API token of theirs (made with the admin's password). */
+async function benchToken(url: string): Promise<string> {
+  const admin = { authorization: `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64')}` };
+  const call = async (path: string, body: unknown) => {
+    const res = await fetch(url + path, {
+      method: 'POST',
+      headers: { ...admin, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
+    return res.json() as Promise<{ secret: string }>;
+  };
+  await call('/api/2.0/mlflow/users/create', { username: 'bench', password: 'bench-password' });
+  return (await call('/api/2.0/edgeflow/tokens/create', { name: 'bench', username: 'bench' })).secret;
 }
 
 /** Prints the table; returns whether any case failed. */
@@ -184,7 +292,23 @@ function median(values: number[]): number {
 
 function fmt(n: number): string {
   if (!Number.isFinite(n)) return String(n);
-  return n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1);
+  return n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(Math.abs(n) < 1 ? 2 : 1);
+}
+
+/** `scripts/bench/empty-json-server.mjs` in a process of its own, and a client of it. */
+async function startEmptyServer(): Promise<{ http: BenchClient; stop(): void }> {
+  const child = spawn(process.execPath, [join(ROOT, 'scripts/bench/empty-json-server.mjs')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const [line] = (await once(child.stdout!, 'data')) as [Buffer];
+  const http = new BenchClient(`http://127.0.0.1:${Number(line.toString().trim())}`);
+  return {
+    http,
+    stop() {
+      http.close();
+      child.kill();
+    },
+  };
 }
 
 main().catch((error: unknown) => {

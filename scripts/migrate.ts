@@ -6,13 +6,12 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { type Client, createClient } from '@libsql/client';
 import { trackerConfig } from '../tracker/src/config.ts';
 import { localPath, openStore } from '../tracker/src/store/libsql-store.ts';
+import { MIGRATIONS_FOLDER } from '../tracker/src/store/migrations-folder.ts';
 import { errorLine } from './lib/error-line.ts';
-
-const MIGRATIONS = fileURLToPath(new URL('../migrations', import.meta.url));
 
 /** Where `migrateDatabase` applies migrations from and to. */
 export interface MigrateOptions {
@@ -45,7 +44,7 @@ interface JournalEntry {
  * the newest the database holds (two branches that each generated one).
  */
 export async function migrateDatabase(options: MigrateOptions): Promise<MigrateResult> {
-  const folder = options.migrationsFolder ?? MIGRATIONS;
+  const folder = options.migrationsFolder ?? MIGRATIONS_FOLDER;
   const journal = readJournal(folder);
   const before = await heldBefore(options);
   const store = await openStore({ url: options.url, authToken: options.authToken, migrationsFolder: folder });

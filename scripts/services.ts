@@ -22,6 +22,8 @@ export interface LoopConfig {
    * tracker's ingest is off and the worker is not told where the tracker is; events wait in its queue).
    */
   ingestToken?: string;
+  /** The tracker to run: a built `tracker.js` (`npm run build`) under node; none: `tracker/src/main.ts` under tsx. */
+  trackerScript?: string;
 }
 
 /**
@@ -176,12 +178,12 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
   }
 }
 
-/** Starts the tracker (Node) on the embedded database and the local edge state. */
+/** Starts the tracker (Node) on the embedded database and the local edge state, from its build or its source. */
 export function startTracker(cfg: LoopConfig, opts: ServiceOptions = {}): Promise<Service> {
   return spawnService({
     ...opts,
     name: 'tracker',
-    args: ['--import', 'tsx', join(ROOT, 'tracker/src/main.ts')],
+    args: cfg.trackerScript ? [cfg.trackerScript] : ['--import', 'tsx', join(ROOT, 'tracker/src/main.ts')],
     env: {
       EDGEFLOW_TRACKER_HOST: cfg.trackerHost,
       EDGEFLOW_TRACKER_PORT: String(cfg.trackerPort),

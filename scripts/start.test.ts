@@ -188,8 +188,8 @@ describe('npm start as a process: signals, crashes, ports', () => {
 
   it.each([
     ['SIGTERM', 'right after the spawn', undefined],
-    ['SIGINT', 'once the tracker process runs', 'tracker/src/main.ts'],
-    ['SIGHUP', 'once the tracker process runs', 'tracker/src/main.ts'],
+    ['SIGINT', 'once the tracker process runs', 'dist/tracker.js'],
+    ['SIGHUP', 'once the tracker process runs', 'dist/tracker.js'],
     ['SIGTERM', 'once wrangler dev runs (the tracker is up)', 'wrangler'],
   ] as const)(
     '%s %s stops what has started and leaves nothing behind',
@@ -222,7 +222,7 @@ describe('npm start as a process: signals, crashes, ports', () => {
         body,
       });
 
-    const tracker = childOf(pid, 'tracker/src/main.ts')!;
+    const tracker = childOf(pid, 'dist/tracker.js')!;
     const trackerGroup = listProcesses().filter((p) => p.pgid === tracker.pid);
     expect(trackerGroup.length, 'the tracker and its workerd').toBeGreaterThan(1);
     process.kill(tracker.pid, 'SIGKILL');

@@ -5,8 +5,10 @@
  * A tracker or worker that crashes is started again (a few times, with growing delays) while the other
  * keeps running; the children stop by themselves if this process dies, by a SIGKILL too.
  */
-import { pathToFileURL } from 'node:url';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TrackerClient } from '../tracker/client/index.ts';
+import { buildTracker } from './build-tracker.ts';
 import {
   assertPortsFree,
   type LoopConfig,
@@ -19,6 +21,8 @@ import {
 } from './services.ts';
 import { Supervisor } from './supervisor.ts';
 import { trainAndLog } from './train.ts';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The demo model's registered name (the worker's DEFAULT_MODEL in wrangler.toml). */
 export const DEMO_MODEL = 'fraud-detector';
@@ -48,8 +52,8 @@ export interface LoopOptions extends Pick<ServiceOptions, 'running' | 'signal'> 
 export async function startLoop(cfg: LoopConfig, opts: LoopOptions = {}): Promise<Loop> {
   const log = opts.log ?? (() => {});
   const echo = opts.verbose ? log : undefined;
-  // One after the other: both open the simulators' SQLite files under the state folder, and two
-  // workerd processes creating them at once can fail with SQLITE_BUSY.
+  // One after the other: both open the simulators' SQLite files under the state folder (the tracker at its
+  // first call on its local edge), and two workerd processes creating them at once can fail with SQLITE_BUSY.
   const serviceOpts = { log: echo, running: opts.running, signal: opts.signal };
   const tracker = await startTracker(cfg, serviceOpts);
   let worker: Service;
@@ -106,7 +110,9 @@ async function demoSample(trackerUrl: string, client: TrackerClient): Promise<nu
   if (!live?.run_id) throw new Error(`${DEMO_MODEL} has no production version with a source run`);
   const run = await client.getRun(live.run_id);
   const prefix = run.info.artifact_uri.replace(/^mlflow-artifacts:\//, '');
-  const res = await fetch(`${trackerUrl}/api/2.0/mlflow-artifacts/artifacts/${prefix}/model/signature.json`);
+  const res = await fetch(`${trackerUrl}/api/2.0/mlflow-artifacts/artifacts/${prefix}/model/signature.json`, {
+    headers: client.authHeaders,
+  });
   if (!res.ok) throw new Error(`could not read the live version's signature.json (${res.status})`);
   const signature = (await res.json()) as { sample: number[] };
   return signature.sample.map((x) => Math.round(x * 1e4) / 1e4);
@@ -141,9 +147,13 @@ async function main(): Promise<void> {
   }
   try {
     const t0 = performance.now();
+    const log = (line: string) => console.log(line);
     const cfg = loopConfig();
     await assertPortsFree(cfg);
-    const log = (line: string) => console.log(line);
+    // The tracker runs as plain JavaScript, its dashboard built in: it answers in a fraction of a second.
+    const build = await buildTracker(join(ROOT, 'dist'));
+    log(`built the tracker into dist/ in ${build.ms} ms`);
+    cfg.trackerScript = build.script;
     const verbose = process.env.EDGEFLOW_VERBOSE === '1';
     const loop = await startLoop(cfg, { log, verbose, ...supervisor.options });
     const seconds = ((performance.now() - t0) / 1000).toFixed(1);

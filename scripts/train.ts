@@ -14,6 +14,7 @@ import type { Signature } from '../contracts/index.ts';
 import { modelNameProblem, PRODUCTION_ALIAS } from '../contracts/index.ts';
 import { fitLogger } from '../tracker/client/fit-logger.ts';
 import { type LoggedDatasetInput, TrackerClient } from '../tracker/client/index.ts';
+import { TEST_METRIC_PREFIX } from '../tracker/src/monitoring/validation-metrics.ts';
 import type { Task } from './lib/column-types.ts';
 import { parseCsv } from './lib/csv.ts';
 import { csvDatasetInput } from './lib/dataset-lineage.ts';
@@ -67,12 +68,6 @@ export interface TrainAndLogResult {
   signature: Signature;
   files: ModelFiles;
 }
-
-/**
- * Prefix of the held-out test metrics in the run (`test_accuracy`, …, `test_roc_auc`), so they do not
- * collide with the per-epoch training `accuracy`/`loss` history.
- */
-export const TEST_METRIC_PREFIX = 'test_';
 
 /** Artifact folder of the model files inside a run. */
 export const MODEL_ARTIFACT_DIR = 'model';

@@ -12,6 +12,8 @@ export interface BenchContext {
 export interface Sample {
   value: number;
   error?: string;
+  /** What the value was computed from, printed with it. */
+  detail?: string;
 }
 
 const T0 = 1_700_000_000_000;
@@ -236,4 +238,70 @@ export async function searchOnce(
   if (r.status !== 200) return { value: ms, error: `runs/search ${r.status}: ${JSON.stringify(r.body).slice(0, 200)}` };
   const n = (r.body.runs ?? []).length;
   return { value: ms, error: n < expectRuns ? `runs/search returned ${n} runs, expected ${expectRuns}` : undefined };
+}
+
+/**
+ * The tracker's share of one request at one in flight, as a training script makes them: the median
+ * latency of `bodies` posted one after the other to the tracker, minus the median of the same bodies
+ * posted the same way to a server that answers `{}` at once (`baseline`), in alternating blocks of 50 so
+ * that both see the same load. Checks that every point was stored. ms.
+ */
+export async function oneInFlightShare(
+  ctx: BenchContext,
+  baseline: BenchClient,
+  path: 'runs/log-metric' | 'runs/log-batch',
+  runId: string,
+  bodies: string[],
+  points: number,
+): Promise<Sample> {
+  const before = await countPoints(ctx, [runId]);
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  let failure: string | undefined;
+  for (let start = 0; start < bodies.length; start += 50) {
+    const block = bodies.slice(start, start + 50);
+    for (const body of block) {
+      const t = performance.now();
+      await baseline.post(path, body);
+      theirs.push(performance.now() - t);
+    }
+    for (const body of block) {
+      const t = performance.now();
+      const r = await ctx.http.post(path, body);
+      ours.push(performance.now() - t);
+      if (r.status !== 200) failure ??= `${path} ${r.status}: ${JSON.stringify(r.body).slice(0, 200)}`;
+    }
+  }
+  const lost = points - ((await countPoints(ctx, [runId])) - before);
+  const a = medianOf(ours);
+  const b = medianOf(theirs);
+  return {
+    value: a - b,
+    error: failure ?? (lost ? `${lost} points lost` : undefined),
+    detail: `${a.toFixed(3)} − ${b.toFixed(3)}`,
+  };
+}
+
+/** `count` single log-metric bodies for one run, one key, consecutive steps from `firstStep`. */
+export function metricBodies(runId: string, count: number, firstStep: number): string[] {
+  return Array.from({ length: count }, (_, i) =>
+    JSON.stringify({
+      run_id: runId,
+      key: 'loss',
+      value: 1 / (firstStep + i + 1),
+      timestamp: T0 + i,
+      step: firstStep + i,
+    }),
+  );
+}
+
+/** `count` log-batch bodies of 1,000 points (10 keys) for one run, consecutive steps from `firstStep`. */
+export function thousandPointBodies(runId: string, count: number, firstStep: number): string[] {
+  return batchBodies(runId, count, 1000, 10, firstStep);
+}
+
+function medianOf(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }

@@ -14,8 +14,11 @@ export class BenchClient {
   readonly #agent: Agent;
   readonly #host: string;
   readonly #port: number;
+  readonly #headers: Record<string, string>;
 
-  constructor(baseUrl: string, maxSockets = 64) {
+  /** `headers` go with every request (the tracker's `Authorization` when its auth is on). */
+  constructor(baseUrl: string, maxSockets = 64, headers: Record<string, string> = {}) {
+    this.#headers = headers;
     const url = new URL(baseUrl);
     this.#host = url.hostname;
     this.#port = Number(url.port);
@@ -59,6 +62,7 @@ export class BenchClient {
           path,
           agent: this.#agent,
           headers: {
+            ...this.#headers,
             ...extra,
             ...(body === undefined
               ? {}

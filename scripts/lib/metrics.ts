@@ -1,3 +1,7 @@
+import { checkLengths } from '../../tracker/src/monitoring/check-lengths.ts';
+import { accuracy, f1, precision, recall } from '../../tracker/src/monitoring/confusion.ts';
+import { rocAuc } from '../../tracker/src/monitoring/roc-auc.ts';
+
 /** The binary classification metrics the tracker logs for a test set. */
 export interface BinaryMetrics {
   accuracy: number;
@@ -5,82 +9,6 @@ export interface BinaryMetrics {
   recall: number;
   f1: number;
   roc_auc: number;
-}
-
-function checkLengths(a: ArrayLike<number>, b: ArrayLike<number>): void {
-  if (a.length !== b.length) throw new RangeError(`length mismatch: ${a.length} vs ${b.length}`);
-  if (a.length === 0) throw new RangeError('metrics need at least one sample');
-}
-
-/** Counts of a binary confusion matrix (positive class = 1). */
-export function confusion(yTrue: ArrayLike<number>, yPred: ArrayLike<number>) {
-  checkLengths(yTrue, yPred);
-  let tp = 0;
-  let fp = 0;
-  let tn = 0;
-  let fn = 0;
-  for (let i = 0; i < yTrue.length; i++) {
-    const t = yTrue[i] === 1;
-    const p = yPred[i] === 1;
-    if (t && p) tp++;
-    else if (!t && p) fp++;
-    else if (t) fn++;
-    else tn++;
-  }
-  return { tp, fp, tn, fn };
-}
-
-/** Fraction of predictions equal to the truth. */
-export function accuracy(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {
-  checkLengths(yTrue, yPred);
-  let hits = 0;
-  for (let i = 0; i < yTrue.length; i++) if (yTrue[i] === yPred[i]) hits++;
-  return hits / yTrue.length;
-}
-
-/** tp / (tp + fp); 0 when nothing is predicted positive (sklearn's `zero_division` default result). */
-export function precision(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {
-  const { tp, fp } = confusion(yTrue, yPred);
-  return tp + fp === 0 ? 0 : tp / (tp + fp);
-}
-
-/** tp / (tp + fn); 0 when there are no positives. */
-export function recall(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {
-  const { tp, fn } = confusion(yTrue, yPred);
-  return tp + fn === 0 ? 0 : tp / (tp + fn);
-}
-
-/** Harmonic mean of precision and recall, 2tp / (2tp + fp + fn); 0 when undefined. */
-export function f1(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {
-  const { tp, fp, fn } = confusion(yTrue, yPred);
-  return tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn);
-}
-
-/**
- * Area under the ROC curve from scores, by ranks (Mann–Whitney U): tied scores share their mean
- * rank, so a tie between a positive and a negative counts one half. Throws when only one class is present.
- */
-export function rocAuc(yTrue: ArrayLike<number>, scores: ArrayLike<number>): number {
-  checkLengths(yTrue, scores);
-  const n = yTrue.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a]! - scores[b]!);
-  let nPos = 0;
-  let positiveRankSum = 0;
-  for (let i = 0; i < n; ) {
-    let j = i;
-    while (j + 1 < n && scores[order[j + 1]!] === scores[order[i]!]) j++;
-    const meanRank = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) {
-      if (yTrue[order[k]!] === 1) {
-        nPos++;
-        positiveRankSum += meanRank;
-      }
-    }
-    i = j + 1;
-  }
-  const nNeg = n - nPos;
-  if (nPos === 0 || nNeg === 0) throw new RangeError('ROC AUC needs both classes in yTrue');
-  return (positiveRankSum - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
 }
 
 /** Mean binary cross-entropy of probabilities, clipped to [eps, 1 - eps] like Keras (eps = 1e-7). */

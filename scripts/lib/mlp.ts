@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { binaryCrossEntropy, categoricalCrossEntropy, meanSquaredError, multiclassRocAuc, rocAuc } from './metrics.ts';
+import { rocAuc } from '../../tracker/src/monitoring/roc-auc.ts';
+import { binaryCrossEntropy, categoricalCrossEntropy, meanSquaredError, multiclassRocAuc } from './metrics.ts';
 import { createRng, permutation } from './random.ts';
 
 /** What a network predicts: a class of two (one sigmoid unit), one of several (softmax), or a number. */

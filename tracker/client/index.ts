@@ -1,3 +1,4 @@
+export { authorizationHeader, type Credentials, credentialsFromEnv } from './credentials.ts';
 export { type EpochCallback, fitLogger } from './fit-logger.ts';
 export { MetricLogger, type MetricLoggerOptions } from './metric-logger.ts';
 export type {

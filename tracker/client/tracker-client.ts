@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { ACTOR_HEADER, encodeActorHeader } from '../../contracts/actor.ts';
 import { EDGE_TAG, EDGE_TAG_ON } from '../../contracts/naming.ts';
+import { authorizationHeader, type Credentials, credentialsFromEnv } from './credentials.ts';
 import { MetricLogger, type MetricLoggerOptions } from './metric-logger.ts';
 import {
   Deployment,
@@ -32,8 +33,13 @@ export interface TrackerClientOptions {
   baseUrl?: string;
   /** The fetch to use (default: the global one). */
   fetch?: typeof fetch;
-  /** Who acts, recorded with promotions and rollbacks (default: `EDGEFLOW_ACTOR`, else `USER`). */
+  /**
+   * Who acts, recorded with promotions and rollbacks while the tracker's auth is off (default:
+   * `EDGEFLOW_ACTOR`, else `USER`); with auth on the tracker records the authenticated user.
+   */
   actor?: string;
+  /** How to authenticate (default: the environment's, see `credentialsFromEnv`). */
+  credentials?: Credentials;
 }
 
 type Query = Record<string, string | string[]>;
@@ -65,12 +71,15 @@ export class TrackerClient {
   readonly #fetch: typeof fetch;
   readonly #artifactRoots = new Map<string, string>();
   readonly #actor: string | undefined;
+  /** The `Authorization` header every request carries (empty without credentials). */
+  readonly authHeaders: Readonly<Record<string, string>>;
 
   constructor(options: TrackerClientOptions = {}) {
     const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
     this.baseUrl = options.baseUrl?.replace(/\/+$/, '') ?? trackingUri(env);
     this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.#actor = options.actor ?? env?.EDGEFLOW_ACTOR ?? env?.USER;
+    this.authHeaders = authorizationHeader(options.credentials ?? credentialsFromEnv(env));
   }
 
   // --- experiments and runs -------------------------------------------------------------------
@@ -535,6 +544,7 @@ export class TrackerClient {
         body: opts.body,
         headers: {
           accept: 'application/json',
+          ...this.authHeaders,
           ...(this.#actor ? { [ACTOR_HEADER]: encodeActorHeader(this.#actor) } : {}),
           ...opts.headers,
         },

@@ -1,3 +1,4 @@
+import type { AuthSettings } from './auth/auth-state.ts';
 import type { BodyLimits } from './config.ts';
 import type { Edge } from './edge/edge.ts';
 import type { AllowedHost } from './http/allowed-hosts.ts';
@@ -16,4 +17,6 @@ export interface AppDeps {
   ingest?: { token?: string; retentionDays?: number; referenceEvents?: number; now?: () => number };
   /** The host names requests may name (`LOOPBACK_HOSTS` when absent). */
   allowedHosts?: readonly AllowedHost[];
+  /** Authentication (absent: off, every request the local admin). */
+  auth?: AuthSettings;
 }

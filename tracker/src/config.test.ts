@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_BODY_LIMITS, trackerConfig, trackerHost, urlHost } from './config.ts';
+import { authConfig, DEFAULT_BODY_LIMITS, trackerConfig, trackerHost, urlHost } from './config.ts';
 import { LOOPBACK_HOSTS } from './http/allowed-hosts.ts';
 
 describe('trackerConfig', () => {
@@ -13,6 +13,7 @@ describe('trackerConfig', () => {
       dbAuthToken: undefined,
       limits: { maxJsonBytes: 4 * 1024 ** 2, maxArtifactBytes: 5 * 1024 ** 3 },
       ingest: { token: undefined, retentionDays: 30, referenceEvents: 1000 },
+      auth: authConfig({}),
     });
     expect(trackerConfig({}).limits).toEqual(DEFAULT_BODY_LIMITS);
   });
@@ -97,15 +98,58 @@ describe('trackerHost', () => {
       '127.1',
     ]) {
       expect(() => trackerHost({ EDGEFLOW_TRACKER_HOST: host }), host).toThrow(
-        `EDGEFLOW_TRACKER_HOST=${host} would let other machines reach the tracker, which has no authentication yet: keep it on loopback (127.0.0.1) behind a reverse proxy on the same host that does TLS and authentication, and list the public host name in EDGEFLOW_ALLOWED_HOSTS`,
+        `EDGEFLOW_TRACKER_HOST=${host} would let other machines reach the tracker while auth is off (every request acts as the local admin): set EDGEFLOW_AUTH=on, or keep it on loopback (127.0.0.1) behind a reverse proxy on the same host that does TLS and authentication, and list the public host name in EDGEFLOW_ALLOWED_HOSTS`,
       );
     }
     expect(() => trackerConfig({ EDGEFLOW_TRACKER_HOST: '0.0.0.0' })).toThrow(/^EDGEFLOW_TRACKER_HOST=0\.0\.0\.0 /);
+  });
+
+  it('binds beyond loopback once auth is on', () => {
+    expect(trackerHost({ EDGEFLOW_TRACKER_HOST: '0.0.0.0', EDGEFLOW_AUTH: 'on' })).toBe('0.0.0.0');
+    expect(trackerHost({ EDGEFLOW_TRACKER_HOST: '[::]', EDGEFLOW_AUTH: ' ON ' })).toBe('::');
+    expect(() => trackerHost({ EDGEFLOW_TRACKER_HOST: '0.0.0.0', EDGEFLOW_AUTH: 'off' })).toThrow(/while auth is off/);
   });
 
   it('urlHost brackets an IPv6 address, as a URL names it', () => {
     expect(urlHost('::1')).toBe('[::1]');
     expect(urlHost('127.0.0.1')).toBe('127.0.0.1');
     expect(urlHost('localhost')).toBe('localhost');
+  });
+});
+
+describe('authConfig', () => {
+  it('is off by default, READ as MLflow’s default permission, 5000 requests a second per token, no admin password', () => {
+    expect(authConfig({})).toEqual({
+      enabled: false,
+      defaultPermission: 'READ',
+      tokenRatePerSecond: 5000,
+      trustProxy: false,
+      admin: { username: 'admin', password: undefined },
+    });
+    expect(
+      authConfig({
+        EDGEFLOW_AUTH: 'on',
+        EDGEFLOW_DEFAULT_PERMISSION: 'NO_PERMISSIONS',
+        EDGEFLOW_TOKEN_RATE_LIMIT: '50',
+        EDGEFLOW_TRUST_PROXY: 'on',
+        EDGEFLOW_ADMIN_USERNAME: 'root',
+        EDGEFLOW_ADMIN_PASSWORD: 'long-enough',
+      }),
+    ).toEqual({
+      enabled: true,
+      defaultPermission: 'NO_PERMISSIONS',
+      tokenRatePerSecond: 50,
+      trustProxy: true,
+      admin: { username: 'root', password: 'long-enough' },
+    });
+  });
+
+  it('refuses values that are not one, naming the variable', () => {
+    expect(() => authConfig({ EDGEFLOW_AUTH: 'yes' })).toThrow(/^EDGEFLOW_AUTH must be "on" or "off"/);
+    expect(() => authConfig({ EDGEFLOW_DEFAULT_PERMISSION: 'ALL' })).toThrow(/^EDGEFLOW_DEFAULT_PERMISSION must be/);
+    expect(() => authConfig({ EDGEFLOW_TOKEN_RATE_LIMIT: '0' })).toThrow(/^EDGEFLOW_TOKEN_RATE_LIMIT must be/);
+    expect(() => authConfig({ EDGEFLOW_ADMIN_PASSWORD: 'short' })).toThrow(
+      /^EDGEFLOW_ADMIN_PASSWORD must be at least 8/,
+    );
   });
 });

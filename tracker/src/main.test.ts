@@ -96,6 +96,9 @@ describe('tracker process (main.ts)', () => {
     main.child.kill('SIGTERM');
     expect(await main.exited).toBe(0);
     expect(main.output()).toContain('SIGTERM, shutting down');
+    expect(main.output()).toContain(
+      'auth off: every request acts as the local admin "local" — allowed only while bound to loopback',
+    );
     expect(existsSync(join(dir, 'data', 'tracker.db'))).toBe(true);
     const store = await openStore({ url: `file:${join(dir, 'data', 'tracker.db')}` });
     try {
@@ -144,7 +147,7 @@ describe('tracker process (main.ts)', () => {
       expect(lines, main.output()).toHaveLength(1);
       expect(lines[0]).toMatch(
         new RegExp(
-          `^edgeflow tracker failed to start: EDGEFLOW_TRACKER_HOST=${host.replaceAll('.', '\\.')} .*no authentication`,
+          `^edgeflow tracker failed to start: EDGEFLOW_TRACKER_HOST=${host.replaceAll('.', '\\.')} .*while auth is off.*set EDGEFLOW_AUTH=on`,
         ),
       );
       expect(lines[0]).toContain('keep it on loopback (127.0.0.1) behind a reverse proxy on the same host');

@@ -1,6 +1,7 @@
 import { serve } from '@hono/node-server';
 import { mountDashboard } from '../ui/mount.ts';
 import { createApp } from './app.ts';
+import { bootstrapAdmin } from './auth/bootstrap-admin.ts';
 import { trackerConfig, urlHost } from './config.ts';
 import { reconcileFlips } from './deploy/flip-intent.ts';
 import { openEdge } from './edge/open-edge.ts';
@@ -22,12 +23,6 @@ async function main(): Promise<void> {
     await store.close();
     throw error;
   });
-  // wrangler and miniflare (the local edge) install SIGINT/SIGTERM handlers that exit at once, before
-  // the database is closed. Ours replace them: closing the edge disposes miniflare the proper way.
-  for (const signal of SIGNALS) {
-    process.removeAllListeners(signal);
-    process.on(signal, onSignal);
-  }
   const closeAll = (code: number) => {
     void Promise.allSettled([edge.close(), store.close()]).then(() => process.exit(code));
   };
@@ -38,17 +33,20 @@ async function main(): Promise<void> {
 
   // A flip a crash interrupted is finished or given up before anything else reads the pointer.
   await reconcileFlips(edge, store, (line) => console.log(line));
+  const bootstrap = await bootstrapAdmin(store.auth, config.auth, Date.now());
   const app = createApp({
     store,
     edge,
     limits: config.limits,
     ingest: config.ingest,
     allowedHosts: config.allowedHosts,
+    auth: { ...config.auth, setupToken: bootstrap.setupToken },
   });
   mountDashboard(app);
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
     console.log(`edgeflow tracker listening on http://${urlHost(info.address)}:${info.port}`);
     console.log(`  database ${config.dbUrl.replace(/\?.*$/, '')}; edge ${edge.describe}`);
+    for (const line of bootstrap.lines) console.log(line);
   });
   server.once('error', (error: NodeJS.ErrnoException) => {
     console.error(

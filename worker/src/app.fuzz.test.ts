@@ -354,6 +354,25 @@ describe('fuzz: every worker route', () => {
       },
     );
 
+  const labelArb = fc.record(
+    {
+      prediction_id: fc.oneof(fc.uuid(), fc.constantFrom(...TRICK_STRINGS), hostileScalar),
+      label: fc.oneof(fc.constantFrom(0, 1, 2, 'fraud', 1e308, -0), hostileScalar, hostileValue(fc.string())),
+    },
+    { requiredKeys: [] },
+  );
+  /** A feedback body: one label, a batch (past the limit too), something else, or raw text. */
+  const feedbackBody: fc.Arbitrary<NonNullable<Case['body']>> = fc.oneof(
+    { weight: 4, arbitrary: labelArb.map((json) => ({ json })) },
+    { weight: 4, arbitrary: fc.array(labelArb, { maxLength: 5 }).map((labels) => ({ json: { labels } })) },
+    { weight: 1, arbitrary: fc.constant({ json: { labels: Array(1001).fill({ prediction_id: 'p', label: 1 }) } }) },
+    {
+      weight: 2,
+      arbitrary: hostileValue(fc.constantFrom('labels', 'prediction_id', 'label', '')).map((json) => ({ json })),
+    },
+    { weight: 1, arbitrary: fc.constantFrom(...RAW_BODIES).map((raw) => ({ raw })) },
+  );
+
   const HEADER_STRINGS = [...TRICK_STRINGS, 'x'.repeat(8000)].map(headerSafe);
   const oddHeaders = fc.record(
     {
@@ -503,6 +522,10 @@ describe('fuzz: every worker route', () => {
             vars,
           })),
         ),
+    'POST /feedback': () =>
+      fc
+        .record({ method: method('POST'), headers, vars, body: feedbackBody })
+        .map((req) => ({ ...req, path: '/feedback' })),
     'GET /v1/models/:name': () =>
       fc.record({ method: method('GET'), headers, vars, name: nameSegment }).map(({ method, headers, vars, name }) => ({
         method,

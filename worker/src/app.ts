@@ -4,6 +4,7 @@ import type { EdgeError } from '../../contracts/index.ts';
 import { corsFromEnv } from './cors-from-env.ts';
 import { docsPage } from './docs-page.ts';
 import { EdgeHttpError } from './edge-error.ts';
+import { handleFeedback } from './feedback-handler.ts';
 import { handleHealth, handleHealthDetails } from './health-handler.ts';
 import { handleMetrics } from './metrics-handler.ts';
 import { handleModelInfo } from './model-info-handler.ts';
@@ -21,7 +22,7 @@ export interface AppOptions {
 
 /**
  * The edge worker: `POST /predict` (DEFAULT_MODEL), `POST /v1/models/:name/predict`,
- * `POST /v1/models/:name/versions/:version/predict`, `GET /v1/models/:name`, `GET /health`,
+ * `POST /v1/models/:name/versions/:version/predict`, `POST /feedback`, `GET /v1/models/:name`, `GET /health`,
  * `GET /health/details`, `GET /metrics`, `GET /openapi.json`, `GET /docs`, `GET /ping`, serving the models of
  * `registry`. CORS from `CORS_ORIGINS`. `/ping`, `/health`, `/openapi.json` and `/docs` are public; every other
  * route, and any unknown path, first refuses a declared body over `MAX_BODY_BYTES`, then needs an API key when
@@ -48,6 +49,7 @@ export function createApp(registry: ModelRegistry, options: AppOptions = {}): Ho
   app.get('/health/details', (c) => handleHealthDetails(c, registry));
   app.get('/metrics', (c) => handleMetrics(c, registry));
   app.post('/predict', (c) => handlePredict(c, registry, c.env.DEFAULT_MODEL));
+  app.post('/feedback', (c) => handleFeedback(c));
   app.get('/v1/models/:name', (c) => handleModelInfo(c, registry));
   app.post('/v1/models/:name/predict', (c) => handlePredict(c, registry, c.req.param('name')));
   app.post('/v1/models/:name/versions/:version/predict', (c) =>

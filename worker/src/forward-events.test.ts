@@ -1,11 +1,17 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import type { PredictionEvent } from '../../contracts/index.ts';
-import { FIRST_RETRY_DELAY_S, LOG_BATCH_PATH, MAX_RETRY_DELAY_S, retryDelaySeconds } from './forward-events.ts';
+import type { FeedbackMessage, PredictionEvent } from '../../contracts/index.ts';
+import {
+  FEEDBACK_PATH,
+  FIRST_RETRY_DELAY_S,
+  LOG_BATCH_PATH,
+  MAX_RETRY_DELAY_S,
+  retryDelaySeconds,
+} from './forward-events.ts';
 import worker from './index.ts';
 import { recordedRequests } from './testing/recorded.ts';
-import { RECORDING_TRACKER_HOST } from './testing/recording-tracker.ts';
+import { RECORDING_TRACKER_HOST, UNKNOWN_ID_PREFIX } from './testing/recording-tracker.ts';
 
 const event = (id: string): PredictionEvent => ({
   prediction_id: id,
@@ -17,6 +23,13 @@ const event = (id: string): PredictionEvent => ({
   output: { prediction: 1, probability: 0.9, label: 'fraud' },
   latency_ms: 1.25,
   status: 200,
+});
+
+const label = (id: string, value: number | string = 1): FeedbackMessage => ({
+  kind: 'feedback',
+  prediction_id: id,
+  label: value,
+  time: 1_700_000_000_500,
 });
 
 async function consume(bodies: unknown[], vars: Record<string, string> = {}, attempts = 1) {
@@ -63,6 +76,53 @@ describe('the events queue consumer', () => {
     expect(result.ackAll).toBe(true);
     const posted = (await recordedRequests()).find((r) => r.body.includes(id))!;
     expect(JSON.parse(posted.body).events).toHaveLength(1);
+  });
+
+  it('acknowledges a message that is neither an event nor a label, a malformed label too', async () => {
+    const result = await consume([{ kind: 'feedback', prediction_id: 'x' }, label(crypto.randomUUID())]);
+    expect(result.explicitAcks).toEqual(['m0']);
+    expect(result.ackAll).toBe(true);
+  });
+
+  it('posts the events of a mixed batch first, then its labels (with their time, without kind), and acknowledges it', async () => {
+    const id = crypto.randomUUID();
+    const result = await consume([label(id, 'fraud'), event(id), label(`${id}-b`, 0)]);
+    expect(result).toMatchObject({ ackAll: true, retryBatch: { retry: false }, retryMessages: [] });
+    const posted = (await recordedRequests()).filter((r) => r.body.includes(id));
+    expect(posted.map((r) => r.path)).toEqual([LOG_BATCH_PATH, FEEDBACK_PATH]);
+    expect(posted[1]!.headers.authorization).toBe('Bearer test-ingest-token');
+    expect(JSON.parse(posted[1]!.body)).toEqual({
+      labels: [
+        { prediction_id: id, label: 'fraud', time: 1_700_000_000_500 },
+        { prediction_id: `${id}-b`, label: 0, time: 1_700_000_000_500 },
+      ],
+    });
+  });
+
+  it('retries alone the labels the tracker refuses by id (their events may be on the way) and stores the rest', async () => {
+    const id = crypto.randomUUID();
+    const unknown = `${UNKNOWN_ID_PREFIX}${id}`;
+    const result = await consume([event(id), label(unknown), label(id), label(`${unknown}-2`)], {}, 3);
+    expect(result.ackAll).toBe(false);
+    expect(result.retryBatch.retry).toBe(false);
+    expect(result.retryMessages).toEqual([{ msgId: 'm1' }, { msgId: 'm3' }]);
+    expect(result.explicitAcks.sort()).toEqual(['m0', 'm2']);
+    const labels = (await recordedRequests())
+      .filter((r) => r.path === FEEDBACK_PATH && r.body.includes(id))
+      .map((r) => JSON.parse(r.body).labels.map((l: { prediction_id: string }) => l.prediction_id));
+    expect(labels).toEqual([[id]]);
+  });
+
+  it('retries the labels but not the stored events when the tracker takes events and fails on labels', async () => {
+    const url = `http://${RECORDING_TRACKER_HOST}/status/500/`;
+    const id = crypto.randomUUID();
+    // the stand-in answers 500 to both posts here: the events fail, so the whole batch is retried
+    const both = await consume([event(id), label(id)], { TRACKER_URL: url });
+    expect(both).toMatchObject({ ackAll: false, retryBatch: { retry: true } });
+    const labelsOnly = await consume([label(id), label(`${id}-b`)], { TRACKER_URL: url }, 2);
+    expect(labelsOnly.retryBatch.retry).toBe(false);
+    expect(labelsOnly.retryMessages).toEqual([{ msgId: 'm0' }, { msgId: 'm1' }]);
+    expect((await lastPosted(`/status/500${FEEDBACK_PATH}`))?.body).toContain(`${id}-b`);
   });
 
   it('doubles the delay each attempt up to a cap', () => {

@@ -24,6 +24,7 @@ const loads = new Map<string, number>();
 const loadFailures = new Map<string, number>();
 const loadSeconds = new Map<string, number>();
 const events = new Map<string, number>();
+const feedback = new Map<string, number>();
 
 const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 const bump = (map: Map<string, number>, key: string, by = 1) => map.set(key, (map.get(key) ?? 0) + by);
@@ -54,6 +55,11 @@ export function recordShadow(model: string, version: string, outcome: 'ok' | 'er
 /** Counts prediction events handed to the queue (`sent`) or lost because the send threw (`failed`). */
 export function recordEventSend(outcome: 'sent' | 'failed', count: number): void {
   bump(events, `outcome="${outcome}"`, count);
+}
+
+/** Counts labels of `POST /feedback` handed to the queue (`queued`) or refused by it (`failed`, answered 503). */
+export function recordFeedback(outcome: 'queued' | 'failed', count: number): void {
+  bump(feedback, `outcome="${outcome}"`, count);
 }
 
 /** Counts one model version load attempt, whether it failed, and how long it took. */
@@ -99,6 +105,11 @@ export function renderMetrics(gauges: Record<string, { help: string; rows: Gauge
     'edgeflow_prediction_events_total',
     'Prediction events sent to the events queue, or failed to send (the answer was given either way).',
     events,
+  );
+  counter(
+    'edgeflow_feedback_labels_total',
+    'Labels of POST /feedback put on the events queue, or refused by it (answered 503).',
+    feedback,
   );
   counter('edgeflow_model_loads_total', 'Model version loads attempted in this isolate.', loads);
   counter('edgeflow_model_load_failures_total', 'Model version loads that failed (never served).', loadFailures);

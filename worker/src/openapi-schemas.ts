@@ -44,6 +44,9 @@ export const ModelInfoSchema = z.object({
   signature: Signature,
 });
 
+/** The answer of `POST /feedback` (see `FeedbackAccepted`). */
+export const FeedbackAcceptedSchema = z.object({ accepted: z.number(), queued: z.number() });
+
 /** The body of `GET /health` (public). */
 export const PublicHealthSchema = z.object({ status: z.enum(['ok', 'degraded', 'unavailable']) });
 

@@ -26,6 +26,7 @@ describe('GET /openapi.json', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual(
       [
+        '/feedback',
         '/health',
         '/health/details',
         '/metrics',

@@ -1,7 +1,8 @@
 import * as z from 'zod/mini';
-import { EdgeError, MAX_MODEL_NAME_LENGTH, VERSION_PATTERN } from '../../contracts/index.ts';
+import { EdgeError, FeedbackRequest, MAX_MODEL_NAME_LENGTH, VERSION_PATTERN } from '../../contracts/index.ts';
 import {
   BatchPredictionSchema,
+  FeedbackAcceptedSchema,
   HealthSchema,
   ModelInfoSchema,
   Prediction,
@@ -100,6 +101,18 @@ export function openApiDocument(): Json {
         clientKey,
       ]),
       '/v1/models/{name}/versions/{version}/predict': predict('Predict with a pinned version', [name, version]),
+      '/feedback': {
+        post: {
+          summary: 'Labels (ground truth) of earlier predictions, by prediction_id, queued for the tracker',
+          ...keyed,
+          requestBody: { required: true, content: { 'application/json': { schema: ref('FeedbackRequest') } } },
+          responses: {
+            202: jsonBody('FeedbackAccepted', 'the labels of recorded predictions are on the events queue'),
+            ...errors(400, 401, 413, 429),
+            503: jsonBody('EdgeError', 'queue_unavailable: the queue refused the labels; send them again'),
+          },
+        },
+      },
       '/v1/models/{name}': {
         get: {
           summary: 'The live version, canary, shadow and signature of a model',
@@ -156,6 +169,8 @@ export function openApiDocument(): Json {
         ModelInfo: schema(ModelInfoSchema),
         PublicHealth: schema(PublicHealthSchema),
         Health: schema(HealthSchema),
+        FeedbackRequest: schema(FeedbackRequest),
+        FeedbackAccepted: schema(FeedbackAcceptedSchema),
         EdgeError: schema(EdgeError),
       },
       securitySchemes: {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Prediction } from '../../contracts/index.ts';
 import { PREDICTION_ID_HEADER } from './predict-handler.ts';
 import { sampleRate } from './prediction-events.ts';
-import { eventsArrived, recordedRequests, wasPosted } from './testing/recorded.ts';
+import { eventsArrived, recordedEvents, wasPosted } from './testing/recorded.ts';
 import { putPointer, seedVersion, uniqueModel } from './testing/seed-version.ts';
 import { json, send, sendWith } from './testing/send.ts';
 
@@ -86,9 +86,7 @@ describe('prediction events', () => {
     const marker = await sendWith({}, `/v1/models/${model}/predict`, json({ features }));
     const { prediction_id } = (await marker.json()) as Prediction;
     await eventsArrived([prediction_id]);
-    const events = (await recordedRequests()).flatMap(
-      (r) => JSON.parse(r.body).events as Array<{ model: string; status: number }>,
-    );
+    const events = await recordedEvents();
     const failed = events.filter((e) => e.model === model && e.status === 400);
     expect(failed).toHaveLength(1);
     expect(failed[0]).toMatchObject({ version: '1', arm: 'live', inputs: [] });
@@ -105,11 +103,7 @@ describe('prediction events', () => {
     const res = await sendWith({}, `/v1/models/${model}/predict`, json({ features }));
     const { prediction_id } = (await res.json()) as Prediction;
     await eventsArrived([prediction_id]);
-    const shadows = (await recordedRequests())
-      .flatMap(
-        (r) => JSON.parse(r.body).events as Array<{ model: string; arm: string; version: string; inputs: number[] }>,
-      )
-      .filter((e) => e.model === model && e.arm === 'shadow');
+    const shadows = (await recordedEvents()).filter((e) => e.model === model && e.arm === 'shadow');
     expect(shadows.length).toBeGreaterThanOrEqual(1);
     expect(shadows[0]).toMatchObject({ version: '2', inputs: features, status: 200 });
   });

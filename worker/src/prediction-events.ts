@@ -4,7 +4,7 @@ import { recordEventSend } from './metrics.ts';
 import type { PredictionResult } from './shape-output.ts';
 
 /** Most messages one `Queue.sendBatch` takes, and (with room to spare) most bytes. */
-const SEND_BATCH = 100;
+export const SEND_BATCH = 100;
 const SEND_BATCH_BYTES = 240_000;
 /** An upper bound of an event's JSON size: its fields, plus one number's longest text per input. */
 const eventBytes = (inputs: number) => 1024 + 25 * inputs;
@@ -15,6 +15,18 @@ export function sampleRate(env: { MONITOR_SAMPLE_RATE?: string }): number {
   const rate = Number(text);
   if (text === undefined || text.trim() === '' || Number.isNaN(rate)) return 1;
   return Math.min(1, Math.max(0, rate));
+}
+
+/**
+ * Whether the prediction with `id` is recorded at sample rate `rate`: decided by the id itself (its first 32 bits
+ * as a share of 2³², uniform for the random ids predict gives), so that `POST /feedback` knows which labels
+ * have an event to join without keeping any state.
+ */
+export function isSampled(id: string, rate: number): boolean {
+  if (rate >= 1) return true;
+  if (rate <= 0) return false;
+  const head = Number.parseInt(id.slice(0, 8), 16);
+  return Number.isNaN(head) || head / 2 ** 32 < rate;
 }
 
 /** What one answered request (or one shadow run) was, for its events. */
@@ -45,7 +57,7 @@ export async function sendEvents(queue: Queue, rate: number, answered: Answered)
   try {
     const rows = answered.body !== undefined && answered.spec ? rawRows(answered.body, answered.spec) : undefined;
     for (let i = 0; i < answered.ids.length; i++) {
-      if (rate < 1 && Math.random() >= rate) continue;
+      if (!isSampled(answered.ids[i]!, rate)) continue;
       const result = answered.results?.[i];
       events.push({
         body: {

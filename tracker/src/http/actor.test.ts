@@ -1,8 +1,9 @@
 import { Hono } from 'hono';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeActor } from '../../../contracts/actor.ts';
+import { hashPassword } from '../auth/password-hash.ts';
 import { logModelRun, modelFiles, registerVersion } from '../testing/model-files.ts';
-import { API, useTrackerFixture } from '../testing/tracker-fixture.ts';
+import { API, jsonCalls, useTrackerFixture } from '../testing/tracker-fixture.ts';
 import { actorOf } from './actor.ts';
 
 const who = new Hono().post('/who', (c) => c.text(actorOf(c)));
@@ -97,5 +98,40 @@ describe('the actor in the deployment history', () => {
       ['rollback', 'anonymous'],
       ['rollback', 'oncall'],
     ]);
+  });
+});
+
+describe('the actor with auth on', () => {
+  const t = useTrackerFixture({ auth: { enabled: true } });
+  const as = (user: string) => {
+    const authorization = `Basic ${Buffer.from(`${user}:${user}-password`).toString('base64')}`;
+    const request = (path: string, init: RequestInit = {}) =>
+      Promise.resolve(t.app.request(path, { ...init, headers: { ...(init.headers as object), authorization } }));
+    return { app: { request }, ...jsonCalls(request) };
+  };
+  beforeAll(async () => {
+    await t.store.auth.createUser('ana', await hashPassword('ana-password'), true, Date.now());
+  });
+
+  it('is the authenticated user, whatever the request names', async () => {
+    const ana = as('ana');
+    const v1 = await registerVersion(ana, 'auth', await logModelRun(ana, modelFiles('e')), { edge: true });
+    const v2 = await registerVersion(ana, 'auth', await logModelRun(ana, modelFiles('f')), { edge: true });
+    for (const version of [v1, v2]) {
+      const res = await ana.post(
+        `${API}/registered-models/alias`,
+        { name: 'auth', alias: 'production', version },
+        { headers: { 'x-edgeflow-actor': 'mallory' } },
+      );
+      expect(res.status).toBe(200);
+    }
+    const rollback = await ana.post(
+      '/api/2.0/edgeflow/deployments/rollback',
+      { name: 'auth', actor: 'mallory' },
+      { headers: { 'x-edgeflow-actor': 'mallory' } },
+    );
+    expect(rollback.body.deployment.actor).toBe('ana');
+    const { body } = await ana.get('/api/2.0/edgeflow/deployments/get', { name: 'auth' });
+    expect(body.history.map((d: { actor: string }) => d.actor)).toEqual(['ana', 'ana', 'ana']);
   });
 });

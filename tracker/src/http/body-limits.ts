@@ -4,9 +4,11 @@ import { type MlflowError, tooLarge } from '../errors.ts';
 import { reply } from './reply.ts';
 
 /**
- * Caps JSON request bodies at `maxBytes` with hono's `bodyLimit`: a declared Content-Length past
- * the cap is refused before a byte is read, a chunked body as soon as it passes the cap, both with
- * 413 RESOURCE_EXHAUSTED.
+ * Caps JSON request bodies at `maxBytes`: a declared Content-Length past the cap is refused before a
+ * byte is read, a chunked body (hono's `bodyLimit`) as soon as it passes the cap, both with 413
+ * RESOURCE_EXHAUSTED. A body with a Content-Length is judged by the header alone, never touching the
+ * request's stream, so that the handler reads it straight from the socket (@hono/node-server's fast
+ * path) rather than through a web stream.
  *
  * @example
  * ```ts
@@ -17,7 +19,14 @@ export function jsonBodyLimit(maxBytes: number): MiddlewareHandler {
   const error = tooLarge(
     `The request body is larger than the ${maxBytes} bytes the tracker accepts (EDGEFLOW_MAX_JSON_BYTES).`,
   );
-  return bodyLimit({ maxSize: maxBytes, onError: (c) => reply(c, error.toJSON(), error.status) });
+  const refuse = (c: Context) => reply(c, error.toJSON(), error.status);
+  const chunked = bodyLimit({ maxSize: maxBytes, onError: refuse });
+  return async (c, next) => {
+    const length = c.req.header('content-length');
+    if (length === undefined || c.req.header('transfer-encoding') !== undefined) return chunked(c, next);
+    // Node's parser takes exactly the declared bytes, no more.
+    return Number.parseInt(length, 10) > maxBytes ? refuse(c) : next();
+  };
 }
 
 /**

@@ -41,7 +41,19 @@ function readQuery(c: Context, schema: z.core.$ZodType): Record<string, unknown>
   return data;
 }
 
-async function readJsonObject(c: Context): Promise<Record<string, unknown>> {
+const parsedBodies = new WeakMap<Request, Promise<Record<string, unknown>>>();
+
+/** The request's JSON body, parsed once however many readers there are (`authorize`, then the handler). */
+function readJsonObject(c: Context): Promise<Record<string, unknown>> {
+  let parsed = parsedBodies.get(c.req.raw);
+  if (!parsed) {
+    parsed = parseJsonObject(c);
+    parsedBodies.set(c.req.raw, parsed);
+  }
+  return parsed;
+}
+
+async function parseJsonObject(c: Context): Promise<Record<string, unknown>> {
   const text = await c.req.text();
   if (!text.trim()) return {};
   let data: unknown;

@@ -6,7 +6,12 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
  * strings "NaN", "Infinity" and "-Infinity", which protobuf's JSON mapping and MLflow clients read.
  */
 export function reply(c: Context, body: unknown, status: ContentfulStatusCode = 200): Response {
-  return c.body(JSON.stringify(body, nonFinite), status, { 'content-type': 'application/json' });
+  return c.body(jsonText(body), status, { 'content-type': 'application/json' });
+}
+
+/** `body` as the JSON text `reply` sends. */
+export function jsonText(body: unknown): string {
+  return JSON.stringify(body, nonFinite);
 }
 
 /** One page of a search, as a store returns it. */

@@ -78,7 +78,7 @@ export function runArtifactRoutes({ store, edge }: AppDeps): Hono {
  * The artifact path of a `/mlflow-artifacts/artifacts/<path>` URL, from the path as the client sent it
  * (no dot segment resolved away), decoded segment by segment and checked.
  */
-function pathFromUrl(c: Context): string {
+export function pathFromUrl(c: Context): string {
   const pathname = rawPath(c);
   const at = pathname.indexOf(MARKER);
   const raw = at === -1 ? '' : pathname.slice(at + MARKER.length);

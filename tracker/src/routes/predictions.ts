@@ -2,7 +2,6 @@ import { Hono } from 'hono';
 import * as z from 'zod';
 import { MAX_MODEL_NAME_LENGTH, PredictionEventBatch, VERSION_PATTERN } from '../../../contracts/index.ts';
 import type { AppDeps } from '../app-deps.ts';
-import { requireIngestToken } from '../http/ingest-token.ts';
 import { readInput } from '../http/input.ts';
 import { reply, replyPage } from '../http/reply.ts';
 
@@ -17,15 +16,15 @@ const Search = z.object({
 
 /**
  * Prediction events from the edge (mounted at `/api/2.0/edgeflow`): `POST predictions/log-batch {events}`
- * stores a batch (the ingest token required, see `requireIngestToken`; an event already stored is skipped,
- * so a retried batch stores nothing twice) and answers how many were new; `GET predictions/search?model=
+ * stores a batch (the ingest token or an API token allowed to ingest required, see `authorize`; an event
+ * already stored is skipped, so a retried batch stores nothing twice) and answers how many were new; `GET predictions/search?model=
  * &version=&max_results=&page_token=` pages through the stored events, newest first.
  */
 export function predictionRoutes({ store, ingest }: AppDeps): Hono {
   const app = new Hono();
   const now = ingest?.now ?? Date.now;
 
-  app.post('/predictions/log-batch', requireIngestToken(ingest?.token), async (c) => {
+  app.post('/predictions/log-batch', async (c) => {
     const { events } = await readInput(c, PredictionEventBatch);
     const deleteBefore = now() - (ingest?.retentionDays ?? 30) * DAY_MS;
     const stored = await store.logPredictions({

@@ -1,9 +1,11 @@
 /*
  * The entities the tracker's store answers with: the wire shapes of `client/schemas.ts` (MLflow's field
  * names, so routes reply with them as they are; times are epoch ms), with the fields the store always
- * sets made required. Nothing here declares a shape of its own but the store's search page.
+ * sets made required. Nothing here declares a shape of its own but the store's search page and what it
+ * answers about predictions and their labels.
  */
 
+import type { PredictionArm } from '../../../contracts/index.ts';
 import type * as wire from '../../client/schemas.ts';
 import { ModelStage, RunStatus } from '../../client/schemas.ts';
 
@@ -80,4 +82,30 @@ export interface PendingFlip {
   owner: string;
   /** Until when the owner may finish it; epoch ms. */
   lease_until: number;
+}
+
+/** What a label is joined to: the stored prediction of its id. */
+export interface PredictionRef {
+  model: string;
+  version: string;
+  /** When the prediction was made (epoch ms). */
+  time: number;
+}
+
+/** A prediction of a window with its label (if any). */
+export interface LabeledPrediction {
+  version: string;
+  arm: PredictionArm;
+  status: number;
+  latency_ms: number;
+  /** The output's class index or value; null for a failed request. */
+  prediction: number | null;
+  probability: number | null;
+  label: number | null;
+}
+
+/** What a feedback ingest did: labels new to the store, and labels that changed a stored one. */
+export interface FeedbackResult {
+  stored: number;
+  updated: number;
 }

@@ -1,20 +1,23 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type Client, createClient } from '@libsql/client';
 import { drizzle } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import type { PredictionEvent } from '../../../contracts/index.ts';
+import { AuthStore } from './auth-store.ts';
 import * as deployments from './deployments.ts';
 import type {
   DatasetInput,
   Deployment,
   Experiment,
   ExperimentStats,
+  FeedbackResult,
+  LabeledPrediction,
   MetricHistoryPage,
   MetricWithRunId,
   ModelVersion,
   PendingFlip,
+  PredictionRef,
   RegisteredModel,
   Run,
   RunInfo,
@@ -22,11 +25,13 @@ import type {
   Stage,
 } from './entities.ts';
 import * as experiments from './experiments.ts';
+import * as feedback from './feedback.ts';
 import { GroupCommit } from './group-commit.ts';
 import { requireActiveRun, runNotFound } from './guards.ts';
 import { recordLoggedModel } from './logged-models.ts';
 import { metricBulkInterval, metricBulkIntervalJson } from './metric-bulk-interval.ts';
 import { metricHistoryJson, metricHistoryPage } from './metric-history.ts';
+import { MIGRATIONS_FOLDER } from './migrations-folder.ts';
 import * as aliases from './model-aliases.ts';
 import * as versions from './model-versions.ts';
 import * as predictions from './prediction-events.ts';
@@ -43,7 +48,9 @@ import type {
   CreateModelVersionInput,
   CreateRegisteredModelInput,
   CreateRunInput,
+  LabeledPredictionsInput,
   LogBatchInput,
+  LogFeedbackInput,
   LogPredictionsInput,
   SearchInput,
   SearchPredictionsInput,
@@ -63,8 +70,6 @@ export interface StoreOptions {
   /** Busy timeout in ms for a local file (default 5000). */
   busyTimeoutMs?: number;
 }
-
-const DEFAULT_MIGRATIONS = fileURLToPath(new URL('../../../migrations', import.meta.url));
 
 /**
  * Opens (creating if needed) the tracker's libSQL database and applies the migrations.
@@ -91,7 +96,7 @@ export async function openStore(options: StoreOptions): Promise<LibsqlStore> {
       await client.execute(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
     }
     if (local !== undefined || options.url === ':memory:') await client.execute('PRAGMA foreign_keys = ON');
-    await migrate(drizzle({ client }), { migrationsFolder: options.migrationsFolder ?? DEFAULT_MIGRATIONS });
+    await migrate(drizzle({ client }), { migrationsFolder: options.migrationsFolder ?? MIGRATIONS_FOLDER });
     await experiments.ensureDefaultExperiment(client);
     return new LibsqlStore(client);
   } catch (error) {
@@ -121,10 +126,12 @@ export class LibsqlStore implements TrackingStore {
   readonly #lock = new WriteLock();
   readonly #writes: GroupCommit;
   readonly #layouts: references.LayoutCache = new Map();
+  readonly auth: AuthStore;
 
   constructor(client: Client) {
     this.#client = client;
     this.#writes = new GroupCommit(client, this.#lock);
+    this.auth = new AuthStore(client, this.#lock);
   }
 
   /** The raw client, for tests and benchmarks that inspect the database. */
@@ -374,6 +381,20 @@ export class LibsqlStore implements TrackingStore {
 
   readRollups(query: rollups.RollupQuery): Promise<rollups.RollupRow[]> {
     return rollups.readRollups(this.#client, query);
+  }
+
+  // ---- feedback ----------------------------------------------------------------------------------
+
+  findPredictions(ids: readonly string[]): Promise<Map<string, PredictionRef>> {
+    return feedback.findPredictions(this.#client, ids);
+  }
+
+  logFeedback(input: LogFeedbackInput): Promise<FeedbackResult> {
+    return this.#write((c) => feedback.logFeedback(c, input));
+  }
+
+  labeledPredictions(input: LabeledPredictionsInput): Promise<LabeledPrediction[]> {
+    return feedback.labeledPredictions(this.#client, input);
   }
 
   // ---- deployments -------------------------------------------------------------------------------

@@ -411,3 +411,107 @@ export const predictionRollups = sqliteTable(
     index('prediction_rollups_minute_idx').on(t.minute),
   ],
 );
+
+/**
+ * Ground truth of predictions, one label per `prediction_id` (joined to `prediction_events` by it): the label as
+ * a number (a regression's value, or a class index of the model's signature) and the time the edge received it
+ * (the later wins). Labels older than the predictions' retention are deleted at ingest, by `feedback_time_idx`.
+ */
+export const predictionFeedback = sqliteTable(
+  'prediction_feedback',
+  {
+    predictionId: text('prediction_id').primaryKey(),
+    label: real('label').notNull(),
+    time: integer('time').notNull(),
+  },
+  (t) => [index('feedback_time_idx').on(t.time)],
+);
+
+/*
+ * Identities and permissions (used when auth is on). Users and the two permission tables are MLflow's
+ * basic-auth app's; API tokens and sessions are edgeflow's. Secrets are never stored: a password as
+ * its scrypt hash (`password-hash.ts`), a token or session id as its SHA-256.
+ */
+
+/** Users: MLflow's `users`. */
+export const users = sqliteTable(
+  'users',
+  {
+    id: integer('id').primaryKey(),
+    username: text('username').notNull(),
+    /** `scrypt$N$r$p$<salt>$<hash>` (base64url), see `password-hash.ts`. */
+    passwordHash: text('password_hash').notNull(),
+    isAdmin: integer('is_admin', { mode: 'boolean' }).notNull().default(false),
+    creationTime: integer('creation_time').notNull(),
+  },
+  (t) => [uniqueIndex('users_username_idx').on(t.username)],
+);
+
+/** One user's permission on one experiment: MLflow's `experiment_permissions`. */
+export const experimentPermissions = sqliteTable(
+  'experiment_permissions',
+  {
+    experimentId: integer('experiment_id')
+      .notNull()
+      .references(() => experiments.experimentId, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    permission: text('permission', { enum: ['READ', 'EDIT', 'MANAGE', 'NO_PERMISSIONS'] }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.experimentId, t.userId] }), index('experiment_permissions_user_idx').on(t.userId)],
+);
+
+/** One user's permission on one registered model: MLflow's `registered_model_permissions`; follows a rename. */
+export const registeredModelPermissions = sqliteTable(
+  'registered_model_permissions',
+  {
+    name: text('name')
+      .notNull()
+      .references(() => registeredModels.name, { onDelete: 'cascade', onUpdate: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    permission: text('permission', { enum: ['READ', 'EDIT', 'MANAGE', 'NO_PERMISSIONS'] }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.name, t.userId] }), index('registered_model_permissions_user_idx').on(t.userId)],
+);
+
+/**
+ * API tokens: a user's named, expiring bearer credentials. `scope` `ingest` limits one to logging
+ * prediction events (the worker's token).
+ */
+export const apiTokens = sqliteTable(
+  'api_tokens',
+  {
+    id: integer('id').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** SHA-256 of the token, hex. */
+    tokenHash: text('token_hash').notNull(),
+    scope: text('scope', { enum: ['all', 'ingest'] })
+      .notNull()
+      .default('all'),
+    creationTime: integer('creation_time').notNull(),
+    expiryTime: integer('expiry_time').notNull(),
+    revokedTime: integer('revoked_time'),
+  },
+  (t) => [uniqueIndex('api_tokens_hash_idx').on(t.tokenHash), index('api_tokens_user_idx').on(t.userId)],
+);
+
+/** Dashboard sessions: the cookie's id as its SHA-256, and the CSRF token bound to it. */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    csrfToken: text('csrf_token').notNull(),
+    creationTime: integer('creation_time').notNull(),
+    expiryTime: integer('expiry_time').notNull(),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);

@@ -6,17 +6,21 @@
 
 import type { PredictionEvent } from '../../../contracts/index.ts';
 import type { ViewType } from '../../client/schemas.ts';
+import type { AuthStore } from './auth-store.ts';
 import type {
   DatasetInput,
   Deployment,
   Experiment,
   ExperimentStats,
+  FeedbackResult,
+  LabeledPrediction,
   Metric,
   MetricHistoryPage,
   MetricWithRunId,
   ModelVersion,
   Param,
   PendingFlip,
+  PredictionRef,
   RegisteredModel,
   Run,
   RunInfo,
@@ -119,8 +123,26 @@ export interface SearchPredictionsInput {
   page_token?: string;
 }
 
+/** Input of `logFeedback`: labels resolved to numbers (class index or value), and the retention's cutoff. */
+export interface LogFeedbackInput {
+  labels: ReadonlyArray<{ prediction_id: string; label: number; time: number }>;
+  /** Labels older than this go (a bounded chunk per ingest), as their predictions do. */
+  deleteBefore: number;
+}
+
+/** Input of `labeledPredictions`: a model's (and version's) predictions made in [`start`, `end`) (epoch ms). */
+export interface LabeledPredictionsInput {
+  model: string;
+  version?: string;
+  start: number;
+  end: number;
+}
+
 /** The tracker's persistent state. */
 export interface TrackingStore {
+  /** Users, API tokens, sessions and permissions (see `AuthStore`). */
+  readonly auth: AuthStore;
+
   createExperiment(input: CreateExperimentInput): Promise<string>;
   getExperiment(experimentId: string): Promise<Experiment>;
   getExperimentByName(name: string): Promise<Experiment>;
@@ -240,6 +262,12 @@ export interface TrackingStore {
   getReferenceProfile(name: string, version: string): Promise<StoredReference | null>;
   /** Per-minute rollups of a model's prediction events. */
   readRollups(query: RollupQuery): Promise<RollupRow[]>;
+  /** The stored predictions among `ids`, by id. */
+  findPredictions(ids: readonly string[]): Promise<Map<string, PredictionRef>>;
+  /** Stores labels of predictions, one per id (the later label wins); answers how many were new and changed. */
+  logFeedback(input: LogFeedbackInput): Promise<FeedbackResult>;
+  /** Predictions of a window joined to their labels. */
+  labeledPredictions(input: LabeledPredictionsInput): Promise<LabeledPrediction[]>;
 
   close(): Promise<void>;
 }

@@ -43,6 +43,8 @@ export interface TrackerFixtureOptions {
   ingest?: AppDeps['ingest'];
   /** The host names requests may name (default: the loopback names). */
   allowedHosts?: readonly AllowedHost[];
+  /** Authentication (default: off). */
+  auth?: AppDeps['auth'];
 }
 
 /** Opens a fresh tracker in a temp folder. */
@@ -60,6 +62,7 @@ export async function openTrackerFixture(options: TrackerFixtureOptions = {}): P
     limits: options.limits,
     ingest: options.ingest,
     allowedHosts: options.allowedHosts,
+    auth: options.auth,
   });
   return {
     dir,

@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { PRODUCTION_ALIAS, SIGNATURE_FILE, Signature, signatureWidth } from '../contracts/index.ts';
 import { TrackerClient } from '../tracker/client/index.ts';
-import { inferColumns, inferTask, isMissing, parseNumber, type Task } from './lib/column-types.ts';
+import { inferColumns, inferTask, isMissing, outputForTask, parseNumber, type Task } from './lib/column-types.ts';
 import { parseCsv } from './lib/csv.ts';
 import { errorLine } from './lib/error-line.ts';
 import { contentTypeOf } from './lib/model-files.ts';
@@ -144,12 +144,7 @@ export async function inferSignature(folder: ModelFolder, from: InferFrom): Prom
   if (!row) throw new Error(`${from.path} has no row with every input present, for the signature's sample`);
   return Signature.parse({
     inputs: inputs.map((c) => ({ name: c.name, dtype: 'float32' })),
-    output:
-      task === 'binary'
-        ? { kind: 'binary', threshold: 0.5, labels: classes }
-        : task === 'multiclass'
-          ? { kind: 'multiclass', labels: classes }
-          : { kind: 'regression' },
+    output: outputForTask(task, classes),
     format: folder.format,
     sample: at.map((c) => parseNumber(row[c]!)!),
   });

@@ -129,3 +129,10 @@ function describeText(distinct: string[], numbers: (number | undefined)[]): stri
   const text = distinct.filter((_, i) => numbers[i] === undefined).slice(0, 3);
   return `text values such as ${text.map((t) => JSON.stringify(t)).join(', ')}`;
 }
+
+/** The signature's `output` for a task: binary at threshold 0.5, multiclass, or regression (no labels). */
+export function outputForTask(task: Task, classes: string[] | undefined) {
+  if (task === 'binary') return { kind: 'binary' as const, threshold: 0.5, labels: classes };
+  if (task === 'multiclass') return { kind: 'multiclass' as const, labels: classes };
+  return { kind: 'regression' as const };
+}

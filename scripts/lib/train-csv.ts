@@ -1,6 +1,14 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { buildReferenceProfile, REFERENCE_FILE, type ReferenceProfile, Signature } from '../../contracts/index.ts';
-import { type ColumnProfile, inferColumns, inferTask, isMissing, parseNumber, type Task } from './column-types.ts';
+import {
+  type ColumnProfile,
+  inferColumns,
+  inferTask,
+  isMissing,
+  outputForTask,
+  parseNumber,
+  type Task,
+} from './column-types.ts';
 import type { CsvTable } from './csv.ts';
 import { type FeatureEncoder, fitEncoder, modelRow, modelWidth, rawRow, signatureInputs } from './feature-encoder.ts';
 import { argmaxRows, binaryMetrics, multiclassMetrics, regressionMetrics } from './metrics.ts';
@@ -200,12 +208,7 @@ export async function trainFromCsv(
 
   const signature = Signature.parse({
     ...signatureInputs(encoder, raw[split.testIndex[0]!]!),
-    output:
-      task === 'binary'
-        ? { kind: 'binary', threshold: 0.5, labels: classes }
-        : task === 'multiclass'
-          ? { kind: 'multiclass', labels: classes }
-          : { kind: 'regression' },
+    output: outputForTask(task, classes),
     format: 'tfjs-layers',
   });
   const reference = buildReferenceProfile({
